@@ -1,0 +1,64 @@
+# ruvec: a thin wrapper over CMake.
+#   make                  release build, binary at build/ruvec
+#   make test             every test: unit + CLI (native), and the WebAssembly core under node
+#   make asan=1 test      the native tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make demo             the main job on the bundled test-data
+#   make wasm-core        the core compiled with emcc, its unit tests run under node
+#   make install PREFIX=/usr/local
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc)
+
+ifeq ($(asan),1)
+BUILD ?= build-asan
+CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVEC_SANITIZE=ON
+export ASAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
+else
+BUILD ?= build
+CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=Release
+endif
+
+WASM_BUILD ?= build-wasm
+ZSTD_SOURCE ?= $(CURDIR)/.deps/zstd-napi-0.0.13/deps/zstd
+# emcc must not see /usr/include: the header-only libraries are staged here as symlinks.
+WASM_INCLUDE = $(CURDIR)/$(WASM_BUILD)/include
+
+.PHONY: all build test unit-test wasm-core demo install clean
+
+all: build
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+# The WebAssembly core joins `make test` whenever emscripten is installed (not under asan=1).
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+ifneq ($(asan),1)
+	@if command -v emcc >/dev/null; then $(MAKE) --no-print-directory wasm-core; \
+	else echo "make test: emcc not found, WebAssembly core not tested (scripts/install-deps.sh installs it)"; fi
+endif
+
+wasm-core:
+	@test -f $(ZSTD_SOURCE)/lib/zstd.h || { echo "wasm-core: zstd sources missing: run scripts/install-deps.sh" >&2; exit 1; }
+	mkdir -p $(WASM_INCLUDE)
+	ln -sfn /usr/include/xsimd $(WASM_INCLUDE)/xsimd
+	ln -sfn /usr/include/doctest $(WASM_INCLUDE)/doctest
+	ln -sfn /usr/include/xxhash.h $(WASM_INCLUDE)/xxhash.h
+	test -f $(WASM_BUILD)/CMakeCache.txt || NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B $(WASM_BUILD) \
+	  -DCMAKE_BUILD_TYPE=Release -DRUVEC_CLI=OFF \
+	  -DRUVEC_WASM_INCLUDE=$(WASM_INCLUDE) -DRUVEC_ZSTD_SOURCE_DIR=$(ZSTD_SOURCE) \
+	  -DCMAKE_CROSSCOMPILING_EMULATOR="/usr/bin/node;--no-experimental-fetch"
+	NODE_PATH=/usr/share/nodejs cmake --build $(WASM_BUILD) -j$(JOBS)
+	cd $(WASM_BUILD) && ctest --output-on-failure -R '^unit$$'
+
+demo: build
+	@bash scripts/demo.sh $(BUILD)/ruvec
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf build build-asan $(WASM_BUILD)

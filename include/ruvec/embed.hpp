@@ -1,0 +1,88 @@
+// Turning DNA into fixed-size vectors: k-mer feature hashing (or exact k-mer profiles), one vector
+// per record or per window.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ruvec {
+
+// How each distinct k-mer of a sequence contributes to its vector.
+enum class Weight : uint8_t {
+    count = 0,  // its number of occurrences
+    log = 1,    // log(1 + occurrences): damps repeats
+    binary = 2, // 1 if present: a set, as MinHash sees it
+};
+
+const char* weight_name(Weight weight);                 // "count", "log", "binary"
+bool parse_weight(std::string_view name, Weight& weight); // false if unknown
+
+// Identifies the k-mer hash function; stored in files so vectors are only compared when they
+// were made by the same one. 1 = ruvec::simd::kmer_hash.
+inline constexpr uint32_t kmer_hash_v1 = 1;
+// The seed every ruvec file so far was made with ("ruvec\0\0\1" read as big-endian bytes).
+inline constexpr uint64_t default_hash_seed = 0x7275766563000001ULL;
+
+// Everything needed to reproduce a vector from a sequence. Files carry all of it.
+struct EmbedParams {
+    uint32_t k = 21;                       // k-mer length, 1..31
+    uint32_t dims = 1024;                  // vector length, 8..65536 (set by k when exact)
+    bool canonical = true;                 // k-mer and reverse complement count as one
+    bool exact = false;                    // exact k-mer profile instead of hashing (k <= 8)
+    Weight weight = Weight::count;         // per-k-mer weight before L2 normalisation
+    uint32_t hash_id = kmer_hash_v1;       // which k-mer hash (see kmer_hash_v1)
+    uint64_t hash_seed = default_hash_seed; // seed of that hash
+    uint64_t window = 0;                   // window length in bases; 0: one vector per record
+    uint64_t step = 0;                     // distance between window starts; 0: same as window
+};
+
+inline constexpr uint32_t min_k = 1, max_k = 31, max_exact_k = 8;
+inline constexpr uint32_t min_dims = 8, max_dims = 65536;
+
+// Number of distinct k-mers (canonical or not) of length k: the dims of an exact profile.
+// k = 4 canonical gives 136, the tetranucleotide profile.
+uint32_t exact_profile_dims(uint32_t k, bool canonical);
+
+// Checks ranges and consistency; sets dims for exact profiles and step = window when 0.
+// Throws Error(usage) naming the parameter.
+void finalize_params(EmbedParams& params);
+
+// Half-open [start, end) 0-based coordinates of one window of a sequence.
+struct Window {
+    uint64_t start; // first base
+    uint64_t end;   // one past the last base
+};
+
+// Windows of a sequence of `length` bases: starts at 0, step, 2*step, ...; the last window ends
+// at the sequence end and may be shorter (as bedtools makewindows). A whole record is one window.
+std::vector<Window> windows_of(uint64_t length, const EmbedParams& params);
+
+// Embeds sequences with fixed parameters. Holds scratch space: use one per thread.
+class Embedder {
+public:
+    explicit Embedder(const EmbedParams& params); // params must have passed finalize_params
+    const EmbedParams& params() const noexcept { return params_; }
+
+    // Writes the L2-normalised vector of seq[window] to out[0 .. dims). Bases other than ACGT
+    // (any case) break k-mers and are never hashed. Returns the number of valid k-mers; when it is
+    // 0, out is left unchanged and the caller must not use it (it would be a zero vector).
+    uint64_t embed(std::string_view seq, Window window, float* out);
+    uint64_t embed(std::string_view seq, float* out) { return embed(seq, {0, seq.size()}, out); }
+
+private:
+    uint64_t add_hashed_counts(std::string_view seq, Window window);     // returns k-mers seen
+    uint64_t add_weighted_distinct(std::string_view seq, Window window); // returns k-mers seen
+    template <class Emit> uint64_t for_each_kmer(std::string_view seq, Window window, Emit&& emit);
+
+    EmbedParams params_;
+    std::vector<int32_t> counts_;        // per-dimension signed counts (count weight)
+    std::vector<double> sums_;           // per-dimension signed sums (log and binary weights)
+    std::vector<uint64_t> kmer_buffer_;  // k-mers waiting to be hashed, or collected to dedupe
+    std::vector<uint32_t> slot_buffer_;  // their hash slots
+    std::vector<double> weight_buffer_;  // weight of each distinct k-mer (log and binary)
+    std::vector<uint32_t> exact_index_;  // k-mer code -> profile dimension (exact profiles)
+};
+
+} // namespace ruvec

@@ -1,0 +1,43 @@
+// Little-endian field access and checksums shared by ruvec's on-disk formats. Every multi-byte
+// field in a ruvec file is little-endian whatever the host; checksums are XXH64 (libxxhash).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace ruvec {
+
+// XXH64 of `size` bytes with `seed`: the checksum of every ruvec header, block and section.
+uint64_t checksum64(const void* data, size_t size, uint64_t seed = 0);
+
+inline void put_u8(unsigned char* p, uint8_t v) { p[0] = v; }
+inline void put_u32(unsigned char* p, uint32_t v) {
+    for (int i = 0; i < 4; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+inline void put_u64(unsigned char* p, uint64_t v) {
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+inline uint32_t get_u32(const unsigned char* p) {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(p[i]) << (8 * i);
+    return v;
+}
+inline uint64_t get_u64(const unsigned char* p) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
+    return v;
+}
+inline void put_f32(unsigned char* p, float v) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, 4);
+    put_u32(p, bits);
+}
+inline float get_f32(const unsigned char* p) {
+    uint32_t bits = get_u32(p);
+    float v;
+    std::memcpy(&v, &bits, 4);
+    return v;
+}
+
+} // namespace ruvec

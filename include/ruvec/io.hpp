@@ -1,0 +1,58 @@
+// Byte streams the core reads and writes through. The CLI backs them with htslib and files, the
+// WebAssembly build with memory, so the core itself never touches the file system.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ruvec {
+
+// A source of bytes read front to back.
+class ByteSource {
+public:
+    virtual ~ByteSource() = default;
+    // Reads up to `capacity` bytes into `buffer`; returns the count, 0 only at end of stream.
+    // Throws Error (io or input) when the underlying stream fails, e.g. a truncated gzip member.
+    virtual size_t read(char* buffer, size_t capacity) = 0;
+};
+
+// A ByteSource over bytes already in memory (the WebAssembly build, tests).
+class MemorySource : public ByteSource {
+public:
+    explicit MemorySource(std::string_view bytes) : bytes_(bytes) {}
+    size_t read(char* buffer, size_t capacity) override;
+
+private:
+    std::string_view bytes_; // not owned; must outlive the source
+    size_t position_ = 0;    // next byte to hand out
+};
+
+// A sink of bytes written front to back, optionally able to patch bytes already written.
+class ByteSink {
+public:
+    virtual ~ByteSink() = default;
+    // Writes all `size` bytes or throws Error(io).
+    virtual void write(const char* data, size_t size) = 0;
+    void write(std::string_view bytes) { write(bytes.data(), bytes.size()); }
+    // True when write_at may be called (a regular file, memory), false for pipes.
+    virtual bool can_rewrite() const { return false; }
+    // Overwrites bytes at an absolute offset already written; only when can_rewrite().
+    virtual void write_at(uint64_t offset, const char* data, size_t size);
+    // Pushes buffered bytes to the operating system; throws Error(io) on failure.
+    virtual void flush() {}
+};
+
+// A ByteSink into a growing string (the WebAssembly build, tests).
+class StringSink : public ByteSink {
+public:
+    void write(const char* data, size_t size) override { bytes.append(data, size); }
+    using ByteSink::write;
+    bool can_rewrite() const override { return true; }
+    void write_at(uint64_t offset, const char* data, size_t size) override;
+
+    std::string bytes; // everything written so far
+};
+
+} // namespace ruvec

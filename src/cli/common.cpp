@@ -1,0 +1,109 @@
+#include "cli/common.hpp"
+
+#include "ruvec/error.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <unistd.h>
+
+namespace ruvec::cli {
+
+void add_common_options(CLI::App& app, CommonOptions& options, unsigned which) {
+    app.set_help_flag(); // ruvec prints its own samtools-style usage
+    app.add_flag("-h,--help", options.help);
+    if (which & opt_threads) app.add_option("-@,--threads", options.threads)->check(CLI::Range(0, 1024));
+    if (which & opt_output) app.add_option("-o,--output", options.output);
+    if (which & opt_list) app.add_option("-l,--list", options.list_files);
+    if (which & opt_messages) {
+        app.add_flag("-v,--verbose", options.verbose);
+        app.add_flag("--quiet", options.quiet);
+    }
+}
+
+std::string common_usage(unsigned which) {
+    const CommonOptions defaults;
+    std::string text;
+    if (which & opt_output) text += "  -o FILE            output file ['-': standard output]\n";
+    if (which & opt_list) text += "  -l FILE            also read input file names from FILE, one per line\n";
+    if (which & opt_threads)
+        text += "  -@ INT             number of additional threads [" +
+                std::to_string(defaults.threads) + "]\n";
+    if (which & opt_messages) {
+        text += "  -v                 more messages (repeat for more): a summary line at the end\n";
+        text += "      --quiet        errors only: no warnings, no progress\n";
+    }
+    text += "  -h, --help         this help\n";
+    return text;
+}
+
+void parse_arguments(CLI::App& app, int argc, char** argv) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        throw UsageError(e.what());
+    }
+}
+
+std::vector<std::string> gather_inputs(const std::vector<std::string>& operands,
+                                       const std::vector<std::string>& list_files) {
+    std::vector<std::string> inputs = operands;
+    for (const std::string& list : list_files) {
+        std::ifstream in(list);
+        if (!in) throw Error(ErrorKind::io, list + ": " + std::strerror(errno));
+        std::string line;
+        while (std::getline(in, line)) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line.empty() || line[0] == '#') continue;
+            inputs.push_back(line);
+        }
+        if (in.bad()) throw Error(ErrorKind::io, list + ": read error");
+    }
+    return inputs;
+}
+
+bool is_terminal(std::FILE* stream) { return isatty(fileno(stream)) == 1; }
+
+void Messages::warning(const std::string& message) const {
+    if (verbosity_ >= 1) std::fprintf(stderr, "ruvec %s: warning: %s\n", command_.c_str(), message.c_str());
+}
+
+void Messages::info(const std::string& message) const {
+    if (verbosity_ >= 2) std::fprintf(stderr, "ruvec %s: %s\n", command_.c_str(), message.c_str());
+}
+
+namespace {
+// Options that change how a run goes but not what it writes.
+bool output_neutral(const std::string& arg) {
+    return arg == "--quiet" || arg == "--verbose" || arg.rfind("--threads=", 0) == 0 ||
+           (arg.size() > 2 && arg.rfind("-@", 0) == 0) ||
+           (arg.size() >= 2 && arg[0] == '-' && arg.find_first_not_of('v', 1) == std::string::npos);
+}
+} // namespace
+
+std::string quoted_command_line(int argc, char** argv) {
+    std::string line = "ruvec";
+    for (int i = 0; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "-@" || arg == "--threads") {
+            ++i; // and its value
+            continue;
+        }
+        if (output_neutral(arg)) continue;
+        line += ' ';
+        const bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                                 "0123456789-_./=:,+@%") ==
+                                               std::string::npos;
+        if (plain) {
+            line += arg;
+            continue;
+        }
+        line += '\'';
+        for (char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        line += '\'';
+    }
+    return line;
+}
+
+} // namespace ruvec::cli

@@ -1,0 +1,34 @@
+// Embeds every record (or window) of a list of inputs with threads, handing the vectors to a
+// consumer in input order, so output is byte-identical whatever the thread count: read a batch
+// (background thread), embed it in parallel (OpenMP), consume it in order.
+#pragma once
+
+#include "cli/common.hpp"
+#include "ruvec/embed.hpp"
+#include "ruvec/vecfile.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ruvec::cli {
+
+struct EmbedStats {
+    uint64_t records = 0;       // records read
+    uint64_t bases = 0;         // bases in them
+    uint64_t rows = 0;          // vectors handed to the consumer
+    uint64_t skipped_rows = 0;  // records or windows without a valid k-mer
+    uint64_t empty_inputs = 0;  // inputs with no record at all
+};
+
+// Called once per vector, in input order; `vector` holds params.dims floats.
+using RowConsumer = std::function<void(const VecRow& row, const float* vector)>;
+
+// Runs the pipeline; warnings (skipped records, empty inputs) go through `messages`, progress is
+// shown when `show_progress` and stderr is a terminal. Throws the first error met.
+EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParams& params,
+                        int extra_threads, const Messages& messages, bool show_progress,
+                        const RowConsumer& consume);
+
+} // namespace ruvec::cli

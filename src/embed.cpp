@@ -1,0 +1,243 @@
+#include "ruvec/embed.hpp"
+
+#include "ruvec/error.hpp"
+#include "ruvec/simd.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+
+namespace ruvec {
+
+namespace {
+
+// 2-bit codes: A=0 C=1 G=2 T=3 (U reads as T); 4 for anything else, which breaks k-mers.
+constexpr std::array<uint8_t, 256> make_base_codes() {
+    std::array<uint8_t, 256> codes{};
+    for (auto& c : codes) c = 4;
+    codes['A'] = codes['a'] = 0;
+    codes['C'] = codes['c'] = 1;
+    codes['G'] = codes['g'] = 2;
+    codes['T'] = codes['t'] = 3;
+    codes['U'] = codes['u'] = 3;
+    return codes;
+}
+constexpr std::array<uint8_t, 256> base_codes = make_base_codes();
+
+// K-mers are hashed in chunks this long: large enough to amortise the kernel call, small enough
+// to stay in L1 with their slots.
+constexpr size_t hash_chunk = 2048;
+
+uint64_t reverse_complement(uint64_t kmer, uint32_t k) {
+    uint64_t rc = 0;
+    for (uint32_t i = 0; i < k; ++i, kmer >>= 2) rc = (rc << 2) | (3 - (kmer & 3));
+    return rc;
+}
+
+[[noreturn]] void bad_param(const std::string& message) { throw Error(ErrorKind::usage, message); }
+
+} // namespace
+
+const char* weight_name(Weight weight) {
+    switch (weight) {
+    case Weight::count: return "count";
+    case Weight::log: return "log";
+    case Weight::binary: return "binary";
+    }
+    return "?";
+}
+
+bool parse_weight(std::string_view name, Weight& weight) {
+    for (Weight w : {Weight::count, Weight::log, Weight::binary}) {
+        if (name == weight_name(w)) {
+            weight = w;
+            return true;
+        }
+    }
+    return false;
+}
+
+uint32_t exact_profile_dims(uint32_t k, bool canonical) {
+    const uint64_t all = uint64_t{1} << (2 * k);
+    if (!canonical) return static_cast<uint32_t>(all);
+    // Pairs of k-mers share one dimension, except palindromes (only for even k: 4^(k/2) of them).
+    const uint64_t palindromes = (k % 2 == 0) ? (uint64_t{1} << k) : 0;
+    return static_cast<uint32_t>((all + palindromes) / 2);
+}
+
+void finalize_params(EmbedParams& p) {
+    if (p.k < min_k || p.k > max_k)
+        bad_param("k must be " + std::to_string(min_k) + ".." + std::to_string(max_k) + ", not " +
+                  std::to_string(p.k));
+    if (static_cast<uint8_t>(p.weight) > static_cast<uint8_t>(Weight::binary))
+        bad_param("unknown weight " + std::to_string(static_cast<int>(p.weight)));
+    if (p.hash_id != kmer_hash_v1)
+        bad_param("unknown k-mer hash id " + std::to_string(p.hash_id) + " (this ruvec knows 1)");
+    if (p.exact) {
+        if (p.k > max_exact_k)
+            bad_param("an exact k-mer profile needs k <= " + std::to_string(max_exact_k) +
+                      " (4^k dimensions), not k = " + std::to_string(p.k));
+        p.dims = exact_profile_dims(p.k, p.canonical);
+    } else if (p.dims < min_dims || p.dims > max_dims) {
+        bad_param("dims must be " + std::to_string(min_dims) + ".." + std::to_string(max_dims) +
+                  ", not " + std::to_string(p.dims));
+    }
+    if (p.window == 0) {
+        if (p.step != 0) bad_param("a step needs a window");
+    } else {
+        if (p.window < p.k)
+            bad_param("window " + std::to_string(p.window) + " is shorter than k = " +
+                      std::to_string(p.k));
+        if (p.step == 0) p.step = p.window;
+    }
+}
+
+std::vector<Window> windows_of(uint64_t length, const EmbedParams& params) {
+    if (params.window == 0) return {Window{0, length}};
+    std::vector<Window> windows;
+    for (uint64_t start = 0; start < length; start += params.step) {
+        const uint64_t end = std::min(length, start + params.window);
+        windows.push_back({start, end});
+        if (end == length) break;
+    }
+    return windows;
+}
+
+Embedder::Embedder(const EmbedParams& params) : params_(params) {
+    if (params_.weight == Weight::count)
+        counts_.assign(params_.dims, 0);
+    else
+        sums_.assign(params_.dims, 0.0);
+    kmer_buffer_.reserve(hash_chunk);
+    slot_buffer_.resize(hash_chunk);
+    if (params_.exact) {
+        // Dimensions follow the lexicographic order of the (canonical) k-mers, so the k = 4
+        // canonical profile has the conventional 136 tetranucleotide columns.
+        const uint64_t n = uint64_t{1} << (2 * params_.k);
+        exact_index_.assign(n, 0);
+        uint32_t next = 0;
+        for (uint64_t code = 0; code < n; ++code) {
+            const uint64_t rc = params_.canonical ? reverse_complement(code, params_.k) : code;
+            exact_index_[code] = rc < code ? exact_index_[rc] : next++;
+        }
+    }
+}
+
+template <class Emit>
+uint64_t Embedder::for_each_kmer(std::string_view seq, Window window, Emit&& emit) {
+    const uint32_t k = params_.k;
+    const uint64_t mask = (uint64_t{1} << (2 * k)) - 1;
+    const unsigned rc_shift = 2 * (k - 1);
+    const bool canonical = params_.canonical;
+    uint64_t forward = 0, reverse = 0, emitted = 0;
+    uint32_t run = 0; // valid bases ending here, capped at k
+    const auto* bases = reinterpret_cast<const unsigned char*>(seq.data());
+    for (uint64_t i = window.start; i < window.end; ++i) {
+        const uint64_t code = base_codes[bases[i]];
+        if (code > 3) {
+            run = 0;
+            continue;
+        }
+        forward = ((forward << 2) | code) & mask;
+        reverse = (reverse >> 2) | ((3 - code) << rc_shift);
+        if (run < k) ++run;
+        if (run == k) {
+            emit(canonical ? std::min(forward, reverse) : forward);
+            ++emitted;
+        }
+    }
+    return emitted;
+}
+
+uint64_t Embedder::add_hashed_counts(std::string_view seq, Window window) {
+    const simd::Kernels& kernels = simd::active();
+    int32_t* counts = counts_.data();
+    auto flush = [&] {
+        kernels.hash_kmers(kmer_buffer_.data(), kmer_buffer_.size(), params_.hash_seed,
+                           params_.dims, slot_buffer_.data());
+        for (size_t i = 0; i < kmer_buffer_.size(); ++i) {
+            const uint32_t slot = slot_buffer_[i];
+            counts[slot >> 1] += 1 - 2 * static_cast<int32_t>(slot & 1);
+        }
+        kmer_buffer_.clear();
+    };
+    kmer_buffer_.clear();
+    const uint64_t kmers = for_each_kmer(seq, window, [&](uint64_t kmer) {
+        kmer_buffer_.push_back(kmer);
+        if (kmer_buffer_.size() == hash_chunk) flush();
+    });
+    if (!kmer_buffer_.empty()) flush();
+    return kmers;
+}
+
+uint64_t Embedder::add_weighted_distinct(std::string_view seq, Window window) {
+    // log and binary weigh each distinct k-mer once, so the k-mers are collected and sorted;
+    // summing in sorted order also keeps the float result independent of anything but the input.
+    kmer_buffer_.clear();
+    const uint64_t kmers =
+        for_each_kmer(seq, window, [&](uint64_t kmer) { kmer_buffer_.push_back(kmer); });
+    std::sort(kmer_buffer_.begin(), kmer_buffer_.end());
+    std::vector<double>& weights = weight_buffer_;
+    weights.clear();
+    size_t distinct = 0;
+    for (size_t i = 0; i < kmer_buffer_.size();) {
+        size_t j = i + 1;
+        while (j < kmer_buffer_.size() && kmer_buffer_[j] == kmer_buffer_[i]) ++j;
+        kmer_buffer_[distinct++] = kmer_buffer_[i];
+        weights.push_back(params_.weight == Weight::log ? std::log1p(static_cast<double>(j - i))
+                                                        : 1.0);
+        i = j;
+    }
+    kmer_buffer_.resize(distinct);
+    if (params_.exact) {
+        for (size_t i = 0; i < distinct; ++i) sums_[exact_index_[kmer_buffer_[i]]] += weights[i];
+        return kmers;
+    }
+    if (slot_buffer_.size() < distinct) slot_buffer_.resize(distinct);
+    simd::active().hash_kmers(kmer_buffer_.data(), distinct, params_.hash_seed, params_.dims,
+                              slot_buffer_.data());
+    for (size_t i = 0; i < distinct; ++i) {
+        const uint32_t slot = slot_buffer_[i];
+        sums_[slot >> 1] += (slot & 1) ? -weights[i] : weights[i];
+    }
+    return kmers;
+}
+
+uint64_t Embedder::embed(std::string_view seq, Window window, float* out) {
+    const uint32_t dims = params_.dims;
+    window.end = std::min<uint64_t>(window.end, seq.size());
+    if (window.start >= window.end) return 0;
+    uint64_t kmers = 0;
+    if (params_.weight == Weight::count) {
+        std::fill(counts_.begin(), counts_.end(), 0);
+        if (params_.exact) {
+            int32_t* counts = counts_.data();
+            const uint32_t* index = exact_index_.data();
+            kmers = for_each_kmer(seq, window, [&](uint64_t kmer) { ++counts[index[kmer]]; });
+        } else {
+            kmers = add_hashed_counts(seq, window);
+        }
+        // Integer counts make the norm exact, so vectors are bit-identical on every machine
+        // (and in the browser); the division is done once, in double.
+        uint64_t norm2 = 0;
+        for (uint32_t i = 0; i < dims; ++i)
+            norm2 += static_cast<uint64_t>(static_cast<int64_t>(counts_[i]) * counts_[i]);
+        if (norm2 == 0) return 0;
+        const double inverse = 1.0 / std::sqrt(static_cast<double>(norm2));
+        for (uint32_t i = 0; i < dims; ++i)
+            out[i] = static_cast<float>(static_cast<double>(counts_[i]) * inverse);
+        return kmers;
+    }
+    std::fill(sums_.begin(), sums_.end(), 0.0);
+    kmers = add_weighted_distinct(seq, window);
+    if (kmers == 0) return 0;
+    double norm2 = 0;
+    for (uint32_t i = 0; i < dims; ++i) norm2 += sums_[i] * sums_[i];
+    if (norm2 == 0) return 0;
+    const double inverse = 1.0 / std::sqrt(norm2);
+    for (uint32_t i = 0; i < dims; ++i) out[i] = static_cast<float>(sums_[i] * inverse);
+    return kmers;
+}
+
+} // namespace ruvec

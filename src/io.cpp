@@ -1,0 +1,27 @@
+#include "ruvec/io.hpp"
+
+#include "ruvec/error.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ruvec {
+
+size_t MemorySource::read(char* buffer, size_t capacity) {
+    size_t n = std::min(capacity, bytes_.size() - position_);
+    std::memcpy(buffer, bytes_.data() + position_, n);
+    position_ += n;
+    return n;
+}
+
+void ByteSink::write_at(uint64_t, const char*, size_t) {
+    throw Error(ErrorKind::io, "this output cannot be rewritten (a pipe?)");
+}
+
+void StringSink::write_at(uint64_t offset, const char* data, size_t size) {
+    if (offset > bytes.size() || size > bytes.size() - offset)
+        throw Error(ErrorKind::io, "rewrite beyond the end of the output");
+    std::memcpy(&bytes[offset], data, size);
+}
+
+} // namespace ruvec

@@ -1,0 +1,207 @@
+// Kernel templates over the xsimd architecture, shared by the per-ISA translation units
+// (kernels_<isa>.cpp), each compiled with its own ISA flags. Include it from nowhere else.
+//
+// Everything here lives in an anonymous namespace, so each ISA's translation unit gets its own
+// internal copy. An inline function with external linkage compiled with -mavx512f would become a
+// weak symbol that the linker may keep for the whole program, which then dies with SIGILL on a CPU
+// without AVX-512. For the same reason nothing here calls inline functions of the standard library
+// (std::sqrt, std::min, std::vector, ...) nor simd.hpp's kmer_hash: use __builtin_* and local
+// copies. Templates on Arch are safe too, as their symbols differ per ISA.
+//
+// A per-ISA file may replace a default below by an explicit specialisation on its Arch, written
+// before it calls make_kernels; xsimd 8.1 has no widening integer multiply nor 64-bit multiply.
+#pragma once
+
+#include "ruvec/simd.hpp"
+
+#include <xsimd/xsimd.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ruvec::simd {
+namespace { // NOLINT(cert-dcl59-cpp): one copy per ISA translation unit on purpose, see above
+
+template <class Arch> using fbatch = xsimd::batch<float, Arch>;
+
+// Sum of the lanes (hadd: xsimd 8.1 has no reduce_add). The avx512bw file specialises it.
+template <class Arch> float lane_sum(const fbatch<Arch>& v) {
+    return xsimd::hadd(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Float kernels. Four accumulators so that consecutive FMAs do not wait on each other's latency.
+
+template <class Arch> float dot(const float* a, const float* b, size_t n) {
+    using B = fbatch<Arch>;
+    constexpr size_t w = B::size;
+    B s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
+    size_t i = 0;
+    for (; i + 4 * w <= n; i += 4 * w) {
+        s0 = xsimd::fma(B::load_unaligned(a + i), B::load_unaligned(b + i), s0);
+        s1 = xsimd::fma(B::load_unaligned(a + i + w), B::load_unaligned(b + i + w), s1);
+        s2 = xsimd::fma(B::load_unaligned(a + i + 2 * w), B::load_unaligned(b + i + 2 * w), s2);
+        s3 = xsimd::fma(B::load_unaligned(a + i + 3 * w), B::load_unaligned(b + i + 3 * w), s3);
+    }
+    for (; i + w <= n; i += w)
+        s0 = xsimd::fma(B::load_unaligned(a + i), B::load_unaligned(b + i), s0);
+    float sum = lane_sum<Arch>((s0 + s1) + (s2 + s3));
+    for (; i < n; ++i) sum += a[i] * b[i];
+    return sum;
+}
+
+template <class Arch> float l2sq(const float* a, const float* b, size_t n) {
+    using B = fbatch<Arch>;
+    constexpr size_t w = B::size;
+    B s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
+    size_t i = 0;
+    for (; i + 4 * w <= n; i += 4 * w) {
+        const B d0 = B::load_unaligned(a + i) - B::load_unaligned(b + i);
+        const B d1 = B::load_unaligned(a + i + w) - B::load_unaligned(b + i + w);
+        const B d2 = B::load_unaligned(a + i + 2 * w) - B::load_unaligned(b + i + 2 * w);
+        const B d3 = B::load_unaligned(a + i + 3 * w) - B::load_unaligned(b + i + 3 * w);
+        s0 = xsimd::fma(d0, d0, s0);
+        s1 = xsimd::fma(d1, d1, s1);
+        s2 = xsimd::fma(d2, d2, s2);
+        s3 = xsimd::fma(d3, d3, s3);
+    }
+    for (; i + w <= n; i += w) {
+        const B d = B::load_unaligned(a + i) - B::load_unaligned(b + i);
+        s0 = xsimd::fma(d, d, s0);
+    }
+    float sum = lane_sum<Arch>((s0 + s1) + (s2 + s3));
+    for (; i < n; ++i) {
+        const float d = a[i] - b[i];
+        sum += d * d;
+    }
+    return sum;
+}
+
+template <class Arch> float cosine(const float* a, const float* b, size_t n) {
+    using B = fbatch<Arch>;
+    constexpr size_t w = B::size;
+    B ab0(0.0f), ab1(0.0f), aa0(0.0f), aa1(0.0f), bb0(0.0f), bb1(0.0f);
+    size_t i = 0;
+    for (; i + 2 * w <= n; i += 2 * w) {
+        const B x0 = B::load_unaligned(a + i), y0 = B::load_unaligned(b + i);
+        const B x1 = B::load_unaligned(a + i + w), y1 = B::load_unaligned(b + i + w);
+        ab0 = xsimd::fma(x0, y0, ab0);
+        aa0 = xsimd::fma(x0, x0, aa0);
+        bb0 = xsimd::fma(y0, y0, bb0);
+        ab1 = xsimd::fma(x1, y1, ab1);
+        aa1 = xsimd::fma(x1, x1, aa1);
+        bb1 = xsimd::fma(y1, y1, bb1);
+    }
+    for (; i + w <= n; i += w) {
+        const B x = B::load_unaligned(a + i), y = B::load_unaligned(b + i);
+        ab0 = xsimd::fma(x, y, ab0);
+        aa0 = xsimd::fma(x, x, aa0);
+        bb0 = xsimd::fma(y, y, bb0);
+    }
+    float ab = lane_sum<Arch>(ab0 + ab1), aa = lane_sum<Arch>(aa0 + aa1),
+          bb = lane_sum<Arch>(bb0 + bb1);
+    for (; i < n; ++i) {
+        ab += a[i] * b[i];
+        aa += a[i] * a[i];
+        bb += b[i] * b[i];
+    }
+    // As in the reference: zero (or underflowed) norms give 0, not inf or NaN.
+    if (aa == 0.0f || bb == 0.0f) return 0.0f;
+    return ab / (__builtin_sqrtf(aa) * __builtin_sqrtf(bb));
+}
+
+template <class Arch> void l2_normalize(float* v, size_t n) {
+    using B = fbatch<Arch>;
+    constexpr size_t w = B::size;
+    const float ss = dot<Arch>(v, v, n);
+    if (ss == 0.0f) return;
+    const float inv = 1.0f / __builtin_sqrtf(ss);
+    const B scale(inv);
+    size_t i = 0;
+    for (; i + w <= n; i += w) (B::load_unaligned(v + i) * scale).store_unaligned(v + i);
+    for (; i < n; ++i) v[i] *= inv;
+}
+
+// Row by row with the same code as dot/l2sq, so a batch gives bit-identical scores to single calls
+// of the same ISA (a brute-force search and a re-ranking agree).
+template <class Arch>
+void dot_batch(const float* query, const float* rows, size_t n_rows, size_t dim, float* out) {
+    for (size_t r = 0; r < n_rows; ++r) out[r] = dot<Arch>(query, rows + r * dim, dim);
+}
+
+template <class Arch>
+void l2sq_batch(const float* query, const float* rows, size_t n_rows, size_t dim, float* out) {
+    for (size_t r = 0; r < n_rows; ++r) out[r] = l2sq<Arch>(query, rows + r * dim, dim);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integer kernels: portable loops, used as the default and for the tails of specialisations.
+
+inline uint64_t hamming_loop(const uint64_t* a, const uint64_t* b, size_t n_words) {
+    uint64_t bits = 0;
+    // One popcnt per word where the ISA flags include -mpopcnt (sse4_2 and up).
+    for (size_t i = 0; i < n_words; ++i)
+        bits += static_cast<uint64_t>(__builtin_popcountll(a[i] ^ b[i]));
+    return bits;
+}
+
+inline int32_t dot_i8_loop(const int8_t* a, const int8_t* b, size_t n) {
+    int32_t sum = 0;
+    for (size_t i = 0; i < n; ++i) sum += int32_t{a[i]} * int32_t{b[i]};
+    return sum;
+}
+
+// simd.hpp's kmer_hash, copied so that no ISA translation unit emits that inline function.
+inline uint64_t hash_one(uint64_t kmer, uint64_t seed) {
+    uint64_t h = kmer ^ seed;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+inline uint32_t slot_of(uint64_t h, uint32_t dims) {
+    const auto bucket = static_cast<uint32_t>(((h >> 32) * dims) >> 32);
+    return (bucket << 1) | static_cast<uint32_t>(h & 1);
+}
+
+// Also what sse2 and sse4_2 use: their 2-lane 64-bit multiply from three pmuludq measured 0.8x
+// of this loop.
+inline void hash_kmers_loop(const uint64_t* kmers, size_t n, uint64_t seed, uint32_t dims,
+                            uint32_t* slots) {
+    for (size_t i = 0; i < n; ++i) slots[i] = slot_of(hash_one(kmers[i], seed), dims);
+}
+
+template <class Arch> uint64_t hamming(const uint64_t* a, const uint64_t* b, size_t n_words) {
+    return hamming_loop(a, b, n_words);
+}
+
+template <class Arch> int32_t dot_i8(const int8_t* a, const int8_t* b, size_t n) {
+    return dot_i8_loop(a, b, n);
+}
+
+template <class Arch>
+void hash_kmers(const uint64_t* kmers, size_t n, uint64_t seed, uint32_t dims, uint32_t* slots) {
+    hash_kmers_loop(kmers, n, seed, dims, slots);
+}
+
+// The kernel table of Arch, built at compile time (no static initialisation order to worry about).
+template <class Arch> constexpr Kernels make_kernels(Isa isa) {
+    Kernels k{};
+    k.isa = isa;
+    k.dot = dot<Arch>;
+    k.l2sq = l2sq<Arch>;
+    k.cosine = cosine<Arch>;
+    k.l2_normalize = l2_normalize<Arch>;
+    k.dot_batch = dot_batch<Arch>;
+    k.l2sq_batch = l2sq_batch<Arch>;
+    k.hamming = hamming<Arch>;
+    k.dot_i8 = dot_i8<Arch>;
+    k.hash_kmers = hash_kmers<Arch>;
+    return k;
+}
+
+} // namespace
+} // namespace ruvec::simd
