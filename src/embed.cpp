@@ -35,15 +35,20 @@ uint64_t reverse_complement(uint64_t kmer, uint32_t k) {
     return rc;
 }
 
-[[noreturn]] void bad_param(const std::string& message) { throw Error(ErrorKind::usage, message); }
+[[noreturn]] void bad_param(const std::string& message) {
+    throw Error(ErrorKind::usage, message);
+}
 
 } // namespace
 
 const char* weight_name(Weight weight) {
     switch (weight) {
-    case Weight::count: return "count";
-    case Weight::log: return "log";
-    case Weight::binary: return "binary";
+    case Weight::count:
+        return "count";
+    case Weight::log:
+        return "log";
+    case Weight::binary:
+        return "binary";
     }
     return "?";
 }
@@ -87,8 +92,8 @@ void finalize_params(EmbedParams& p) {
         if (p.step != 0) bad_param("a step needs a window");
     } else {
         if (p.window < p.k)
-            bad_param("window " + std::to_string(p.window) + " is shorter than k = " +
-                      std::to_string(p.k));
+            bad_param("window " + std::to_string(p.window) +
+                      " is shorter than k = " + std::to_string(p.k));
         if (p.step == 0) p.step = p.window;
     }
 }
@@ -109,8 +114,6 @@ Embedder::Embedder(const EmbedParams& params) : params_(params) {
         counts_.assign(params_.dims, 0);
     else
         sums_.assign(params_.dims, 0.0);
-    kmer_buffer_.reserve(hash_chunk);
-    slot_buffer_.resize(hash_chunk);
     if (params_.exact) {
         // Dimensions follow the lexicographic order of the (canonical) k-mers, so the k = 4
         // canonical profile has the conventional 136 tetranucleotide columns.
@@ -126,14 +129,32 @@ Embedder::Embedder(const EmbedParams& params) : params_(params) {
 
 template <class Emit>
 uint64_t Embedder::for_each_kmer(std::string_view seq, Window window, Emit&& emit) {
+    uint64_t emitted = 0;
+    uint64_t buffer[hash_chunk];
+    RollState state;
+    for (uint64_t begin = window.start; begin < window.end; begin += hash_chunk) {
+        const uint64_t end = std::min<uint64_t>(window.end, begin + hash_chunk);
+        const size_t n = params_.canonical ? roll_kmers<true>(seq, begin, end, state, buffer)
+                                           : roll_kmers<false>(seq, begin, end, state, buffer);
+        for (size_t i = 0; i < n; ++i) emit(buffer[i]);
+        emitted += n;
+    }
+    return emitted;
+}
+
+template <bool Canonical>
+size_t Embedder::roll_kmers(std::string_view seq, uint64_t begin, uint64_t end, RollState& state,
+                            uint64_t* out) const {
+    // The hot loop of embedding: kept free of calls and of branches other than the rare
+    // non-ACGT base, writing every position and advancing the output only for whole k-mers.
     const uint32_t k = params_.k;
     const uint64_t mask = (uint64_t{1} << (2 * k)) - 1;
     const unsigned rc_shift = 2 * (k - 1);
-    const bool canonical = params_.canonical;
-    uint64_t forward = 0, reverse = 0, emitted = 0;
-    uint32_t run = 0; // valid bases ending here, capped at k
+    uint64_t forward = state.forward, reverse = state.reverse;
+    uint32_t run = state.run;
+    size_t n = 0;
     const auto* bases = reinterpret_cast<const unsigned char*>(seq.data());
-    for (uint64_t i = window.start; i < window.end; ++i) {
+    for (uint64_t i = begin; i < end; ++i) {
         const uint64_t code = base_codes[bases[i]];
         if (code > 3) {
             run = 0;
@@ -141,34 +162,35 @@ uint64_t Embedder::for_each_kmer(std::string_view seq, Window window, Emit&& emi
         }
         forward = ((forward << 2) | code) & mask;
         reverse = (reverse >> 2) | ((3 - code) << rc_shift);
-        if (run < k) ++run;
-        if (run == k) {
-            emit(canonical ? std::min(forward, reverse) : forward);
-            ++emitted;
-        }
+        run += run < k;
+        out[n] = Canonical ? std::min(forward, reverse) : forward;
+        n += run == k;
     }
-    return emitted;
+    state = {forward, reverse, run};
+    return n;
 }
 
-uint64_t Embedder::add_hashed_counts(std::string_view seq, Window window) {
+uint64_t Embedder::add_hashed_counts(std::string_view seq, Window window, int32_t* counts) {
     const simd::Kernels& kernels = simd::active();
-    int32_t* counts = counts_.data();
-    auto flush = [&] {
-        kernels.hash_kmers(kmer_buffer_.data(), kmer_buffer_.size(), params_.hash_seed,
-                           params_.dims, slot_buffer_.data());
-        for (size_t i = 0; i < kmer_buffer_.size(); ++i) {
-            const uint32_t slot = slot_buffer_[i];
-            counts[slot >> 1] += 1 - 2 * static_cast<int32_t>(slot & 1);
+    uint64_t kmers[hash_chunk];
+    uint32_t slots[hash_chunk];
+    uint64_t emitted = 0;
+    RollState state;
+    for (uint64_t begin = window.start; begin < window.end; begin += hash_chunk) {
+        const uint64_t end = std::min<uint64_t>(window.end, begin + hash_chunk);
+        const size_t n = params_.canonical ? roll_kmers<true>(seq, begin, end, state, kmers)
+                                           : roll_kmers<false>(seq, begin, end, state, kmers);
+        if (params_.exact) {
+            const uint32_t* index = exact_index_.data();
+            for (size_t i = 0; i < n; ++i) ++counts[index[kmers[i]]];
+        } else {
+            kernels.hash_kmers(kmers, n, params_.hash_seed, params_.dims, slots);
+            for (size_t i = 0; i < n; ++i)
+                counts[slots[i] >> 1] += 1 - 2 * static_cast<int32_t>(slots[i] & 1);
         }
-        kmer_buffer_.clear();
-    };
-    kmer_buffer_.clear();
-    const uint64_t kmers = for_each_kmer(seq, window, [&](uint64_t kmer) {
-        kmer_buffer_.push_back(kmer);
-        if (kmer_buffer_.size() == hash_chunk) flush();
-    });
-    if (!kmer_buffer_.empty()) flush();
-    return kmers;
+        emitted += n;
+    }
+    return emitted;
 }
 
 uint64_t Embedder::add_weighted_distinct(std::string_view seq, Window window) {
@@ -204,33 +226,37 @@ uint64_t Embedder::add_weighted_distinct(std::string_view seq, Window window) {
     return kmers;
 }
 
+uint64_t Embedder::count_kmers(std::string_view seq, Window window, int32_t* counts) {
+    window.end = std::min<uint64_t>(window.end, seq.size());
+    if (window.start >= window.end) return 0;
+    return add_hashed_counts(seq, window, counts);
+}
+
+bool Embedder::normalize_counts(const int32_t* counts, float* out) const {
+    // Integer counts make the norm exact, so vectors are bit-identical on every machine (and in
+    // the browser); the division is done once, in double.
+    const uint32_t dims = params_.dims;
+    uint64_t norm2 = 0;
+    for (uint32_t i = 0; i < dims; ++i)
+        norm2 += static_cast<uint64_t>(static_cast<int64_t>(counts[i]) * counts[i]);
+    if (norm2 == 0) return false;
+    const double inverse = 1.0 / std::sqrt(static_cast<double>(norm2));
+    for (uint32_t i = 0; i < dims; ++i)
+        out[i] = static_cast<float>(static_cast<double>(counts[i]) * inverse);
+    return true;
+}
+
 uint64_t Embedder::embed(std::string_view seq, Window window, float* out) {
     const uint32_t dims = params_.dims;
     window.end = std::min<uint64_t>(window.end, seq.size());
     if (window.start >= window.end) return 0;
-    uint64_t kmers = 0;
     if (params_.weight == Weight::count) {
         std::fill(counts_.begin(), counts_.end(), 0);
-        if (params_.exact) {
-            int32_t* counts = counts_.data();
-            const uint32_t* index = exact_index_.data();
-            kmers = for_each_kmer(seq, window, [&](uint64_t kmer) { ++counts[index[kmer]]; });
-        } else {
-            kmers = add_hashed_counts(seq, window);
-        }
-        // Integer counts make the norm exact, so vectors are bit-identical on every machine
-        // (and in the browser); the division is done once, in double.
-        uint64_t norm2 = 0;
-        for (uint32_t i = 0; i < dims; ++i)
-            norm2 += static_cast<uint64_t>(static_cast<int64_t>(counts_[i]) * counts_[i]);
-        if (norm2 == 0) return 0;
-        const double inverse = 1.0 / std::sqrt(static_cast<double>(norm2));
-        for (uint32_t i = 0; i < dims; ++i)
-            out[i] = static_cast<float>(static_cast<double>(counts_[i]) * inverse);
-        return kmers;
+        const uint64_t kmers = add_hashed_counts(seq, window, counts_.data());
+        return normalize_counts(counts_.data(), out) ? kmers : 0;
     }
     std::fill(sums_.begin(), sums_.end(), 0.0);
-    kmers = add_weighted_distinct(seq, window);
+    const uint64_t kmers = add_weighted_distinct(seq, window);
     if (kmers == 0) return 0;
     double norm2 = 0;
     for (uint32_t i = 0; i < dims; ++i) norm2 += sums_[i] * sums_[i];

@@ -112,7 +112,8 @@ bool SeqReader::parse_header(std::string_view line, uint64_t line_number, SeqRec
     if (name_end == name_start) fail(line_number, "record with an empty name");
     record.name.assign(line.data() + name_start, name_end - name_start);
     size_t comment_start = name_end;
-    while (comment_start < line.size() && (line[comment_start] == ' ' || line[comment_start] == '\t'))
+    while (comment_start < line.size() &&
+           (line[comment_start] == ' ' || line[comment_start] == '\t'))
         ++comment_start;
     record.comment.assign(line.data() + comment_start, line.size() - comment_start);
     record.line = line_number;
@@ -142,8 +143,8 @@ void SeqReader::append_sequence(std::string_view line, SeqRecord& record, bool f
 void SeqReader::append_quality(std::string_view line, SeqRecord& record) {
     for (unsigned char c : line)
         if (c < '!' || c > '~')
-            fail(line_number_, "invalid quality " + describe_byte(c) + " in record '" +
-                                   record.name + "'");
+            fail(line_number_,
+                 "invalid quality " + describe_byte(c) + " in record '" + record.name + "'");
     record.qual.append(line.data(), line.size());
 }
 
@@ -162,8 +163,8 @@ void SeqReader::read_fastq_body(SeqRecord& record) {
     const std::string_view repeated_name = line.substr(1);
     if (!repeated_name.empty() && repeated_name != record.name &&
         repeated_name.substr(0, repeated_name.find_first_of(" \t")) != record.name)
-        fail(line_number_, "'+' line names '" + std::string(repeated_name) + "', not '" +
-                               record.name + "'");
+        fail(line_number_,
+             "'+' line names '" + std::string(repeated_name) + "', not '" + record.name + "'");
     // A sequence on one line has its qualities on one line: stopping there reports a short
     // quality string as such, instead of swallowing the next header as qualities.
     while (record.qual.size() < record.seq.size()) {

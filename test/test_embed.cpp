@@ -33,11 +33,20 @@ std::string reverse_complement(const std::string& s) {
     std::string rc(s.rbegin(), s.rend());
     for (char& c : rc) {
         switch (c) {
-        case 'A': c = 'T'; break;
-        case 'C': c = 'G'; break;
-        case 'G': c = 'C'; break;
-        case 'T': c = 'A'; break;
-        default: break;
+        case 'A':
+            c = 'T';
+            break;
+        case 'C':
+            c = 'G';
+            break;
+        case 'G':
+            c = 'C';
+            break;
+        case 'T':
+            c = 'A';
+            break;
+        default:
+            break;
         }
     }
     return rc;

@@ -131,10 +131,8 @@ TEST_CASE("a long single-line sequence") {
 }
 
 TEST_CASE("malformed input is reported with file and line") {
-    CHECK(parse_error("@r1\nACGT\n+\nIII\n") ==
-          "in.fa:4: quality length 3 != sequence length 4");
-    CHECK(parse_error("@r1\nACGT\n+\nIIIII\n") ==
-          "in.fa:4: quality length 5 != sequence length 4");
+    CHECK(parse_error("@r1\nACGT\n+\nIII\n") == "in.fa:4: quality length 3 != sequence length 4");
+    CHECK(parse_error("@r1\nACGT\n+\nIIIII\n") == "in.fa:4: quality length 5 != sequence length 4");
     CHECK(parse_error("@r1\nACGT\n+\nIII\n@r2\nAC\n+\nII\n") ==
           "in.fa:4: quality length 3 != sequence length 4");
     CHECK(parse_error("@r1\nACGT\n+\n") ==

@@ -16,7 +16,7 @@ enum class Weight : uint8_t {
     binary = 2, // 1 if present: a set, as MinHash sees it
 };
 
-const char* weight_name(Weight weight);                 // "count", "log", "binary"
+const char* weight_name(Weight weight);                   // "count", "log", "binary"
 bool parse_weight(std::string_view name, Weight& weight); // false if unknown
 
 // Identifies the k-mer hash function; stored in files so vectors are only compared when they
@@ -27,15 +27,15 @@ inline constexpr uint64_t default_hash_seed = 0x7275766563000001ULL;
 
 // Everything needed to reproduce a vector from a sequence. Files carry all of it.
 struct EmbedParams {
-    uint32_t k = 21;                       // k-mer length, 1..31
-    uint32_t dims = 1024;                  // vector length, 8..65536 (set by k when exact)
-    bool canonical = true;                 // k-mer and reverse complement count as one
-    bool exact = false;                    // exact k-mer profile instead of hashing (k <= 8)
-    Weight weight = Weight::count;         // per-k-mer weight before L2 normalisation
-    uint32_t hash_id = kmer_hash_v1;       // which k-mer hash (see kmer_hash_v1)
+    uint32_t k = 21;                        // k-mer length, 1..31
+    uint32_t dims = 1024;                   // vector length, 8..65536 (set by k when exact)
+    bool canonical = true;                  // k-mer and reverse complement count as one
+    bool exact = false;                     // exact k-mer profile instead of hashing (k <= 8)
+    Weight weight = Weight::count;          // per-k-mer weight before L2 normalisation
+    uint32_t hash_id = kmer_hash_v1;        // which k-mer hash (see kmer_hash_v1)
     uint64_t hash_seed = default_hash_seed; // seed of that hash
-    uint64_t window = 0;                   // window length in bases; 0: one vector per record
-    uint64_t step = 0;                     // distance between window starts; 0: same as window
+    uint64_t window = 0;                    // window length in bases; 0: one vector per record
+    uint64_t step = 0;                      // distance between window starts; 0: same as window
 };
 
 inline constexpr uint32_t min_k = 1, max_k = 31, max_exact_k = 8;
@@ -55,8 +55,9 @@ struct Window {
     uint64_t end;   // one past the last base
 };
 
-// Windows of a sequence of `length` bases: starts at 0, step, 2*step, ...; the last window ends
-// at the sequence end and may be shorter (as bedtools makewindows). A whole record is one window.
+// Windows of a sequence of `length` bases: starts at 0, step, 2*step, ... up to the first window
+// that reaches the sequence end, which may be shorter (bedtools makewindows would also emit the
+// shorter windows after it when windows overlap). A whole record is one window.
 std::vector<Window> windows_of(uint64_t length, const EmbedParams& params);
 
 // Embeds sequences with fixed parameters. Holds scratch space: use one per thread.
@@ -66,23 +67,40 @@ public:
     const EmbedParams& params() const noexcept { return params_; }
 
     // Writes the L2-normalised vector of seq[window] to out[0 .. dims). Bases other than ACGT
-    // (any case) break k-mers and are never hashed. Returns the number of valid k-mers; when it is
-    // 0, out is left unchanged and the caller must not use it (it would be a zero vector).
+    // (any case) break k-mers and are never hashed. Returns the number of valid k-mers, or 0 when
+    // the vector would be all zeros (no valid k-mer, or hashed k-mers that cancel exactly, which
+    // only happens to a handful of k-mers); then out is left unchanged and must not be used.
     uint64_t embed(std::string_view seq, Window window, float* out);
     uint64_t embed(std::string_view seq, float* out) { return embed(seq, {0, seq.size()}, out); }
 
+    // Splitting one long window across threads (count weight only): count_kmers adds to
+    // `counts` (dims signed counts) the k-mers lying wholly inside `piece`, so pieces that start
+    // k-1 bases before the previous one ends count every k-mer once; the caller sums the pieces'
+    // integer counts (in any order: the result is exact) and normalises them.
+    uint64_t count_kmers(std::string_view seq, Window piece, int32_t* counts);
+    // Writes the unit vector of summed counts to out; false (out untouched) if they are all 0.
+    bool normalize_counts(const int32_t* counts, float* out) const;
+
 private:
-    uint64_t add_hashed_counts(std::string_view seq, Window window);     // returns k-mers seen
+    struct RollState {
+        uint64_t forward = 0, reverse = 0; // last k bases, 2 bits each, both strands
+        uint32_t run = 0;                  // valid bases ending here, capped at k
+    };
+    // Writes the k-mers ending in seq[begin, end) to out (at most end - begin of them).
+    template <bool Canonical>
+    size_t roll_kmers(std::string_view seq, uint64_t begin, uint64_t end, RollState& state,
+                      uint64_t* out) const;
+    uint64_t add_hashed_counts(std::string_view seq, Window window, int32_t* counts);
     uint64_t add_weighted_distinct(std::string_view seq, Window window); // returns k-mers seen
     template <class Emit> uint64_t for_each_kmer(std::string_view seq, Window window, Emit&& emit);
 
     EmbedParams params_;
-    std::vector<int32_t> counts_;        // per-dimension signed counts (count weight)
-    std::vector<double> sums_;           // per-dimension signed sums (log and binary weights)
-    std::vector<uint64_t> kmer_buffer_;  // k-mers waiting to be hashed, or collected to dedupe
-    std::vector<uint32_t> slot_buffer_;  // their hash slots
-    std::vector<double> weight_buffer_;  // weight of each distinct k-mer (log and binary)
-    std::vector<uint32_t> exact_index_;  // k-mer code -> profile dimension (exact profiles)
+    std::vector<int32_t> counts_;       // per-dimension signed counts (count weight)
+    std::vector<double> sums_;          // per-dimension signed sums (log and binary weights)
+    std::vector<uint64_t> kmer_buffer_; // k-mers collected to dedupe (log and binary weights)
+    std::vector<uint32_t> slot_buffer_; // their hash slots
+    std::vector<double> weight_buffer_; // weight of each distinct k-mer (log and binary)
+    std::vector<uint32_t> exact_index_; // k-mer code -> profile dimension (exact profiles)
 };
 
 } // namespace ruvec

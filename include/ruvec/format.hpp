@@ -11,7 +11,9 @@ namespace ruvec {
 // XXH64 of `size` bytes with `seed`: the checksum of every ruvec header, block and section.
 uint64_t checksum64(const void* data, size_t size, uint64_t seed = 0);
 
-inline void put_u8(unsigned char* p, uint8_t v) { p[0] = v; }
+inline void put_u8(unsigned char* p, uint8_t v) {
+    p[0] = v;
+}
 inline void put_u32(unsigned char* p, uint32_t v) {
     for (int i = 0; i < 4; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
 }

@@ -31,8 +31,7 @@ struct Kernels {
     // scales v to unit length in place; a zero vector is left unchanged
     void (*l2_normalize)(float* v, size_t n);
     // out[r] = dot(query, rows + r * dim) for r < n_rows (rows stored back to back)
-    void (*dot_batch)(const float* query, const float* rows, size_t n_rows, size_t dim,
-                      float* out);
+    void (*dot_batch)(const float* query, const float* rows, size_t n_rows, size_t dim, float* out);
     // out[r] = l2sq(query, rows + r * dim) for r < n_rows
     void (*l2sq_batch)(const float* query, const float* rows, size_t n_rows, size_t dim,
                        float* out);
@@ -60,14 +59,14 @@ inline uint64_t kmer_hash(uint64_t kmer, uint64_t seed) noexcept {
     return h;
 }
 
-const char* isa_name(Isa isa);                        // "scalar", "sse2", "sse4_2", ...
-bool parse_isa(std::string_view name, Isa& isa);      // inverse of isa_name; false if unknown
-bool isa_compiled(Isa isa);                           // this binary has kernels for it
-bool isa_supported(Isa isa);                          // compiled, and this CPU can run it
-Isa best_isa();                                       // highest supported ISA
-const Kernels& kernels_for(Isa isa);                  // throws Error(usage) if not supported
-void select_isa(Isa isa);                             // make `isa` active; throws like kernels_for
-Isa active_isa();                                     // best_isa() unless select_isa was called
-const Kernels& active();                              // kernels of active_isa()
+const char* isa_name(Isa isa);                   // "scalar", "sse2", "sse4_2", ...
+bool parse_isa(std::string_view name, Isa& isa); // inverse of isa_name; false if unknown
+bool isa_compiled(Isa isa);                      // this binary has kernels for it
+bool isa_supported(Isa isa);                     // compiled, and this CPU can run it
+Isa best_isa();                                  // highest supported ISA
+const Kernels& kernels_for(Isa isa);             // throws Error(usage) if not supported
+void select_isa(Isa isa);                        // make `isa` active; throws like kernels_for
+Isa active_isa();                                // best_isa() unless select_isa was called
+const Kernels& active();                         // kernels of active_isa()
 
 } // namespace ruvec::simd

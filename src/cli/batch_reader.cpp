@@ -17,12 +17,12 @@ constexpr size_t queue_depth = 2; // batches read ahead
 struct BatchReader::Shared {
     std::mutex mutex;
     std::condition_variable changed;
-    std::deque<SeqBatch> ready;          // filled batches, in order
-    std::vector<SeqBatch> spare;         // emptied batches to reuse
+    std::deque<SeqBatch> ready;  // filled batches, in order
+    std::vector<SeqBatch> spare; // emptied batches to reuse
     std::vector<uint64_t> records_per_input;
-    std::exception_ptr error;            // what stopped the reader, if anything went wrong
-    bool done = false;                   // the reader has queued its last batch (or failed)
-    bool stop = false;                   // the consumer gives up; the reader should return
+    std::exception_ptr error; // what stopped the reader, if anything went wrong
+    bool done = false;        // the reader has queued its last batch (or failed)
+    bool stop = false;        // the consumer gives up; the reader should return
     std::thread thread;
 };
 
@@ -32,57 +32,58 @@ BatchReader::BatchReader(std::vector<std::string> inputs, uint64_t batch_bases,
     shared_->records_per_input.assign(inputs_.size(), 0);
     std::shared_ptr<Shared> shared = shared_;
     std::vector<std::string> inputs_copy = inputs_;
-    shared_->thread = std::thread([shared, inputs_copy, batch_bases, batch_records,
-                                   decompress_threads] {
-        auto take_spare = [&] {
-            std::lock_guard<std::mutex> lock(shared->mutex);
-            SeqBatch batch;
-            if (!shared->spare.empty()) {
-                batch = std::move(shared->spare.back());
-                shared->spare.pop_back();
-            }
-            batch.size = 0;
-            batch.bases = 0;
-            batch.input_of.clear();
-            return batch;
-        };
-        // Returns false when the consumer asked to stop.
-        auto publish = [&](SeqBatch&& batch) {
-            std::unique_lock<std::mutex> lock(shared->mutex);
-            shared->changed.wait(lock, [&] { return shared->stop || shared->ready.size() < queue_depth; });
-            if (shared->stop) return false;
-            shared->ready.push_back(std::move(batch));
-            shared->changed.notify_all();
-            return true;
-        };
-        try {
-            SeqBatch batch = take_spare();
-            for (uint32_t index = 0; index < inputs_copy.size(); ++index) {
-                HtsSource source(inputs_copy[index], decompress_threads);
-                SeqReader reader(source, inputs_copy[index]);
-                for (;;) {
-                    if (batch.size == batch.records.size()) batch.records.emplace_back();
-                    if (!reader.next(batch.records[batch.size])) break;
-                    batch.bases += batch.records[batch.size].seq.size();
-                    batch.input_of.push_back(index);
-                    ++batch.size;
-                    if (batch.bases >= batch_bases || batch.size >= batch_records) {
-                        if (!publish(std::move(batch))) return;
-                        batch = take_spare();
-                    }
-                }
+    shared_->thread =
+        std::thread([shared, inputs_copy, batch_bases, batch_records, decompress_threads] {
+            auto take_spare = [&] {
                 std::lock_guard<std::mutex> lock(shared->mutex);
-                shared->records_per_input[index] = reader.records_read();
+                SeqBatch batch;
+                if (!shared->spare.empty()) {
+                    batch = std::move(shared->spare.back());
+                    shared->spare.pop_back();
+                }
+                batch.size = 0;
+                batch.bases = 0;
+                batch.input_of.clear();
+                return batch;
+            };
+            // Returns false when the consumer asked to stop.
+            auto publish = [&](SeqBatch&& batch) {
+                std::unique_lock<std::mutex> lock(shared->mutex);
+                shared->changed.wait(
+                    lock, [&] { return shared->stop || shared->ready.size() < queue_depth; });
+                if (shared->stop) return false;
+                shared->ready.push_back(std::move(batch));
+                shared->changed.notify_all();
+                return true;
+            };
+            try {
+                SeqBatch batch = take_spare();
+                for (uint32_t index = 0; index < inputs_copy.size(); ++index) {
+                    HtsSource source(inputs_copy[index], decompress_threads);
+                    SeqReader reader(source, inputs_copy[index]);
+                    for (;;) {
+                        if (batch.size == batch.records.size()) batch.records.emplace_back();
+                        if (!reader.next(batch.records[batch.size])) break;
+                        batch.bases += batch.records[batch.size].seq.size();
+                        batch.input_of.push_back(index);
+                        ++batch.size;
+                        if (batch.bases >= batch_bases || batch.size >= batch_records) {
+                            if (!publish(std::move(batch))) return;
+                            batch = take_spare();
+                        }
+                    }
+                    std::lock_guard<std::mutex> lock(shared->mutex);
+                    shared->records_per_input[index] = reader.records_read();
+                }
+                if (batch.size > 0 && !publish(std::move(batch))) return;
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(shared->mutex);
+                shared->error = std::current_exception();
             }
-            if (batch.size > 0 && !publish(std::move(batch))) return;
-        } catch (...) {
             std::lock_guard<std::mutex> lock(shared->mutex);
-            shared->error = std::current_exception();
-        }
-        std::lock_guard<std::mutex> lock(shared->mutex);
-        shared->done = true;
-        shared->changed.notify_all();
-    });
+            shared->done = true;
+            shared->changed.notify_all();
+        });
 }
 
 BatchReader::~BatchReader() {

@@ -14,8 +14,8 @@ namespace ruvec::cli {
 
 // Records in input order, with the input each came from.
 struct SeqBatch {
-    std::vector<SeqRecord> records;  // only the first `size` are valid (the rest are reused)
-    std::vector<uint32_t> input_of;  // index into the input list, per record
+    std::vector<SeqRecord> records; // only the first `size` are valid (the rest are reused)
+    std::vector<uint32_t> input_of; // index into the input list, per record
     size_t size = 0;
     uint64_t bases = 0;
 };

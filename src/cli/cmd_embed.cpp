@@ -32,7 +32,7 @@ void embed_usage(std::FILE* out) {
                   "\n"
                   "Output options:\n"
                   "      --format STR   rvec, npy or tsv [from the -o suffix; tsv on stdout]\n"
-                  "                     rvec: ruvec's checksummed file, read by index/search\n"
+                  "                     rvec: ruvec's checksummed file with every parameter\n"
                   "                     npy: NumPy float32 matrix FILE plus FILE.names.tsv\n"
                   "                     tsv: name, then the values, one line per vector\n"
                   "\n"
@@ -53,17 +53,21 @@ int embed_main(int argc, char** argv) {
     app.add_option("--format", format_name);
     app.add_option("inputs", operands);
     parse_arguments(app, argc, argv);
-    if (common.help || (operands.empty() && common.list_files.empty())) {
+    if (common.help || argc <= 1) {
         embed_usage(stdout);
         return 0;
     }
+    // Options but no input is a mistake (an empty list in a workflow), not a request for help.
+    if (operands.empty() && common.list_files.empty())
+        throw Error(ErrorKind::usage, "no input: give FILE or '-' for standard input");
     const EmbedParams params = resolve_embed_options(embed_options);
     const Messages messages("embed", common.verbosity());
 
     VecFormat format = VecFormat::tsv;
     if (!format_name.empty()) {
         if (!parse_vec_format(format_name, format))
-            throw Error(ErrorKind::usage, "unknown --format '" + format_name + "' (rvec, npy or tsv)");
+            throw Error(ErrorKind::usage,
+                        "unknown --format '" + format_name + "' (rvec, npy or tsv)");
     } else if (common.output != "-" && !vec_format_from_path(common.output, format)) {
         throw Error(ErrorKind::usage, "cannot tell the format from the name '" + common.output +
                                           "': use --format rvec, npy or tsv");
@@ -71,7 +75,8 @@ int embed_main(int argc, char** argv) {
     if (format == VecFormat::npy && common.output == "-")
         throw Error(ErrorKind::usage, "npy output is a file and its .names.tsv: give -o FILE");
     if (format == VecFormat::rvec && common.output == "-" && is_terminal(stdout))
-        throw Error(ErrorKind::usage, "refusing to write binary rvec to a terminal: use -o FILE or a pipe");
+        throw Error(ErrorKind::usage,
+                    "refusing to write binary rvec to a terminal: use -o FILE or a pipe");
 
     const std::vector<std::string> inputs = gather_inputs(operands, common.list_files);
     if (inputs.empty()) throw Error(ErrorKind::usage, "the -l lists name no input");
@@ -90,12 +95,14 @@ int embed_main(int argc, char** argv) {
         names_output = std::make_unique<OutputFile>(common.output + ".names.tsv");
         writer = make_npy_writer(output, *names_output, params);
         break;
-    case VecFormat::tsv: writer = make_tsv_writer(output, params); break;
+    case VecFormat::tsv:
+        writer = make_tsv_writer(output, params);
+        break;
     }
 
-    const EmbedStats stats = embed_inputs(
-        inputs, params, common.threads, messages, /*show_progress=*/true,
-        [&](const VecRow& row, const float* vector) { writer->add(row, vector); });
+    const EmbedStats stats =
+        embed_inputs(inputs, params, common.threads, messages, /*show_progress=*/true,
+                     [&](const VecRow& row, const float* vector) { writer->add(row, vector); });
     writer->finish();
     if (names_output) names_output->commit();
     output.commit();

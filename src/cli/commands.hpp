@@ -9,6 +9,8 @@ namespace ruvec::cli {
 // (ruvec::Error, UsageError), which main turns into one line on stderr and a status.
 int embed_main(int argc, char** argv);
 void embed_usage(std::FILE* out);
+int bench_main(int argc, char** argv);
+void bench_usage(std::FILE* out);
 
 // `ruvec --version`: versions of ruvec and its libraries, and the SIMD ISA in use.
 void print_version(std::FILE* out);

@@ -9,10 +9,21 @@
 
 namespace ruvec::cli {
 
+const CLI::Validator& not_negative() {
+    static const CLI::Validator validator(
+        [](std::string& value) {
+            return !value.empty() && value[0] == '-' ? std::string("must not be negative")
+                                                     : std::string();
+        },
+        "", "not_negative");
+    return validator;
+}
+
 void add_common_options(CLI::App& app, CommonOptions& options, unsigned which) {
     app.set_help_flag(); // ruvec prints its own samtools-style usage
     app.add_flag("-h,--help", options.help);
-    if (which & opt_threads) app.add_option("-@,--threads", options.threads)->check(CLI::Range(0, 1024));
+    if (which & opt_threads)
+        app.add_option("-@,--threads", options.threads)->check(CLI::Range(0, 1024));
     if (which & opt_output) app.add_option("-o,--output", options.output);
     if (which & opt_list) app.add_option("-l,--list", options.list_files);
     if (which & opt_messages) {
@@ -25,7 +36,8 @@ std::string common_usage(unsigned which) {
     const CommonOptions defaults;
     std::string text;
     if (which & opt_output) text += "  -o FILE            output file ['-': standard output]\n";
-    if (which & opt_list) text += "  -l FILE            also read input file names from FILE, one per line\n";
+    if (which & opt_list)
+        text += "  -l FILE            also read input file names from FILE, one per line\n";
     if (which & opt_threads)
         text += "  -@ INT             number of additional threads [" +
                 std::to_string(defaults.threads) + "]\n";
@@ -62,10 +74,13 @@ std::vector<std::string> gather_inputs(const std::vector<std::string>& operands,
     return inputs;
 }
 
-bool is_terminal(std::FILE* stream) { return isatty(fileno(stream)) == 1; }
+bool is_terminal(std::FILE* stream) {
+    return isatty(fileno(stream)) == 1;
+}
 
 void Messages::warning(const std::string& message) const {
-    if (verbosity_ >= 1) std::fprintf(stderr, "ruvec %s: warning: %s\n", command_.c_str(), message.c_str());
+    if (verbosity_ >= 1)
+        std::fprintf(stderr, "ruvec %s: warning: %s\n", command_.c_str(), message.c_str());
 }
 
 void Messages::info(const std::string& message) const {
@@ -91,10 +106,10 @@ std::string quoted_command_line(int argc, char** argv) {
         }
         if (output_neutral(arg)) continue;
         line += ' ';
-        const bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                                 "0123456789-_./=:,+@%") ==
-                                               std::string::npos;
+        const bool plain =
+            !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                  "0123456789-_./=:,+@%") == std::string::npos;
         if (plain) {
             line += arg;
             continue;

@@ -19,7 +19,7 @@ struct CommonOptions {
     bool quiet = false;                  // --quiet: errors only, no progress
     bool help = false;                   // -h/--help
 
-    // 0 quiet, 1 warnings (default), 2 summary (-v), 3 details (-vv).
+    // 0 quiet, 1 warnings (default), 2 and more: also the summary line (-v).
     int verbosity() const { return quiet ? 0 : 1 + verbose; }
 };
 
@@ -29,6 +29,9 @@ enum CommonOption : unsigned {
     opt_list = 1u << 2,
     opt_messages = 1u << 3, // -v and --quiet
 };
+
+// Refuses a leading '-' on an unsigned option's value, which CLI11 would wrap into a huge number.
+const CLI::Validator& not_negative();
 
 // Registers the chosen common options (and -h/--help, always) on `app`.
 void add_common_options(CLI::App& app, CommonOptions& options, unsigned which);
@@ -52,7 +55,8 @@ bool is_terminal(std::FILE* stream);
 // Messages on stderr, prefixed "ruvec <command>: ", shown according to the verbosity.
 class Messages {
 public:
-    Messages(std::string command, int verbosity) : command_(std::move(command)), verbosity_(verbosity) {}
+    Messages(std::string command, int verbosity)
+        : command_(std::move(command)), verbosity_(verbosity) {}
     void warning(const std::string& message) const; // shown unless --quiet
     void info(const std::string& message) const;    // shown with -v
     int verbosity() const { return verbosity_; }

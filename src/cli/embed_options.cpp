@@ -1,33 +1,41 @@
 #include "cli/embed_options.hpp"
 
+#include "cli/common.hpp"
+
 #include "ruvec/error.hpp"
 
 namespace ruvec::cli {
 
 void add_embed_options(CLI::App& app, EmbedOptions& options) {
     EmbedParams& p = options.params;
-    app.add_option("-k,--kmer", p.k);
-    options.dims_option = app.add_option("-d,--dims", p.dims);
+    // not_negative: CLI11 would otherwise wrap "-5" into a huge unsigned value.
+    app.add_option("-k,--kmer", p.k)->check(not_negative());
+    options.dims_option = app.add_option("-d,--dims", p.dims)->check(not_negative());
     app.add_flag("--no-canonical", options.no_canonical);
     app.add_flag("--exact", p.exact);
     app.add_option("--weight", options.weight);
-    app.add_option("-w,--window", p.window);
-    app.add_option("--step", p.step);
+    app.add_option("-w,--window", p.window)->check(not_negative());
+    app.add_option("--step", p.step)->check(not_negative());
 }
 
 std::string embed_options_usage() {
     const EmbedParams d;
     return "Embedding options:\n"
-           "  -k INT             k-mer length, " + std::to_string(min_k) + "-" + std::to_string(max_k) +
-           " [" + std::to_string(d.k) + "]\n"
-           "  -d, --dims INT     vector length, " + std::to_string(min_dims) + "-" +
-           std::to_string(max_dims) + " [" + std::to_string(d.dims) + "]\n"
+           "  -k INT             k-mer length, " +
+           std::to_string(min_k) + "-" + std::to_string(max_k) + " [" + std::to_string(d.k) +
+           "]\n"
+           "  -d, --dims INT     vector length, " +
+           std::to_string(min_dims) + "-" + std::to_string(max_dims) + " [" +
+           std::to_string(d.dims) +
+           "]\n"
            "      --no-canonical count a k-mer and its reverse complement apart\n"
            "      --exact        exact k-mer profile instead of hashing (k <= " +
-           std::to_string(max_exact_k) + "; -k 4 gives the 136-dim\n"
+           std::to_string(max_exact_k) +
+           "; -k 4 gives the 136-dim\n"
            "                     tetranucleotide profile)\n"
            "      --weight STR   per k-mer weight: count, log (1+count) or binary [" +
-           weight_name(d.weight) + "]\n"
+           weight_name(d.weight) +
+           "]\n"
            "  -w, --window INT   one vector per window of INT bases [0: one per record]\n"
            "      --step INT     distance between window starts [the window length]\n";
 }
@@ -35,14 +43,14 @@ std::string embed_options_usage() {
 EmbedParams resolve_embed_options(EmbedOptions& options) {
     EmbedParams p = options.params;
     if (!parse_weight(options.weight, p.weight))
-        throw Error(ErrorKind::usage, "unknown --weight '" + options.weight + "' (count, log or binary)");
+        throw Error(ErrorKind::usage,
+                    "unknown --weight '" + options.weight + "' (count, log or binary)");
     p.canonical = !options.no_canonical;
     if (p.exact && options.dims_option != nullptr && options.dims_option->count() > 0 &&
         p.k >= min_k && p.k <= max_exact_k && p.dims != exact_profile_dims(p.k, p.canonical))
-        throw Error(ErrorKind::usage,
-                    "--exact with -k " + std::to_string(p.k) + " has " +
-                        std::to_string(exact_profile_dims(p.k, p.canonical)) +
-                        " dims; leave out -d");
+        throw Error(ErrorKind::usage, "--exact with -k " + std::to_string(p.k) + " has " +
+                                          std::to_string(exact_profile_dims(p.k, p.canonical)) +
+                                          " dims; leave out -d");
     finalize_params(p);
     return p;
 }

@@ -11,9 +11,9 @@
 namespace ruvec::cli {
 
 struct EmbedOptions {
-    EmbedParams params;          // filled by the flags, defaults from EmbedParams
+    EmbedParams params; // filled by the flags, defaults from EmbedParams
     std::string weight = weight_name(EmbedParams{}.weight); // --weight, as typed
-    bool no_canonical = false;   // --no-canonical
+    bool no_canonical = false;                              // --no-canonical
     CLI::Option* dims_option = nullptr; // to tell an explicit -d from the default
 };
 

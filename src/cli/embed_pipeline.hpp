@@ -15,11 +15,11 @@
 namespace ruvec::cli {
 
 struct EmbedStats {
-    uint64_t records = 0;       // records read
-    uint64_t bases = 0;         // bases in them
-    uint64_t rows = 0;          // vectors handed to the consumer
-    uint64_t skipped_rows = 0;  // records or windows without a valid k-mer
-    uint64_t empty_inputs = 0;  // inputs with no record at all
+    uint64_t records = 0;      // records read
+    uint64_t bases = 0;        // bases in them
+    uint64_t rows = 0;         // vectors handed to the consumer
+    uint64_t skipped_rows = 0; // records or windows without a valid k-mer
+    uint64_t empty_inputs = 0; // inputs with no record at all
 };
 
 // Called once per vector, in input order; `vector` holds params.dims floats.

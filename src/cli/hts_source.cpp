@@ -37,7 +37,8 @@ size_t HtsSource::read(char* buffer, size_t capacity) {
     if (file_->errcode & (BGZF_ERR_ZLIB | BGZF_ERR_HEADER | BGZF_ERR_CRC))
         throw Error(ErrorKind::input, path_ + ": corrupt or truncated compressed data");
     const int saved = errno;
-    throw Error(ErrorKind::io, path_ + ": read error" + (saved ? std::string(": ") + std::strerror(saved) : ""));
+    throw Error(ErrorKind::io,
+                path_ + ": read error" + (saved ? std::string(": ") + std::strerror(saved) : ""));
 }
 
 } // namespace ruvec::cli

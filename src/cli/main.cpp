@@ -28,6 +28,8 @@ struct Command {
 const Command commands[] = {
     {"embed", "Embedding", "FASTA/FASTQ records or windows to vectors (.rvec, .npy, TSV)",
      embed_main, embed_usage},
+    {"bench", "Measuring", "throughput of embedding vs parsing, SIMD kernel speed-ups", bench_main,
+     bench_usage},
 };
 
 const Command* find_command(const char* name) {
@@ -52,18 +54,20 @@ void usage(std::FILE* out) {
         }
         std::fprintf(out, "     %-12s %s\n", command.name, command.summary);
     }
-    std::fprintf(out,
-                 "\n"
-                 "  -- Help\n"
-                 "     help CMD     usage of a command (also: ruvec CMD --help; man ruvec-CMD)\n"
-                 "     --version    versions of ruvec, htslib and zstd, and the SIMD ISA in use\n"
-                 "\n"
-                 "Environment: RUVEC_ISA=scalar|sse2|sse4_2|avx2|avx512bw forces a lower SIMD ISA.\n"
-                 "\n");
+    std::fprintf(
+        out, "\n"
+             "  -- Help\n"
+             "     help CMD     usage of a command (also: ruvec CMD --help; man ruvec-CMD)\n"
+             "     --version    versions of ruvec, htslib and zstd, and the SIMD ISA in use\n"
+             "\n"
+             "Environment: RUVEC_ISA=scalar|sse2|sse4_2|avx2|avx512bw forces a lower SIMD ISA.\n"
+             "\n");
 }
 
 // Exit statuses: 0 success, 1 any error (usage, bad input, I/O).
-int exit_status(ruvec::ErrorKind) { return 1; }
+int exit_status(ruvec::ErrorKind) {
+    return 1;
+}
 
 // RUVEC_ISA picks a lower SIMD ISA than the best, for tests and benchmarks.
 void apply_isa_environment() {
@@ -124,10 +128,12 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "ruvec: %s\n", e.what());
         return exit_status(e.kind());
     } catch (const std::bad_alloc&) {
-        std::fprintf(stderr, "ruvec%s%s: out of memory\n", command ? " " : "", command ? command->name : "");
+        std::fprintf(stderr, "ruvec%s%s: out of memory\n", command ? " " : "",
+                     command ? command->name : "");
         return 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ruvec%s%s: %s\n", command ? " " : "", command ? command->name : "", e.what());
+        std::fprintf(stderr, "ruvec%s%s: %s\n", command ? " " : "", command ? command->name : "",
+                     e.what());
         return 1;
     }
 }

@@ -63,7 +63,8 @@ void write_all(int fd, const char* data, size_t size, const std::function<void()
 } // namespace
 
 void install_cleanup_signal_handlers() {
-    for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal_number, remove_temps_and_reraise);
+    for (int signal_number : {SIGINT, SIGTERM, SIGHUP})
+        std::signal(signal_number, remove_temps_and_reraise);
 }
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {

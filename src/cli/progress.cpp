@@ -26,7 +26,9 @@ Progress::Progress(std::string command, bool enabled)
     : command_(std::move(command)), active_(enabled && is_terminal(stderr)),
       start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+    finish();
+}
 
 void Progress::update(uint64_t records, uint64_t bases) {
     if (!active_) return;
@@ -35,7 +37,8 @@ void Progress::update(uint64_t records, uint64_t bases) {
     last_draw_ = now;
     const double seconds = std::chrono::duration<double>(now - start_).count();
     std::fprintf(stderr, "\r\033[Kruvec %s: %llu records, %s, %.1f Mbp/s", command_.c_str(),
-                 static_cast<unsigned long long>(records), human_bases(static_cast<double>(bases)).c_str(),
+                 static_cast<unsigned long long>(records),
+                 human_bases(static_cast<double>(bases)).c_str(),
                  seconds > 0 ? static_cast<double>(bases) / seconds / 1e6 : 0.0);
     std::fflush(stderr);
     drawn_ = true;

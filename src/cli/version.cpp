@@ -1,8 +1,8 @@
 // ruvec --version: what a bug report needs, including the SIMD ISA actually in use.
+#include "ruvec/version.hpp"
 #include "cli/commands.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/vecfile.hpp"
-#include "ruvec/version.hpp"
 
 #include <htslib/hts.h>
 #include <zstd.h>

@@ -27,7 +27,7 @@ suite_help() {
     check "ruvec usage matches the golden file" same_file out "$src/test/cli/expected/usage.txt"
     run "$ruvec" --help
     check "ruvec --help is the usage" same_file out "$src/test/cli/expected/usage.txt"
-    for form in "help embed" "embed --help" "embed -h" "embed"; do
+    for form in "help embed" "embed --help" "embed -h" "embed" "embed -k 5 --help"; do
         run "$ruvec" $form
         check "ruvec $form exits 0" test $status -eq 0
         check "ruvec $form prints the embed usage" same_file out "$src/test/cli/expected/embed-usage.txt"
@@ -241,6 +241,12 @@ suite_bad_input() {
     check "-d 4: message" grep -q "^ruvec embed: dims must be 8..65536, not 4$" err
     run "$ruvec" embed --exact -k 4 -d 100 "$data/genomes/phage_phiX174.fa"
     check "--exact with -d: message" grep -q "^ruvec embed: --exact with -k 4 has 136 dims; leave out -d$" err
+    run "$ruvec" embed -w -5 "$data/genomes/phage_phiX174.fa"
+    check "-w -5: message" grep -q "^ruvec embed: --window: must not be negative$" err
+    run "$ruvec" embed -o none.rvec
+    check "options but no input: exit 1" test $status -eq 1
+    check "options but no input: message" grep -q "^ruvec embed: no input: give FILE or '-' for standard input$" err
+    check "options but no input: no file" test ! -e none.rvec
     run "$ruvec" embed --weight tfidf "$data/genomes/phage_phiX174.fa"
     check "--weight unknown: message" grep -q "^ruvec embed: unknown --weight 'tfidf'" err
     # An error in a later input removes the output of earlier ones too.
@@ -280,6 +286,18 @@ suite_threads() {
         done
     done
     check "windows of mix.fa were written" test -s t0/mix.rvec
+    # A record longer than a piece (1 Mbp) is counted on several threads: same bits as one thread.
+    python3 -c 'import sys; s="".join(l.strip() for l in open(sys.argv[1]) if l[0] != ">"); print(">long\n" + s * 62)' \
+        <(zcat "$data/genomes/phage_lambda.fa.gz") >long.fa
+    for threads in 0 1 3; do
+        "$ruvec" embed -@ $threads long.fa >long-$threads.tsv
+        "$ruvec" embed -@ $threads -k 4 --exact long.fa >long-exact-$threads.tsv
+    done
+    check "3 Mbp record was embedded" test "$(wc -l <long-0.tsv)" -eq 1
+    for threads in 1 3; do
+        check "3 Mbp record: -@ $threads = -@ 0" same_file long-$threads.tsv long-0.tsv
+        check "3 Mbp record, exact k=4: -@ $threads = -@ 0" same_file long-exact-$threads.tsv long-exact-0.tsv
+    done
     # Every SIMD ISA gives the same bytes.
     for isa in scalar sse2 sse4_2 avx2 avx512bw; do
         if RUVEC_ISA=$isa "$ruvec" --version >/dev/null 2>&1; then
