@@ -215,9 +215,9 @@ int bench_main(int argc, char** argv) {
     std::vector<std::string> suites;
     add_common_options(app, common, bench_common);
     add_embed_options(app, embed_options);
-    app.add_option("--input", options.inputs);
+    app.add_option("--input", options.inputs)->allow_extra_args(false);
     app.add_option("-r,--repeats", options.repeats)->check(CLI::Range(1, 1000));
-    app.add_option("--dim", dims)->check(CLI::Range(1, 1 << 20));
+    app.add_option("--dim", dims)->check(CLI::Range(1, 1 << 20))->allow_extra_args(false);
     app.add_option("--rows", options.rows)->check(CLI::Range(1, 10'000'000));
     app.add_flag("--json", options.json);
     app.add_option("suites", suites);

@@ -25,7 +25,7 @@ void add_common_options(CLI::App& app, CommonOptions& options, unsigned which) {
     if (which & opt_threads)
         app.add_option("-@,--threads", options.threads)->check(CLI::Range(0, 1024));
     if (which & opt_output) app.add_option("-o,--output", options.output);
-    if (which & opt_list) app.add_option("-l,--list", options.list_files);
+    if (which & opt_list) app.add_option("-l,--list", options.list_files)->allow_extra_args(false);
     if (which & opt_messages) {
         app.add_flag("-v,--verbose", options.verbose);
         app.add_flag("--quiet", options.quiet);

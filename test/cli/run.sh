@@ -164,6 +164,10 @@ assert names == [r[0] for r in rows], names'
     "$ruvec" embed -l list.txt >list.tsv
     "$ruvec" embed "$fa" lambda.fa >two.tsv
     check "-l list = operands" same_file list.tsv two.tsv
+    printf '%s\n' "$fa" >one-list.txt
+    "$ruvec" embed -l one-list.txt lambda.fa >list-then-operand.tsv
+    "$ruvec" embed lambda.fa "$fa" >operand-then-list.tsv
+    check "-l takes one file; the next word is an input (operands first)" same_file list-then-operand.tsv operand-then-list.tsv
     check "records in input order" test "$(cut -f1 two.tsv | tr '\n' ' ')" = "$(head -1 "$fa" | cut -c2- | cut -d' ' -f1) phage_lambda.1 "
 
     # Reads: BGZF FASTQ with Ns; short records are skipped and counted, never zero vectors.
