@@ -47,6 +47,7 @@ wasm-core:
 	ln -sfn /usr/include/xsimd $(WASM_INCLUDE)/xsimd
 	ln -sfn /usr/include/doctest $(WASM_INCLUDE)/doctest
 	ln -sfn /usr/include/xxhash.h $(WASM_INCLUDE)/xxhash.h
+	ln -sfn /usr/include/hnswlib $(WASM_INCLUDE)/hnswlib
 	test -f $(WASM_BUILD)/CMakeCache.txt || NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B $(WASM_BUILD) \
 	  -DCMAKE_BUILD_TYPE=Release -DRUVEC_CLI=OFF \
 	  -DRUVEC_WASM_INCLUDE=$(WASM_INCLUDE) -DRUVEC_ZSTD_SOURCE_DIR=$(ZSTD_SOURCE) \

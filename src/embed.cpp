@@ -98,6 +98,27 @@ void finalize_params(EmbedParams& p) {
     }
 }
 
+std::string embed_params_difference(const EmbedParams& a, const EmbedParams& b) {
+    auto differ = [](const char* flag, const std::string& x, const std::string& y) {
+        return std::string(flag) + " " + x + " vs " + y;
+    };
+    auto yes_no = [](bool v) { return std::string(v ? "yes" : "no"); };
+    if (a.k != b.k) return differ("-k", std::to_string(a.k), std::to_string(b.k));
+    if (a.exact != b.exact) return differ("--exact", yes_no(a.exact), yes_no(b.exact));
+    if (a.dims != b.dims) return differ("--dims", std::to_string(a.dims), std::to_string(b.dims));
+    if (a.canonical != b.canonical)
+        return differ("--no-canonical", yes_no(!a.canonical), yes_no(!b.canonical));
+    if (a.weight != b.weight) return differ("--weight", weight_name(a.weight), weight_name(b.weight));
+    if (a.hash_id != b.hash_id)
+        return differ("hash id", std::to_string(a.hash_id), std::to_string(b.hash_id));
+    if (a.hash_seed != b.hash_seed)
+        return differ("hash seed", std::to_string(a.hash_seed), std::to_string(b.hash_seed));
+    if (a.window != b.window)
+        return differ("--window", std::to_string(a.window), std::to_string(b.window));
+    if (a.step != b.step) return differ("--step", std::to_string(a.step), std::to_string(b.step));
+    return {};
+}
+
 std::vector<Window> windows_of(uint64_t length, const EmbedParams& params) {
     if (params.window == 0) return {Window{0, length}};
     std::vector<Window> windows;

@@ -49,6 +49,10 @@ uint32_t exact_profile_dims(uint32_t k, bool canonical);
 // Throws Error(usage) naming the parameter.
 void finalize_params(EmbedParams& params);
 
+// The first parameter that differs between `a` and `b`, as "-k 21 vs 15" (flag, a's value, b's
+// value); empty when vectors made with either are comparable.
+std::string embed_params_difference(const EmbedParams& a, const EmbedParams& b);
+
 // Half-open [start, end) 0-based coordinates of one window of a sequence.
 struct Window {
     uint64_t start; // first base

@@ -11,6 +11,20 @@ namespace ruvec {
 // XXH64 of `size` bytes with `seed`: the checksum of every ruvec header, block and section.
 uint64_t checksum64(const void* data, size_t size, uint64_t seed = 0);
 
+// The same checksum over bytes that arrive in pieces (sections written or read in chunks).
+class StreamingChecksum64 {
+public:
+    StreamingChecksum64();
+    ~StreamingChecksum64();
+    StreamingChecksum64(const StreamingChecksum64&) = delete;
+    StreamingChecksum64& operator=(const StreamingChecksum64&) = delete;
+    void update(const void* data, size_t size);
+    uint64_t digest() const; // of everything so far; equals checksum64 of the concatenation
+
+private:
+    alignas(8) unsigned char state_[96]; // an XXH64_state_t (size checked in format.cpp)
+};
+
 inline void put_u8(unsigned char* p, uint8_t v) {
     p[0] = v;
 }

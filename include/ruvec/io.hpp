@@ -55,4 +55,26 @@ public:
     std::string bytes; // everything written so far
 };
 
+// Random access to a whole file's bytes, for formats read by sections (.rvx indexes). The CLI
+// backs it with pread on a file, the WebAssembly build and tests with memory.
+class RandomAccessSource {
+public:
+    virtual ~RandomAccessSource() = default;
+    virtual uint64_t size() const = 0; // bytes in the file
+    // Reads exactly `size` bytes at `offset`, which the caller has checked against size();
+    // throws Error(io) when the operating system fails.
+    virtual void read_at(uint64_t offset, char* buffer, size_t size) const = 0;
+};
+
+// A RandomAccessSource over bytes already in memory.
+class MemoryRandomSource : public RandomAccessSource {
+public:
+    explicit MemoryRandomSource(std::string_view bytes) : bytes_(bytes) {}
+    uint64_t size() const override { return bytes_.size(); }
+    void read_at(uint64_t offset, char* buffer, size_t size) const override;
+
+private:
+    std::string_view bytes_; // not owned; must outlive the source
+};
+
 } // namespace ruvec

@@ -127,15 +127,6 @@ void distance_suite(const BenchOptions& options, std::vector<Figure>& figures) {
     }
 }
 
-std::string json_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out;
-}
-
 std::string render(const std::vector<Figure>& figures, bool json) {
     std::ostringstream out;
     char line[256];

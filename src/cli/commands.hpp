@@ -9,6 +9,12 @@ namespace ruvec::cli {
 // (ruvec::Error, UsageError), which main turns into one line on stderr and a status.
 int embed_main(int argc, char** argv);
 void embed_usage(std::FILE* out);
+int index_main(int argc, char** argv);
+void index_usage(std::FILE* out);
+int search_main(int argc, char** argv);
+void search_usage(std::FILE* out);
+int info_main(int argc, char** argv);
+void info_usage(std::FILE* out);
 int bench_main(int argc, char** argv);
 void bench_usage(std::FILE* out);
 

@@ -52,6 +52,9 @@ std::vector<std::string> gather_inputs(const std::vector<std::string>& operands,
 
 bool is_terminal(std::FILE* stream);
 
+// `s` as the inside of a JSON string: quotes, backslashes and control characters escaped.
+std::string json_escape(const std::string& s);
+
 // Messages on stderr, prefixed "ruvec <command>: ", shown according to the verbosity.
 class Messages {
 public:

@@ -6,20 +6,27 @@
 
 namespace ruvec::cli {
 
-void add_embed_options(CLI::App& app, EmbedOptions& options) {
+void add_embed_options(CLI::App& app, EmbedOptions& options, bool exact_profile) {
     EmbedParams& p = options.params;
     // not_negative: CLI11 would otherwise wrap "-5" into a huge unsigned value.
-    app.add_option("-k,--kmer", p.k)->check(not_negative());
+    options.given.push_back(app.add_option("-k,--kmer", p.k)->check(not_negative()));
     options.dims_option = app.add_option("-d,--dims", p.dims)->check(not_negative());
-    app.add_flag("--no-canonical", options.no_canonical);
-    app.add_flag("--exact", p.exact);
-    app.add_option("--weight", options.weight);
-    app.add_option("-w,--window", p.window)->check(not_negative());
-    app.add_option("--step", p.step)->check(not_negative());
+    options.given.push_back(options.dims_option);
+    options.given.push_back(app.add_flag("--no-canonical", options.no_canonical));
+    if (exact_profile) options.given.push_back(app.add_flag("--exact", p.exact));
+    options.given.push_back(app.add_option("--weight", options.weight));
+    options.given.push_back(app.add_option("-w,--window", p.window)->check(not_negative()));
+    options.given.push_back(app.add_option("--step", p.step)->check(not_negative()));
 }
 
-std::string embed_options_usage() {
+std::string embed_options_usage(bool exact_profile) {
     const EmbedParams d;
+    const std::string exact_line =
+        exact_profile ? "      --exact        exact k-mer profile instead of hashing (k <= " +
+                            std::to_string(max_exact_k) +
+                            "; -k 4 gives the 136-dim\n"
+                            "                     tetranucleotide profile)\n"
+                      : std::string();
     return "Embedding options:\n"
            "  -k INT             k-mer length, " +
            std::to_string(min_k) + "-" + std::to_string(max_k) + " [" + std::to_string(d.k) +
@@ -28,11 +35,8 @@ std::string embed_options_usage() {
            std::to_string(min_dims) + "-" + std::to_string(max_dims) + " [" +
            std::to_string(d.dims) +
            "]\n"
-           "      --no-canonical count a k-mer and its reverse complement apart\n"
-           "      --exact        exact k-mer profile instead of hashing (k <= " +
-           std::to_string(max_exact_k) +
-           "; -k 4 gives the 136-dim\n"
-           "                     tetranucleotide profile)\n"
+           "      --no-canonical count a k-mer and its reverse complement apart\n" +
+           exact_line +
            "      --weight STR   per k-mer weight: count, log (1+count) or binary [" +
            weight_name(d.weight) +
            "]\n"
@@ -53,6 +57,40 @@ EmbedParams resolve_embed_options(EmbedOptions& options) {
                                           " dims; leave out -d");
     finalize_params(p);
     return p;
+}
+
+bool any_embed_option_given(const EmbedOptions& options) {
+    for (const CLI::Option* option : options.given)
+        if (option->count() > 0) return true;
+    return false;
+}
+
+void check_embed_options_agree(EmbedOptions& options, const EmbedParams& fixed,
+                               const std::string& what) {
+    if (!any_embed_option_given(options)) return;
+    // The fixed parameters with the typed flags laid over them: any difference is a conflict.
+    const EmbedParams typed = options.params;
+    EmbedParams merged = fixed;
+    auto given = [&](const char* name) {
+        for (const CLI::Option* option : options.given)
+            if (option->check_name(name)) return option->count() > 0;
+        return false;
+    };
+    if (given("-k")) merged.k = typed.k;
+    if (given("--exact")) merged.exact = typed.exact;
+    if (given("-d")) merged.dims = typed.dims;
+    if (given("--no-canonical")) merged.canonical = !options.no_canonical;
+    if (given("--weight") && !parse_weight(options.weight, merged.weight))
+        throw Error(ErrorKind::usage,
+                    "unknown --weight '" + options.weight + "' (count, log or binary)");
+    if (given("-w")) merged.window = typed.window;
+    if (given("--step")) merged.step = typed.step;
+    if (given("-w") && !given("--step")) merged.step = 0;
+    finalize_params(merged);
+    const std::string difference = embed_params_difference(fixed, merged);
+    if (!difference.empty())
+        throw Error(ErrorKind::usage, what + " was made with " + difference +
+                                          " given; leave the embedding options out");
 }
 
 } // namespace ruvec::cli

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
 
 namespace ruvec::cli {
 
@@ -15,12 +16,21 @@ struct EmbedOptions {
     std::string weight = weight_name(EmbedParams{}.weight); // --weight, as typed
     bool no_canonical = false;                              // --no-canonical
     CLI::Option* dims_option = nullptr; // to tell an explicit -d from the default
+    std::vector<CLI::Option*> given;    // every embedding option, to tell which were typed
 };
 
-void add_embed_options(CLI::App& app, EmbedOptions& options);
+// `exact_profile`: whether --exact (exact k-mer profiles) is one of them; search uses --exact
+// for brute-force search instead.
+void add_embed_options(CLI::App& app, EmbedOptions& options, bool exact_profile = true);
 // The "Embedding options" block of a usage text, with the real defaults.
-std::string embed_options_usage();
+std::string embed_options_usage(bool exact_profile = true);
 // Checks the flags together and returns the parameters to embed with; throws Error(usage).
 EmbedParams resolve_embed_options(EmbedOptions& options);
+// True when any embedding option was typed on the command line.
+bool any_embed_option_given(const EmbedOptions& options);
+// Where the parameters are fixed by a file (an index, an .rvec), the typed flags must agree:
+// throws Error(usage) "<what> was made with -k 21 vs 15 given" when one does not.
+void check_embed_options_agree(EmbedOptions& options, const EmbedParams& fixed,
+                               const std::string& what);
 
 } // namespace ruvec::cli

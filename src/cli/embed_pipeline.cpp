@@ -41,7 +41,7 @@ struct WorkItem {
 
 EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParams& params,
                         int extra_threads, const Messages& messages, bool show_progress,
-                        const RowConsumer& consume) {
+                        const RowConsumer& consume, const std::function<void()>& batch_done) {
     const int threads = extra_threads + 1;
     const size_t dims = params.dims;
     const size_t rows_per_chunk = std::max<size_t>(1, chunk_bytes / (dims * sizeof(float)));
@@ -159,6 +159,7 @@ EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParam
         stats.records += batch.size;
         stats.bases += batch.bases;
         progress.update(stats.records, stats.bases);
+        if (batch_done) batch_done();
     }
     progress.finish();
 

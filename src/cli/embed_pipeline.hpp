@@ -26,9 +26,11 @@ struct EmbedStats {
 using RowConsumer = std::function<void(const VecRow& row, const float* vector)>;
 
 // Runs the pipeline; warnings (skipped records, empty inputs) go through `messages`, progress is
-// shown when `show_progress` and stderr is a terminal. Throws the first error met.
+// shown when `show_progress` and stderr is a terminal. `batch_done`, if set, is called after the
+// rows of each batch of records (streaming consumers flush there). Throws the first error met.
 EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParams& params,
                         int extra_threads, const Messages& messages, bool show_progress,
-                        const RowConsumer& consume);
+                        const RowConsumer& consume,
+                        const std::function<void()>& batch_done = {});
 
 } // namespace ruvec::cli

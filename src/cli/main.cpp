@@ -28,6 +28,12 @@ struct Command {
 const Command commands[] = {
     {"embed", "Embedding", "FASTA/FASTQ records or windows to vectors (.rvec, .npy, TSV)",
      embed_main, embed_usage},
+    {"index", "Indexing", "HNSW index (.rvx) of sequences or vectors; --add, --remove", index_main,
+     index_usage},
+    {"info", "Indexing", "parameters, sections and statistics of an index (validates it)",
+     info_main, info_usage},
+    {"search", "Searching", "nearest neighbours of query sequences in an index, as TSV",
+     search_main, search_usage},
     {"bench", "Measuring", "throughput of embedding vs parsing, SIMD kernel speed-ups", bench_main,
      bench_usage},
 };

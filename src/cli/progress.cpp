@@ -44,6 +44,19 @@ void Progress::update(uint64_t records, uint64_t bases) {
     drawn_ = true;
 }
 
+void Progress::update_items(uint64_t items, const char* what) {
+    if (!active_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_draw_ < redraw_interval) return;
+    last_draw_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    std::fprintf(stderr, "\r\033[Kruvec %s: %llu %s, %.0f/s", command_.c_str(),
+                 static_cast<unsigned long long>(items), what,
+                 seconds > 0 ? static_cast<double>(items) / seconds : 0.0);
+    std::fflush(stderr);
+    drawn_ = true;
+}
+
 void Progress::finish() {
     if (drawn_) std::fputs("\r\033[K", stderr);
     drawn_ = false;

@@ -1,0 +1,169 @@
+// HNSW indexes of embeddings (hnswlib), saved as one validated .rvx file (index_format.hpp).
+//
+// Building is deterministic: the graph depends on the rows, their order and the parameters,
+// never on the thread count (rows are inserted in batches whose neighbour searches run in
+// parallel against the graph as it stood before the batch, and whose links are then made in row
+// order). Searching is thread-safe.
+#pragma once
+
+#include "ruvec/embed.hpp"
+#include "ruvec/io.hpp"
+#include "ruvec/vecfile.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ruvec {
+
+// How vectors are compared. Embeddings are unit vectors, for which all three rank alike.
+enum class Metric : uint8_t {
+    cosine = 0, // 1 - cosine similarity; vectors are normalised when added
+    l2 = 1,     // Euclidean distance
+    ip = 2,     // 1 - inner product (vectors used as given)
+};
+const char* metric_name(Metric metric);                   // "cosine", "l2", "ip"
+bool parse_metric(std::string_view name, Metric& metric); // false if unknown
+
+// How the graph is built.
+struct GraphParams {
+    Metric metric = Metric::cosine; // distance between vectors
+    uint32_t M = 16;                // links per node on upper levels, 2 M on level 0
+    uint32_t ef_construction = 200; // candidates considered when linking a new node
+    uint64_t seed = 100;            // seed of the random node levels
+};
+inline constexpr uint32_t min_M = 2, max_M = 512;
+inline constexpr uint32_t max_ef = 1u << 20; // ef of construction or search
+// Default ef of search: the smallest value measured to reach recall@10 >= 0.95 against exact
+// search on ../shared/data (scripts/measure-default-ef.sh; README "Choosing --ef").
+inline constexpr uint32_t default_search_ef = 64;
+
+// Throws Error(usage) naming the parameter out of range.
+void check_graph_params(const GraphParams& params);
+
+struct SearchOptions {
+    size_t top = 5;           // neighbours per query
+    size_t ef = default_search_ef; // HNSW candidate list size (raised to `top` if smaller)
+    bool exact = false;       // brute force over every row instead of the graph
+    bool per_target = false;  // best row per sequence name, not per row
+    float min_similarity = -std::numeric_limits<float>::infinity(); // drop weaker hits
+};
+
+// One neighbour of a query.
+struct SearchHit {
+    uint32_t row;     // row of the index
+    float distance;   // in the index's metric (Euclidean for l2, 1 - similarity otherwise)
+    float similarity; // cosine or inner product; 1 - distance^2 / 2 for l2 (cosine of unit vectors)
+};
+
+// Statistics for `ruvec info`.
+struct GraphStats {
+    std::vector<uint64_t> nodes_per_level; // [l]: rows whose top level is l
+    double mean_links_level0 = 0;          // mean out-degree on level 0
+    uint64_t rows_without_links = 0;       // rows with no link on level 0 (only if N == 1)
+};
+
+class HnswGraph; // src/hnsw_graph.hpp: the one place that includes hnswlib
+
+class Index {
+public:
+    // An empty index; `embed` must have passed finalize_params.
+    Index(const EmbedParams& embed, const GraphParams& graph);
+    ~Index();
+    Index(Index&&) noexcept;
+    Index& operator=(Index&&) noexcept;
+
+    // Reads and validates a whole .rvx file. Errors name `source_name`: Error(format) for a file
+    // that is not .rvx or of another format version, Error(corrupt) for damage or truncation,
+    // Error(resource) when it cannot be held in memory.
+    static Index load(const RandomAccessSource& source, const std::string& source_name);
+    // Writes the whole file; rows added since the last insert_pending() are inserted first.
+    void save(ByteSink& out);
+
+    const EmbedParams& embed_params() const noexcept { return embed_; }
+    const GraphParams& graph_params() const noexcept { return graph_; }
+    uint64_t rows() const noexcept { return rows_.size(); }
+    uint64_t deleted_rows() const noexcept { return deleted_rows_; }
+    uint64_t live_rows() const noexcept { return rows_.size() - deleted_rows_; }
+    uint64_t names() const noexcept { return names_.size(); }
+    const std::string& provenance() const noexcept { return provenance_; }
+    // Adds a line "ruvec <version>\t<command line>" to the provenance (a newline is appended).
+    void add_provenance(std::string_view line);
+
+    const std::string& row_name(uint32_t row) const { return names_[rows_[row].name]; }
+    Window row_window(uint32_t row) const { return {rows_[row].start, rows_[row].end}; }
+    bool row_deleted(uint32_t row) const { return rows_[row].flags & 1u; }
+    const float* row_vector(uint32_t row) const; // dims floats, as stored (unit for cosine)
+
+    // Queues one row. Rows of one sequence must come together; a name that already has live
+    // rows is refused (Error(input)), so names identify sequences for --remove and --per-target.
+    // Throws Error(input) for a vector with a non-finite value, or all zeros under cosine.
+    void add(const VecRow& row, const float* vector);
+    // Links the queued rows into the graph with `threads` threads (the result does not depend
+    // on it). `progress`, if set, is called with the number of rows linked so far.
+    void insert_pending(int threads, const std::function<void(uint64_t)>& progress = {});
+    uint64_t pending_rows() const noexcept { return pending_rows_; }
+
+    // Marks every row of each name deleted, so searches never return them. Returns, per name,
+    // the rows newly deleted; names not in the index are reported by `missing` (may be null).
+    std::vector<uint64_t> remove(const std::vector<std::string>& names,
+                                 std::vector<std::string>* missing);
+
+    // Neighbours of `query` (dims floats, normalised here under cosine), nearest first; ties
+    // in distance go to the lower row, so results do not depend on the thread count.
+    void search(const float* query, const SearchOptions& options,
+                std::vector<SearchHit>& hits) const;
+
+    GraphStats graph_stats() const;
+
+private:
+    struct RowInfo {
+        uint64_t start;
+        uint64_t end;
+        uint32_t name;  // index into names_
+        uint32_t flags; // rvx_row_deleted
+    };
+
+    void build_name_lookup();
+    void search_exact(const float* query, size_t candidates,
+                      std::vector<std::pair<float, uint32_t>>& found) const;
+    void to_hits(std::vector<std::pair<float, uint32_t>>& found, const SearchOptions& options,
+                 std::vector<SearchHit>& hits) const;
+
+    EmbedParams embed_;
+    GraphParams graph_;
+    std::string provenance_;
+    std::vector<std::string> names_;
+    std::vector<RowInfo> rows_;
+    uint64_t deleted_rows_ = 0;
+    std::vector<uint64_t> live_rows_of_name_; // per name: rows not deleted
+    struct NameLookup;
+    std::unique_ptr<NameLookup> name_lookup_; // name -> index into names_
+    uint32_t last_added_name_ = UINT32_MAX;   // rows of one sequence arrive together
+    std::vector<float> pending_vectors_;      // rows queued by add(), not yet in the graph
+    uint64_t pending_rows_ = 0;
+    std::unique_ptr<HnswGraph> graph_impl_;
+};
+
+// Estimated per-base identity between a query and a target from the similarity of their k-mer
+// vectors (count or binary weight), as Mash turns a Jaccard index into a distance. If the
+// shorter of the two lies within the longer one and a fraction c of its k-mers is shared, the
+// cosine is c * sqrt(n_short / n_long) (n: k-mers in each), so c = similarity *
+// sqrt(n_long / n_short), clipped to [0, 1]; with independent substitutions at rate d a k-mer
+// survives with probability (1 - d)^k, giving identity = c^(1/k).
+// Hashing k-mers into `dims` signed buckets makes unrelated sequences score about
+// N(0, 1/dims); a similarity below 5 / sqrt(dims) (0.156 at 1024 dims) is not told apart from
+// that noise and gives identity 0. Valid when k-mers are mostly distinct and the shorter
+// sequence is contained in the longer (a read within a window; one straddling two windows
+// scores lower); most accurate for near-identical sequences (identity above about 0.9).
+double estimate_identity(double similarity, uint64_t query_bases, uint64_t target_bases,
+                         uint32_t k, uint32_t dims);
+
+// The similarity below which estimate_identity reports 0: 5 / sqrt(dims).
+double identity_noise_floor(uint32_t dims);
+
+} // namespace ruvec

@@ -1,0 +1,146 @@
+// The .rvx index file, format version 1: one file holding everything a search needs.
+//
+// All integers and floats are little-endian. A fixed header, a section table, then the sections,
+// each starting at a multiple of 64 bytes (zero padding between them). Every part is checked by
+// XXH64 (seed 0) before it is used, and every count is checked against the file size before
+// anything is allocated, so a damaged file is told apart from one of another format version.
+//
+//   Header, 256 bytes (struct RvxHeader below; the offsets are static_asserted)
+//     off size
+//       0    8  magic "\x89RVX\r\n\x1a\n" (the \r\n and \x1a catch text-mode mangling, as PNG)
+//       8    4  format version (1), independent of the software version
+//      12    4  header size (256)
+//      16    4  k                      the embedding parameters, exactly as in .rvec:
+//      20    4  dims                   queries are embedded with these (16..55)
+//      24    1  canonical (0/1)
+//      25    1  exact profile (0/1)
+//      26    1  weight (0 count, 1 log, 2 binary)
+//      27    1  metric (0 cosine, 1 l2, 2 ip)
+//      28    4  hash id
+//      32    8  hash seed
+//      40    8  window (0: one vector per record)
+//      48    8  step
+//      56    8  rows N: vectors in the graph, deleted ones included (1 .. 2^32 - 2)
+//      64    8  deleted rows
+//      72    8  names S: distinct sequence names (1 .. N)
+//      80    4  M: links per node on levels >= 1 (2 M on level 0), 2 .. 512
+//      84    4  ef of construction
+//      88    8  seed of the node levels
+//      96    4  graph top level L (<= 63)
+//     100    4  entry point: the row where searches start (its level is L)
+//     104    4  section count (5)
+//     108    4  vector type (1 = float32)
+//     112  136  reserved, zero (readers refuse anything else)
+//     248    8  XXH64 of bytes 0..247
+//   Section table, section count x 32 bytes (struct RvxSection), then 8 bytes: XXH64 of the table
+//       0    4  tag
+//       4    4  zero
+//       8    8  offset from the start of the file (a multiple of 64)
+//      16    8  length in bytes
+//      24    8  XXH64 of the section's bytes
+//   Sections, in this order:
+//     PROV  UTF-8 text, one line per command that wrote the file:
+//           "ruvec <version>\t<command line>\n" (build first, then each --add and --remove)
+//     NAME  S distinct sequence names, each 1..65535 bytes and NUL-terminated
+//     ROWS  N x 24 bytes: u64 start, u64 end (0-based half-open window of the sequence),
+//           u32 name number (< S), u32 flags (bit 0: deleted; other bits zero)
+//     VECT  N x dims float32, row-major, in row order (unit length when the metric is cosine)
+//     GRPH  the HNSW graph as hnswlib 0.6.2 holds it in memory, without the vectors and labels
+//           that its own saveIndex repeats (vectors are VECT; a row's label is its number):
+//             level 0: N x (4 + 8 M) bytes: u16 link count (<= 2 M), u16 zero, then 2 M u32
+//                      rows (slots past the count are unused)
+//             levels:  N x u8, the top level of each row (<= L)
+//             upper:   for each row r with level l_r > 0, in row order, l_r lists of
+//                      (4 + 4 M) bytes, level 1 first: u16 count (<= M), u16 zero, M u32 rows,
+//                      each of which has a level >= that list's level
+//           hnswlib's bytes carry no version of their own; this layout pins them, and a new
+//           hnswlib layout would get a new format version here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ruvec {
+
+inline constexpr char rvx_magic[8] = {'\x89', 'R', 'V', 'X', '\r', '\n', '\x1a', '\n'};
+inline constexpr uint32_t rvx_format_version = 1;
+inline constexpr size_t rvx_header_size = 256;
+inline constexpr size_t rvx_section_entry_size = 32;
+inline constexpr uint64_t rvx_section_alignment = 64;
+inline constexpr uint32_t rvx_vector_float32 = 1;
+inline constexpr uint32_t rvx_row_deleted = 1;       // ROWS flag bit 0
+inline constexpr size_t rvx_row_size = 24;           // bytes per ROWS entry
+inline constexpr uint32_t rvx_max_level = 63;        // deeper graphs are refused
+inline constexpr uint64_t rvx_max_rows = 0xFFFFFFFEu; // hnswlib numbers nodes with u32
+inline constexpr uint64_t rvx_max_provenance = 16u << 20;
+
+// Section tags, as the four ASCII bytes read little-endian.
+inline constexpr uint32_t rvx_tag(const char (&name)[5]) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(name[0])) |
+           static_cast<uint32_t>(static_cast<unsigned char>(name[1])) << 8 |
+           static_cast<uint32_t>(static_cast<unsigned char>(name[2])) << 16 |
+           static_cast<uint32_t>(static_cast<unsigned char>(name[3])) << 24;
+}
+inline constexpr uint32_t rvx_tag_provenance = rvx_tag("PROV");
+inline constexpr uint32_t rvx_tag_names = rvx_tag("NAME");
+inline constexpr uint32_t rvx_tag_rows = rvx_tag("ROWS");
+inline constexpr uint32_t rvx_tag_vectors = rvx_tag("VECT");
+inline constexpr uint32_t rvx_tag_graph = rvx_tag("GRPH");
+// The sections of format version 1, in file order.
+inline constexpr uint32_t rvx_sections[] = {rvx_tag_provenance, rvx_tag_names, rvx_tag_rows,
+                                            rvx_tag_vectors, rvx_tag_graph};
+inline constexpr uint32_t rvx_section_count = 5;
+
+// The header's fields in file order (encoded field by field, never by memcpy of the struct).
+struct RvxHeader {
+    char magic[8];            // rvx_magic
+    uint32_t version;         // rvx_format_version
+    uint32_t header_size;     // rvx_header_size
+    uint32_t k;               // k-mer length
+    uint32_t dims;            // vector length
+    uint8_t canonical;        // 1: k-mer and reverse complement counted as one
+    uint8_t exact;            // 1: exact k-mer profile instead of hashing
+    uint8_t weight;           // ruvec::Weight
+    uint8_t metric;           // ruvec::Metric
+    uint32_t hash_id;         // which k-mer hash
+    uint64_t hash_seed;       // its seed
+    uint64_t window;          // window length, 0: one vector per record
+    uint64_t step;            // distance between window starts
+    uint64_t rows;            // vectors in the graph, deleted ones included
+    uint64_t deleted_rows;    // rows flagged deleted
+    uint64_t names;           // distinct sequence names
+    uint32_t M;               // links per node on upper levels
+    uint32_t ef_construction; // candidate list size while building
+    uint64_t seed;            // seed of the node levels
+    uint32_t max_level;       // top level of the graph
+    uint32_t entry_point;     // row where searches start
+    uint32_t section_count;   // rvx_section_count
+    uint32_t vector_type;     // rvx_vector_float32
+    uint8_t reserved[136];    // zero
+    uint64_t checksum;        // XXH64 of bytes 0..247
+};
+static_assert(sizeof(RvxHeader) == rvx_header_size, "the .rvx header is 256 bytes");
+static_assert(offsetof(RvxHeader, metric) == 27 && offsetof(RvxHeader, rows) == 56 &&
+                  offsetof(RvxHeader, M) == 80 && offsetof(RvxHeader, section_count) == 104 &&
+                  offsetof(RvxHeader, reserved) == 112 && offsetof(RvxHeader, checksum) == 248,
+              "RvxHeader fields sit at the documented offsets");
+
+// One entry of the section table.
+struct RvxSection {
+    uint32_t tag;      // rvx_tag_*
+    uint32_t zero;     // reserved
+    uint64_t offset;   // from the start of the file
+    uint64_t length;   // bytes
+    uint64_t checksum; // XXH64 of the bytes
+};
+static_assert(sizeof(RvxSection) == rvx_section_entry_size, "section entries are 32 bytes");
+
+// Field-by-field little-endian encoding; decode does not validate (the index loader does).
+void encode_rvx_header(const RvxHeader& header, unsigned char* out);  // 256 bytes; sets checksum
+RvxHeader decode_rvx_header(const unsigned char* in);                // 256 bytes
+void encode_rvx_section(const RvxSection& section, unsigned char* out); // 32 bytes
+RvxSection decode_rvx_section(const unsigned char* in);                 // 32 bytes
+// "PROV" for a tag, or its hex value when it is not printable.
+const char* rvx_tag_name(uint32_t tag, char (&buffer)[12]);
+
+} // namespace ruvec

@@ -1,0 +1,249 @@
+// ruvec index: builds an HNSW index (.rvx) from sequences or .rvec files, adds to one, or marks
+// sequences of one deleted. Every change rewrites the whole file under a temporary name.
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/embed_options.hpp"
+#include "cli/file_source.hpp"
+#include "cli/output.hpp"
+#include "cli/progress.hpp"
+#include "cli/vector_inputs.hpp"
+#include "ruvec/error.hpp"
+#include "ruvec/index.hpp"
+#include "ruvec/version.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+namespace ruvec::cli {
+
+namespace {
+
+constexpr unsigned index_common = opt_threads | opt_output | opt_list | opt_messages;
+// Rows are linked into the graph each time this many bytes of vectors are queued.
+constexpr uint64_t link_every_bytes = uint64_t{64} << 20;
+
+struct GraphOptions {
+    GraphParams params;
+    std::string metric = metric_name(GraphParams{}.metric);
+    std::vector<CLI::Option*> options; // to tell which were typed
+};
+
+void add_graph_options(CLI::App& app, GraphOptions& g) {
+    g.options.push_back(app.add_option("-M", g.params.M)->check(not_negative()));
+    g.options.push_back(
+        app.add_option("--ef-construction", g.params.ef_construction)->check(not_negative()));
+    g.options.push_back(app.add_option("--metric", g.metric));
+    g.options.push_back(app.add_option("--seed", g.params.seed)->check(not_negative()));
+}
+
+GraphParams resolve_graph_options(GraphOptions& g) {
+    GraphParams p = g.params;
+    if (!parse_metric(g.metric, p.metric))
+        throw Error(ErrorKind::usage, "unknown --metric '" + g.metric + "' (cosine, l2 or ip)");
+    check_graph_params(p);
+    return p;
+}
+
+// With --add the graph parameters are the index's; typed ones must agree.
+void check_graph_options_agree(GraphOptions& g, const GraphParams& fixed, const std::string& what) {
+    const GraphParams typed = resolve_graph_options(g);
+    auto conflict = [&](const char* flag, const std::string& has, const std::string& given) {
+        throw Error(ErrorKind::usage, what + " was built with " + flag + " " + has + ", not " +
+                                          given + "; leave " + flag + " out");
+    };
+    if (g.options[0]->count() && typed.M != fixed.M)
+        conflict("-M", std::to_string(fixed.M), std::to_string(typed.M));
+    if (g.options[1]->count() && typed.ef_construction != fixed.ef_construction)
+        conflict("--ef-construction", std::to_string(fixed.ef_construction),
+                 std::to_string(typed.ef_construction));
+    if (g.options[2]->count() && typed.metric != fixed.metric)
+        conflict("--metric", metric_name(fixed.metric), metric_name(typed.metric));
+    if (g.options[3]->count() && typed.seed != fixed.seed)
+        conflict("--seed", std::to_string(fixed.seed), std::to_string(typed.seed));
+}
+
+// Sequence names, one per line (the first word of each; blank lines skipped); '-' is stdin.
+std::vector<std::string> read_names(const std::string& path) {
+    std::ifstream file;
+    if (path != "-") {
+        file.open(path);
+        if (!file) throw Error(ErrorKind::io, path + ": " + std::strerror(errno));
+    }
+    std::istream& in = path == "-" ? std::cin : file;
+    std::vector<std::string> names;
+    std::string line;
+    while (std::getline(in, line)) {
+        const size_t begin = line.find_first_not_of(" \t\r");
+        if (begin == std::string::npos) continue;
+        names.push_back(line.substr(begin, line.find_first_of(" \t\r", begin) - begin));
+    }
+    if (in.bad()) throw Error(ErrorKind::io, path + ": read error");
+    return names;
+}
+
+std::string provenance_line(int argc, char** argv) {
+    return std::string("ruvec ") + RUVEC_VERSION + "\t" + quoted_command_line(argc, argv);
+}
+
+} // namespace
+
+void index_usage(std::FILE* out) {
+    const GraphParams d;
+    std::fprintf(
+        out, "%s",
+        ("\n"
+         "Usage: ruvec index [options] -o db.rvx <in.fa|in.fq|in.rvec|-> [...]\n"
+         "       ruvec index --add db.rvx [options] <in.fa|in.fq|in.rvec|-> [...]\n"
+         "       ruvec index --remove db.rvx <NAMES.txt|->\n"
+         "\n"
+         "Builds an HNSW index of one vector per record (or window), embedding FASTA/FASTQ on\n"
+         "the fly; .rvec inputs (from ruvec embed) are used as stored and fix the embedding\n"
+         "options. Sequence names must be unique. The graph does not depend on -@.\n"
+         "\n"
+         "Index options:\n"
+         "  -M INT             links per node, 2 M on the bottom level, " +
+         std::to_string(min_M) + "-" + std::to_string(max_M) + " [" + std::to_string(d.M) +
+         "]\n"
+         "      --ef-construction INT\n"
+         "                     candidates considered when linking a vector [" +
+         std::to_string(d.ef_construction) +
+         "]\n"
+         "      --metric STR   cosine, l2 or ip (inner product) [" +
+         metric_name(d.metric) +
+         "]\n"
+         "      --seed INT     seed of the random node levels [" +
+         std::to_string(d.seed) +
+         "]\n"
+         "      --add FILE     add the inputs to index FILE (names must be new); rewrites\n"
+         "                     FILE, or writes -o\n"
+         "      --remove FILE  mark every vector of the sequences named in the operand file\n"
+         "                     (one per line) deleted; rewrites FILE, or writes -o\n"
+         "\n" +
+         embed_options_usage() +
+         "\n"
+         "General options:\n" +
+         common_usage(index_common) + "\n")
+            .c_str());
+}
+
+int index_main(int argc, char** argv) {
+    const auto start = std::chrono::steady_clock::now();
+    CLI::App app("ruvec index");
+    CommonOptions common;
+    common.output.clear(); // no default: an index is a file
+    EmbedOptions embed_options;
+    GraphOptions graph_options;
+    std::string add_path, remove_path;
+    std::vector<std::string> operands;
+    add_common_options(app, common, index_common);
+    add_embed_options(app, embed_options);
+    add_graph_options(app, graph_options);
+    app.add_option("--add", add_path);
+    app.add_option("--remove", remove_path);
+    app.add_option("inputs", operands);
+    parse_arguments(app, argc, argv);
+    if (common.help || argc <= 1) {
+        index_usage(stdout);
+        return 0;
+    }
+    if (!add_path.empty() && !remove_path.empty())
+        throw Error(ErrorKind::usage, "--add and --remove are separate runs");
+    const std::string& existing = !add_path.empty() ? add_path : remove_path;
+    const std::string output_path = !common.output.empty() ? common.output : existing;
+    if (output_path.empty()) throw Error(ErrorKind::usage, "give the index file with -o db.rvx");
+    if (output_path == "-")
+        throw Error(ErrorKind::usage, "an index is a file: give -o db.rvx, not standard output");
+    const Messages messages("index", common.verbosity());
+    install_cleanup_signal_handlers();
+
+    if (!remove_path.empty()) {
+        if (operands.size() != 1 || !common.list_files.empty())
+            throw Error(ErrorKind::usage, "--remove takes one file of names (or '-')");
+        if (any_embed_option_given(embed_options))
+            throw Error(ErrorKind::usage, "--remove takes no embedding options");
+        const std::vector<std::string> names = read_names(operands[0]);
+        Index index = Index::load(FileSource(remove_path), remove_path);
+        check_graph_options_agree(graph_options, index.graph_params(), remove_path);
+        std::vector<std::string> missing;
+        const std::vector<uint64_t> removed = index.remove(names, &missing);
+        if (!missing.empty())
+            throw Error(ErrorKind::input, operands[0] + ": " + std::to_string(missing.size()) +
+                                              " name(s) not in " + remove_path + ", first '" +
+                                              missing[0] + "'; nothing changed");
+        uint64_t total = 0;
+        for (size_t i = 0; i < names.size(); ++i) {
+            if (removed[i] == 0) messages.warning("'" + names[i] + "' was already removed");
+            total += removed[i];
+        }
+        OutputFile output(output_path);
+        index.add_provenance(provenance_line(argc, argv));
+        index.save(output);
+        output.commit();
+        messages.info(std::to_string(names.size()) + " names, " + std::to_string(total) +
+                      " vectors marked deleted; " + std::to_string(index.live_rows()) +
+                      " remain; " + describe(resource_usage(start)));
+        return 0;
+    }
+
+    const std::vector<std::string> inputs = gather_inputs(operands, common.list_files);
+    if (inputs.empty()) throw Error(ErrorKind::usage, "no input: give FILE or '-' for standard input");
+
+    // The index (new or loaded) fixes the parameters every input is embedded or checked with.
+    Index index = [&] {
+        if (!add_path.empty()) {
+            Index loaded = Index::load(FileSource(add_path), add_path);
+            check_embed_options_agree(embed_options, loaded.embed_params(), add_path);
+            check_graph_options_agree(graph_options, loaded.graph_params(), add_path);
+            return loaded;
+        }
+        EmbedParams params;
+        if (first_rvec_params(inputs, params))
+            check_embed_options_agree(embed_options, params, "the .rvec input");
+        else
+            params = resolve_embed_options(embed_options);
+        return Index(params, resolve_graph_options(graph_options));
+    }();
+    const EmbedParams params = index.embed_params();
+    const uint64_t rows_before = index.rows();
+    OutputFile output(output_path); // fails now, not after the work, if it cannot be written
+
+    Progress link_progress("index", messages.verbosity() >= 1);
+    uint64_t linked = 0;
+    const auto report = [&](uint64_t done) { link_progress.update_items(linked + done, "vectors linked"); };
+    const uint64_t link_every_rows = std::max<uint64_t>(1, link_every_bytes / (params.dims * 4));
+    auto link = [&] {
+        const uint64_t pending = index.pending_rows();
+        index.insert_pending(common.threads + 1, report);
+        linked += pending;
+    };
+    const InputRowStats stats = read_input_rows(
+        inputs, params, add_path.empty() ? "the index" : add_path, common.threads, messages,
+        /*show_progress=*/true,
+        [&](const VecRow& row, const float* vector) {
+            index.add(row, vector);
+            if (index.pending_rows() >= link_every_rows) link();
+        });
+    link();
+    link_progress.finish();
+    if (index.rows() == rows_before)
+        throw Error(ErrorKind::input, "no vectors to index: the inputs hold no record with a valid " +
+                                          std::to_string(params.k) + "-mer");
+    index.add_provenance(provenance_line(argc, argv));
+    index.save(output);
+    output.commit();
+
+    const ResourceUsage usage = resource_usage(start);
+    const uint64_t added = index.rows() - rows_before;
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%.0f vectors/s", static_cast<double>(added) / usage.wall_seconds);
+    messages.info(std::to_string(added) + " vectors added (" +
+                  std::to_string(stats.embedded.records) + " records embedded, " +
+                  std::to_string(stats.rvec_rows) + " vectors read), " +
+                  std::to_string(index.rows()) + " in the index; " + rate + "; " + describe(usage));
+    return 0;
+}
+
+} // namespace ruvec::cli

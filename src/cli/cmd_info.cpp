@@ -1,0 +1,154 @@
+// ruvec info: the header, sections and statistics of an index (.rvx), as text or JSON.
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/file_source.hpp"
+#include "cli/output.hpp"
+#include "ruvec/error.hpp"
+#include "ruvec/index.hpp"
+#include "ruvec/index_format.hpp"
+
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+#include <vector>
+
+namespace ruvec::cli {
+
+namespace {
+
+constexpr unsigned info_common = opt_output;
+
+std::string format(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
+std::string format(const char* pattern, ...) {
+    char text[512];
+    va_list args;
+    va_start(args, pattern);
+    std::vsnprintf(text, sizeof text, pattern, args);
+    va_end(args);
+    return text;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+} // namespace
+
+void info_usage(std::FILE* out) {
+    std::fprintf(out, "%s",
+                 ("\n"
+                  "Usage: ruvec info [options] <db.rvx>\n"
+                  "\n"
+                  "Validates an index (every checksum and link) and prints its parameters,\n"
+                  "sections and graph statistics.\n"
+                  "\n"
+                  "Options:\n"
+                  "      --json         one JSON object instead of text\n"
+                  "\n"
+                  "General options:\n" +
+                  common_usage(info_common) + "\n")
+                     .c_str());
+}
+
+int info_main(int argc, char** argv) {
+    CLI::App app("ruvec info");
+    CommonOptions common;
+    bool json = false;
+    std::vector<std::string> operands;
+    add_common_options(app, common, info_common);
+    app.add_flag("--json", json);
+    app.add_option("inputs", operands);
+    parse_arguments(app, argc, argv);
+    if (common.help || argc <= 1) {
+        info_usage(stdout);
+        return 0;
+    }
+    if (operands.size() != 1) throw Error(ErrorKind::usage, "give one index file");
+    const std::string& path = operands[0];
+    const FileSource source(path);
+    const Index index = Index::load(source, path);
+
+    // Index::load has validated the table; read it again to show it.
+    unsigned char head[rvx_header_size + rvx_section_count * rvx_section_entry_size];
+    source.read_at(0, reinterpret_cast<char*>(head), sizeof head);
+    const RvxHeader header = decode_rvx_header(head);
+    std::vector<RvxSection> sections;
+    for (size_t i = 0; i < rvx_section_count; ++i)
+        sections.push_back(
+            decode_rvx_section(head + rvx_header_size + i * rvx_section_entry_size));
+
+    const EmbedParams& e = index.embed_params();
+    const GraphParams& g = index.graph_params();
+    const GraphStats stats = index.graph_stats();
+    const std::vector<std::string> provenance = lines_of(index.provenance());
+    std::string text;
+    char tag[12];
+    if (json) {
+        text += "{\"file\":\"" + json_escape(path) + "\"";
+        text += format(",\"format_version\":%u,\"file_bytes\":%" PRIu64, header.version,
+                       source.size());
+        text += format(",\"embedding\":{\"k\":%u,\"dims\":%u,\"canonical\":%s,\"exact\":%s,"
+                       "\"weight\":\"%s\",\"hash_id\":%u,\"hash_seed\":%" PRIu64
+                       ",\"window\":%" PRIu64 ",\"step\":%" PRIu64 "}",
+                       e.k, e.dims, e.canonical ? "true" : "false", e.exact ? "true" : "false",
+                       weight_name(e.weight), e.hash_id, e.hash_seed, e.window, e.step);
+        text += format(",\"graph\":{\"metric\":\"%s\",\"M\":%u,\"ef_construction\":%u,"
+                       "\"seed\":%" PRIu64 ",\"top_level\":%u,\"entry_point\":%u,"
+                       "\"mean_links_level0\":%.3f,\"nodes_per_level\":[",
+                       metric_name(g.metric), g.M, g.ef_construction, g.seed, header.max_level,
+                       header.entry_point, stats.mean_links_level0);
+        for (size_t l = 0; l < stats.nodes_per_level.size(); ++l)
+            text += format("%s%" PRIu64, l ? "," : "", stats.nodes_per_level[l]);
+        text += format("]},\"rows\":%" PRIu64 ",\"live_rows\":%" PRIu64
+                       ",\"deleted_rows\":%" PRIu64 ",\"names\":%" PRIu64 ",\"sections\":[",
+                       index.rows(), index.live_rows(), index.deleted_rows(), index.names());
+        for (size_t i = 0; i < sections.size(); ++i)
+            text += format("%s{\"tag\":\"%s\",\"offset\":%" PRIu64 ",\"length\":%" PRIu64
+                           ",\"checksum\":\"%016" PRIx64 "\"}",
+                           i ? "," : "", rvx_tag_name(sections[i].tag, tag), sections[i].offset,
+                           sections[i].length, sections[i].checksum);
+        text += "],\"provenance\":[";
+        for (size_t i = 0; i < provenance.size(); ++i)
+            text += std::string(i ? "," : "") + "\"" + json_escape(provenance[i]) + "\"";
+        text += "]}\n";
+    } else {
+        text += "file\t" + path + "\n";
+        text += format("format\trvx %u, %" PRIu64 " bytes\n", header.version, source.size());
+        text += format("embedding\tk %u, dims %u, %s, %s, weight %s, hash %u seed 0x%016" PRIx64
+                       ", ",
+                       e.k, e.dims, e.canonical ? "canonical" : "not canonical",
+                       e.exact ? "exact profile" : "hashed", weight_name(e.weight), e.hash_id,
+                       e.hash_seed);
+        text += e.window ? format("window %" PRIu64 " step %" PRIu64 "\n", e.window, e.step)
+                         : std::string("one vector per record\n");
+        text += format("graph\tHNSW, metric %s, M %u, ef_construction %u, seed %" PRIu64 "\n",
+                       metric_name(g.metric), g.M, g.ef_construction, g.seed);
+        text += format("vectors\t%" PRIu64 " (%" PRIu64 " live, %" PRIu64 " deleted) of %" PRIu64
+                       " sequences\n",
+                       index.rows(), index.live_rows(), index.deleted_rows(), index.names());
+        text += format("levels\ttop %u, entry point row %u; rows per level:", header.max_level,
+                       header.entry_point);
+        for (uint64_t count : stats.nodes_per_level) text += format(" %" PRIu64, count);
+        text += format("\nlinks\t%.2f per row on level 0 (at most %u)\n", stats.mean_links_level0,
+                       2 * g.M);
+        for (const RvxSection& s : sections)
+            text += format("section\t%s offset %" PRIu64 " length %" PRIu64 " xxh64 %016" PRIx64
+                           "\n",
+                           rvx_tag_name(s.tag, tag), s.offset, s.length, s.checksum);
+        for (const std::string& line : provenance) text += "provenance\t" + line + "\n";
+    }
+    OutputFile output(common.output);
+    output.write(text);
+    output.commit();
+    return 0;
+}
+
+} // namespace ruvec::cli

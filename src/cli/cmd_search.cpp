@@ -1,0 +1,208 @@
+// ruvec search: nearest neighbours of query sequences (or .rvec vectors) in an index, streamed
+// as TSV (or JSON Lines) in query order.
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/embed_options.hpp"
+#include "cli/file_source.hpp"
+#include "cli/output.hpp"
+#include "cli/progress.hpp"
+#include "cli/vector_inputs.hpp"
+#include "ruvec/error.hpp"
+#include "ruvec/index.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+
+namespace ruvec::cli {
+
+namespace {
+
+constexpr unsigned search_common = opt_threads | opt_output | opt_list | opt_messages;
+// Queries searched together: enough to keep every thread busy, few enough to stream.
+constexpr size_t queries_per_round = 4096;
+
+const char* const tsv_header = "query\tquery_start\tquery_end\ttarget\ttarget_start\ttarget_end\t"
+                               "rank\tsimilarity\tdistance\tidentity\n";
+
+struct SearchCli {
+    SearchOptions options;
+    std::string format = "tsv"; // --format
+    bool no_header = false;     // --no-header
+};
+
+} // namespace
+
+void search_usage(std::FILE* out) {
+    const SearchOptions d;
+    std::fprintf(
+        out, "%s",
+        ("\n"
+         "Usage: ruvec search [options] <db.rvx> <query.fa|query.fq|query.rvec|-> [...]\n"
+         "\n"
+         "Nearest neighbours of every query record (or window) in an index. Queries are\n"
+         "embedded with the index's own parameters; embedding options, if given, must agree.\n"
+         "One line per hit, in query order, nearest first; coordinates are 1-based, inclusive.\n"
+         "Columns: query query_start query_end target target_start target_end rank\n"
+         "         similarity distance identity\n"
+         "identity: per-base identity estimated from the similarity and k, 0 when the\n"
+         "similarity is within hashing noise (see man ruvec-search).\n"
+         "\n"
+         "Search options:\n"
+         "  -n, --top INT      neighbours per query [" +
+         std::to_string(d.top) +
+         "]\n"
+         "      --ef INT       HNSW candidate list size; larger is slower and finds more of the\n"
+         "                     true neighbours [" +
+         std::to_string(d.ef) +
+         ": recall@10 >= 0.95 measured on real genomes]\n"
+         "      --min-sim FLOAT  report only hits with at least this similarity\n"
+         "      --exact        brute force over every vector instead of the graph\n"
+         "      --per-target   the best window per target sequence (which genome, not which\n"
+         "                     windows of it)\n"
+         "      --format STR   tsv or jsonl (one JSON object per hit) [tsv]\n"
+         "      --no-header    leave out the TSV header line\n"
+         "\n" +
+         embed_options_usage(/*exact_profile=*/false) +
+         "                     (the index fixes them all: given ones must agree)\n"
+         "\n"
+         "General options:\n" +
+         common_usage(search_common) + "\n")
+            .c_str());
+}
+
+int search_main(int argc, char** argv) {
+    const auto start = std::chrono::steady_clock::now();
+    CLI::App app("ruvec search");
+    CommonOptions common;
+    EmbedOptions embed_options;
+    SearchCli cli;
+    std::vector<std::string> operands;
+    add_common_options(app, common, search_common);
+    add_embed_options(app, embed_options, /*exact_profile=*/false);
+    app.add_option("-n,--top", cli.options.top)->check(not_negative());
+    app.add_option("--ef", cli.options.ef)->check(not_negative());
+    app.add_option("--min-sim", cli.options.min_similarity);
+    app.add_flag("--exact", cli.options.exact);
+    app.add_flag("--per-target", cli.options.per_target);
+    app.add_option("--format", cli.format);
+    app.add_flag("--no-header", cli.no_header);
+    app.add_option("inputs", operands);
+    parse_arguments(app, argc, argv);
+    if (common.help || argc <= 1) {
+        search_usage(stdout);
+        return 0;
+    }
+    if (operands.empty()) throw Error(ErrorKind::usage, "give an index file and queries");
+    const std::string db_path = operands[0];
+    operands.erase(operands.begin());
+    const std::vector<std::string> inputs = gather_inputs(operands, common.list_files);
+    if (inputs.empty())
+        throw Error(ErrorKind::usage, "no queries: give FILE or '-' for standard input");
+    if (cli.format != "tsv" && cli.format != "jsonl")
+        throw Error(ErrorKind::usage, "unknown --format '" + cli.format + "' (tsv or jsonl)");
+    if (cli.options.top == 0) throw Error(ErrorKind::usage, "--top must be at least 1");
+    if (cli.options.ef == 0 || cli.options.ef > max_ef)
+        throw Error(ErrorKind::usage, "--ef must be 1.." + std::to_string(max_ef));
+    if (std::isnan(cli.options.min_similarity))
+        throw Error(ErrorKind::usage, "--min-sim must be a number");
+    const Messages messages("search", common.verbosity());
+    install_cleanup_signal_handlers();
+
+    const Index index = Index::load(FileSource(db_path), db_path);
+    const EmbedParams params = index.embed_params();
+    check_embed_options_agree(embed_options, params, db_path);
+    if (index.live_rows() == 0) messages.warning(db_path + ": every vector is deleted");
+
+    OutputFile output(common.output);
+    const bool tsv = cli.format == "tsv";
+    if (tsv && !cli.no_header) output.write(tsv_header);
+
+    std::vector<VecRow> queries;
+    std::vector<float> vectors;
+    std::vector<std::vector<SearchHit>> results;
+    uint64_t searched = 0, hits_written = 0;
+    const int threads = common.threads + 1;
+    std::string text;
+    auto search_round = [&] {
+        const size_t n = queries.size();
+        if (n == 0) return;
+        results.resize(n);
+        std::exception_ptr failure;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
+        for (size_t i = 0; i < n; ++i) {
+            try {
+                index.search(&vectors[i * params.dims], cli.options, results[i]);
+            } catch (...) {
+#pragma omp critical(ruvec_search_failure)
+                if (!failure) failure = std::current_exception();
+            }
+        }
+        if (failure) std::rethrow_exception(failure);
+        text.clear();
+        char numbers[160];
+        for (size_t i = 0; i < n; ++i) {
+            const VecRow& q = queries[i];
+            for (size_t rank = 0; rank < results[i].size(); ++rank) {
+                const SearchHit& hit = results[i][rank];
+                const Window target = index.row_window(hit.row);
+                const double identity = estimate_identity(hit.similarity, q.end - q.start,
+                                                          target.end - target.start, params.k,
+                                                          params.dims);
+                const std::string& target_name = index.row_name(hit.row);
+                if (tsv) {
+                    std::snprintf(numbers, sizeof numbers, "\t%llu\t%llu\t",
+                                  static_cast<unsigned long long>(q.start + 1),
+                                  static_cast<unsigned long long>(q.end));
+                    text += q.name;
+                    text += numbers;
+                    text += target_name;
+                    std::snprintf(numbers, sizeof numbers, "\t%llu\t%llu\t%zu\t%.6f\t%.6f\t%.4f\n",
+                                  static_cast<unsigned long long>(target.start + 1),
+                                  static_cast<unsigned long long>(target.end), rank + 1,
+                                  hit.similarity, hit.distance, identity);
+                    text += numbers;
+                } else {
+                    text += "{\"query\":\"" + json_escape(q.name) + "\"";
+                    std::snprintf(numbers, sizeof numbers, ",\"query_start\":%llu,\"query_end\":%llu",
+                                  static_cast<unsigned long long>(q.start + 1),
+                                  static_cast<unsigned long long>(q.end));
+                    text += numbers;
+                    text += ",\"target\":\"" + json_escape(target_name) + "\"";
+                    std::snprintf(numbers, sizeof numbers,
+                                  ",\"target_start\":%llu,\"target_end\":%llu,\"rank\":%zu,"
+                                  "\"similarity\":%.6f,\"distance\":%.6f,\"identity\":%.4f}\n",
+                                  static_cast<unsigned long long>(target.start + 1),
+                                  static_cast<unsigned long long>(target.end), rank + 1,
+                                  hit.similarity, hit.distance, identity);
+                    text += numbers;
+                }
+            }
+            hits_written += results[i].size();
+        }
+        output.write(text);
+        output.flush(); // hits reach a pipe as each round ends
+        searched += n;
+        queries.clear();
+        vectors.clear();
+    };
+
+    const InputRowStats stats = read_input_rows(
+        inputs, params, db_path, common.threads, messages, /*show_progress=*/true,
+        [&](const VecRow& row, const float* vector) {
+            queries.push_back(row);
+            vectors.insert(vectors.end(), vector, vector + params.dims);
+            if (queries.size() == queries_per_round) search_round();
+        },
+        search_round);
+    search_round();
+    output.commit();
+
+    const ResourceUsage usage = resource_usage(start);
+    messages.info(std::to_string(searched) + " queries (" + std::to_string(stats.embedded.records) +
+                  " records), " + std::to_string(hits_written) + " hits; " + describe(usage));
+    return 0;
+}
+
+} // namespace ruvec::cli

@@ -1,0 +1,47 @@
+#include "cli/file_source.hpp"
+
+#include "ruvec/error.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ruvec::cli {
+
+FileSource::FileSource(std::string path) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw Error(ErrorKind::io, path_ + ": " + std::strerror(errno));
+    struct stat info {};
+    if (::fstat(fd_, &info) != 0 || !S_ISREG(info.st_mode)) {
+        const int saved = S_ISREG(info.st_mode) ? errno : 0;
+        ::close(fd_);
+        fd_ = -1;
+        throw Error(ErrorKind::io,
+                    path_ + ": " + (saved ? std::strerror(saved) : "not a regular file"));
+    }
+    size_ = static_cast<uint64_t>(info.st_size);
+    // The sections are read front to back in large pieces.
+    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+}
+
+FileSource::~FileSource() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void FileSource::read_at(uint64_t offset, char* buffer, size_t size) const {
+    while (size > 0) {
+        const ssize_t n = ::pread(fd_, buffer, size, static_cast<off_t>(offset));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw Error(ErrorKind::io, path_ + ": " + std::strerror(errno));
+        }
+        if (n == 0) throw Error(ErrorKind::corrupt, path_ + ": file shrank while being read");
+        buffer += n;
+        size -= static_cast<size_t>(n);
+        offset += static_cast<uint64_t>(n);
+    }
+}
+
+} // namespace ruvec::cli

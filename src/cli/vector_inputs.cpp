@@ -1,0 +1,79 @@
+#include "cli/vector_inputs.hpp"
+
+#include "cli/hts_source.hpp"
+#include "ruvec/error.hpp"
+#include "ruvec/vecfile.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <sys/stat.h>
+
+namespace ruvec::cli {
+
+bool is_rvec_file(const std::string& path) {
+    if (path == "-") return false;
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return false;
+    std::ifstream in(path, std::ios::binary);
+    char magic[sizeof rvec_magic] = {};
+    in.read(magic, sizeof magic);
+    return in.gcount() == sizeof magic && std::memcmp(magic, rvec_magic, sizeof magic) == 0;
+}
+
+bool first_rvec_params(const std::vector<std::string>& inputs, EmbedParams& params) {
+    for (const std::string& input : inputs) {
+        if (!is_rvec_file(input)) continue;
+        HtsSource source(input);
+        RvecReader reader(source, input);
+        params = reader.params();
+        return true;
+    }
+    return false;
+}
+
+InputRowStats read_input_rows(const std::vector<std::string>& inputs, const EmbedParams& params,
+                              const std::string& params_owner, int extra_threads,
+                              const Messages& messages, bool show_progress,
+                              const RowConsumer& consume,
+                              const std::function<void()>& batch_done) {
+    InputRowStats stats;
+    std::vector<std::string> sequences; // consecutive sequence inputs, embedded together
+    auto embed_pending = [&] {
+        if (sequences.empty()) return;
+        const EmbedStats s = embed_inputs(sequences, params, extra_threads, messages,
+                                          show_progress, consume, batch_done);
+        stats.embedded.records += s.records;
+        stats.embedded.bases += s.bases;
+        stats.embedded.rows += s.rows;
+        stats.embedded.skipped_rows += s.skipped_rows;
+        stats.embedded.empty_inputs += s.empty_inputs;
+        sequences.clear();
+    };
+    std::vector<VecRow> rows;
+    std::vector<float> vectors;
+    for (const std::string& input : inputs) {
+        if (!is_rvec_file(input)) {
+            sequences.push_back(input);
+            continue;
+        }
+        embed_pending();
+        HtsSource source(input);
+        RvecReader reader(source, input);
+        const std::string difference = embed_params_difference(reader.params(), params);
+        if (!difference.empty())
+            throw Error(ErrorKind::format, input + ": made with " + difference + " in " +
+                                               params_owner + "; vectors made with different "
+                                               "parameters cannot be compared");
+        while (reader.next_block(rows, vectors)) {
+            for (size_t i = 0; i < rows.size(); ++i)
+                consume(rows[i], &vectors[i * params.dims]);
+            stats.rvec_rows += rows.size();
+            if (batch_done) batch_done();
+        }
+        if (reader.rows_read() == 0) messages.warning(input + ": no vectors");
+    }
+    embed_pending();
+    return stats;
+}
+
+} // namespace ruvec::cli

@@ -1,0 +1,503 @@
+// hnswlib's HierarchicalNSW, driven through its public members: deterministic batched
+// insertion, search with a per-call ef, and the GRPH/VECT section bytes of index_format.hpp.
+#include "hnsw_graph.hpp"
+
+#include "ruvec/error.hpp"
+#include "ruvec/simd.hpp"
+
+#include <hnswlib/hnswlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <queue>
+#include <string>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the .rvx graph and vector sections copy hnswlib's memory, which needs a little-endian host"
+#endif
+
+namespace ruvec {
+
+namespace {
+
+using hnswlib::linklistsizeint;
+using hnswlib::tableint;
+using Hnsw = hnswlib::HierarchicalNSW<float>;
+using Candidates = std::priority_queue<std::pair<float, tableint>,
+                                       std::vector<std::pair<float, tableint>>,
+                                       Hnsw::CompareByFirst>;
+
+// hnswlib calls a plain function pointer with one parameter pointer: ours carries the dims
+// (first, where hnswlib's getDataByLabel expects them) and the kernels picked at run time.
+struct SpaceParam {
+    size_t dims;
+    float (*dot)(const float*, const float*, size_t);
+    float (*l2sq)(const float*, const float*, size_t);
+};
+
+float one_minus_dot(const void* a, const void* b, const void* param) {
+    const auto* p = static_cast<const SpaceParam*>(param);
+    return 1.0f - p->dot(static_cast<const float*>(a), static_cast<const float*>(b), p->dims);
+}
+
+float squared_l2(const void* a, const void* b, const void* param) {
+    const auto* p = static_cast<const SpaceParam*>(param);
+    return p->l2sq(static_cast<const float*>(a), static_cast<const float*>(b), p->dims);
+}
+
+class KernelSpace final : public hnswlib::SpaceInterface<float> {
+public:
+    KernelSpace(uint32_t dims, Metric metric) {
+        const simd::Kernels& kernels = simd::active();
+        param_ = {dims, kernels.dot, kernels.l2sq};
+        function_ = metric == Metric::l2 ? squared_l2 : one_minus_dot;
+    }
+    size_t get_data_size() override { return param_.dims * sizeof(float); }
+    hnswlib::DISTFUNC<float> get_dist_func() override { return function_; }
+    void* get_dist_func_param() override { return &param_; }
+
+private:
+    SpaceParam param_;
+    hnswlib::DISTFUNC<float> function_;
+};
+
+// SplitMix64's finaliser: a row's level depends on the seed and the row number only.
+uint64_t mix64(uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+// Rows inserted per batch once the graph has `size` rows: small while the graph is small (each
+// batch searches the graph as it was before it), at most 1024 (the brute-force comparisons
+// within a batch cost about batch / 2 distances per row).
+uint64_t batch_rows(uint64_t size) {
+    return std::clamp<uint64_t>(size / 8, 1, 1024);
+}
+
+// Greedy descent from `entry` through levels top .. stop + 1, as hnswlib's addPoint and searchKnn.
+tableint descend(const Hnsw& h, const void* query, tableint entry, int top, int stop) {
+    tableint current = entry;
+    float current_distance =
+        h.fstdistfunc_(query, h.getDataByInternalId(current), h.dist_func_param_);
+    for (int level = top; level > stop; --level) {
+        for (bool changed = true; changed;) {
+            changed = false;
+            linklistsizeint* list = h.get_linklist(current, level);
+            const size_t count = h.getListCount(list);
+            const tableint* links = reinterpret_cast<const tableint*>(list + 1);
+            for (size_t i = 0; i < count; ++i) {
+                const float d =
+                    h.fstdistfunc_(query, h.getDataByInternalId(links[i]), h.dist_func_param_);
+                if (d < current_distance) {
+                    current_distance = d;
+                    current = links[i];
+                    changed = true;
+                }
+            }
+        }
+    }
+    return current;
+}
+
+[[noreturn]] void corrupt(const std::string& message) {
+    throw Error(ErrorKind::corrupt, message);
+}
+
+} // namespace
+
+struct HnswGraph::Impl {
+    Impl(uint32_t dims, const GraphParams& params, uint64_t capacity)
+        : space(dims, params.metric), hnsw(&space, std::max<uint64_t>(capacity, 1), params.M,
+                                           params.ef_construction, params.seed),
+          seed(params.seed), dims(dims) {}
+
+    int random_level(uint64_t row) const {
+        const uint64_t bits = mix64(seed ^ mix64(row));
+        const double unit = static_cast<double>((bits >> 11) + 1) * 0x1p-53; // (0, 1]
+        const int level = static_cast<int>(-std::log(unit) * hnsw.mult_);
+        return std::min(level, static_cast<int>(rvx_max_level));
+    }
+    void insert_batch(const float* vectors, uint64_t batch, int threads);
+    void link_back(tableint neighbour, tableint row, int level);
+
+    KernelSpace space; // before hnsw, which keeps a pointer to it
+    Hnsw hnsw;
+    uint64_t seed;
+    uint32_t dims;
+};
+
+HnswGraph::HnswGraph(uint32_t dims, const GraphParams& params, uint64_t capacity)
+    : impl_(std::make_unique<Impl>(dims, params, capacity)) {}
+
+HnswGraph::~HnswGraph() = default;
+
+uint64_t HnswGraph::size() const {
+    return impl_->hnsw.cur_element_count;
+}
+
+const float* HnswGraph::vector(uint32_t row) const {
+    return reinterpret_cast<const float*>(impl_->hnsw.getDataByInternalId(row));
+}
+
+float HnswGraph::distance(const float* a, const float* b) const {
+    return impl_->hnsw.fstdistfunc_(a, b, impl_->hnsw.dist_func_param_);
+}
+
+void HnswGraph::insert(const float* vectors, uint64_t count, int threads,
+                       const std::function<void(uint64_t)>& progress) {
+    Hnsw& h = impl_->hnsw;
+    const uint64_t first = h.cur_element_count;
+    if (count > rvx_max_rows - first)
+        throw Error(ErrorKind::resource, "an index holds at most " + std::to_string(rvx_max_rows) +
+                                             " vectors");
+    // Exact growth: glibc reallocates big blocks with mremap, so this does not copy.
+    if (first + count > h.max_elements_) h.resizeIndex(first + count);
+    for (uint64_t done = 0; done < count;) {
+        const uint64_t batch = std::min(count - done, batch_rows(h.cur_element_count));
+        impl_->insert_batch(vectors + done * impl_->dims, batch, std::max(threads, 1));
+        done += batch;
+        if (progress) progress(done);
+    }
+}
+
+void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch, int threads) {
+    Hnsw& h = hnsw;
+    const tableint first = static_cast<tableint>(h.cur_element_count);
+    const int top = h.maxlevel_; // the graph as it stands before this batch
+    const tableint entry = h.enterpoint_node_;
+    const bool empty = first == 0;
+
+    std::vector<int> levels(batch);
+    for (uint64_t j = 0; j < batch; ++j) {
+        const tableint row = first + static_cast<tableint>(j);
+        levels[j] = random_level(row);
+        std::memset(h.data_level0_memory_ + row * h.size_data_per_element_, 0,
+                    h.size_data_per_element_);
+        const hnswlib::labeltype label = row;
+        std::memcpy(h.getExternalLabeLp(row), &label, sizeof label);
+        std::memcpy(h.getDataByInternalId(row), vectors + j * dims, h.data_size_);
+        h.linkLists_[row] = nullptr;
+        h.element_levels_[row] = 0;
+        if (levels[j] > 0) {
+            // hnswlib allocates one byte more than the lists; its destructor frees them.
+            h.linkLists_[row] = static_cast<char*>(
+                std::calloc(h.size_links_per_element_ * static_cast<size_t>(levels[j]) + 1, 1));
+            if (h.linkLists_[row] == nullptr) throw std::bad_alloc();
+            h.element_levels_[row] = levels[j];
+        }
+        h.cur_element_count = row + 1;
+    }
+
+    // Phase 1, in parallel: each new row's neighbours, chosen among the rows linked before this
+    // batch (found through the graph, which nothing modifies meanwhile) and the earlier rows of
+    // this batch (compared directly). Nothing here depends on the thread count.
+    std::vector<std::vector<std::vector<tableint>>> selected(batch);
+    std::exception_ptr failure;
+    const int64_t batch_signed = static_cast<int64_t>(batch);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (int64_t j = 0; j < batch_signed; ++j) {
+        try {
+            const tableint row = first + static_cast<tableint>(j);
+            const void* query = h.getDataByInternalId(row);
+            const int level = levels[static_cast<size_t>(j)];
+            std::vector<Candidates> candidates(static_cast<size_t>(level) + 1);
+            if (!empty) {
+                tableint current = descend(h, query, entry, top, level);
+                for (int l = std::min(level, top); l >= 0; --l) {
+                    Candidates found = h.searchBaseLayer(current, query, l);
+                    if (h.isMarkedDeleted(entry)) {
+                        // As hnswlib: a deleted entry point is still a candidate to link to.
+                        found.emplace(h.fstdistfunc_(query, h.getDataByInternalId(entry),
+                                                     h.dist_func_param_),
+                                      entry);
+                        if (found.size() > h.ef_construction_) found.pop();
+                    }
+                    Candidates copy = found;
+                    while (copy.size() > 1) copy.pop();
+                    if (!copy.empty()) current = copy.top().second;
+                    candidates[static_cast<size_t>(l)] = std::move(found);
+                }
+            }
+            for (int64_t i = 0; i < j; ++i) {
+                const int shared = std::min(level, levels[static_cast<size_t>(i)]);
+                const tableint other = first + static_cast<tableint>(i);
+                const float d =
+                    h.fstdistfunc_(query, h.getDataByInternalId(other), h.dist_func_param_);
+                for (int l = 0; l <= shared; ++l) {
+                    Candidates& c = candidates[static_cast<size_t>(l)];
+                    if (c.size() < h.ef_construction_ || d < c.top().first) {
+                        c.emplace(d, other);
+                        if (c.size() > h.ef_construction_) c.pop();
+                    }
+                }
+            }
+            auto& chosen = selected[static_cast<size_t>(j)];
+            chosen.resize(static_cast<size_t>(level) + 1);
+            for (int l = 0; l <= level; ++l) {
+                Candidates& c = candidates[static_cast<size_t>(l)];
+                h.getNeighborsByHeuristic2(c, h.M_);
+                auto& links = chosen[static_cast<size_t>(l)];
+                while (!c.empty()) {
+                    links.push_back(c.top().second);
+                    c.pop();
+                }
+            }
+        } catch (...) {
+#pragma omp critical(ruvec_hnsw_failure)
+            if (!failure) failure = std::current_exception();
+        }
+    }
+    if (failure) std::rethrow_exception(failure);
+
+    // Phase 2, in row order: the links themselves, and the reverse links they imply.
+    for (uint64_t j = 0; j < batch; ++j) {
+        const tableint row = first + static_cast<tableint>(j);
+        for (int l = levels[j]; l >= 0; --l) {
+            const std::vector<tableint>& links = selected[j][static_cast<size_t>(l)];
+            linklistsizeint* list = h.get_linklist_at_level(row, l);
+            h.setListCount(list, static_cast<unsigned short>(links.size()));
+            std::copy(links.begin(), links.end(), reinterpret_cast<tableint*>(list + 1));
+            for (tableint neighbour : links) link_back(neighbour, row, l);
+        }
+        if (levels[j] > h.maxlevel_) {
+            h.maxlevel_ = levels[j];
+            h.enterpoint_node_ = row;
+        }
+    }
+}
+
+// Adds `row` to the links of `neighbour` at `level`, pruning a full list with hnswlib's
+// heuristic exactly as its mutuallyConnectNewElement does.
+void HnswGraph::Impl::link_back(tableint neighbour, tableint row, int level) {
+    Hnsw& h = hnsw;
+    linklistsizeint* list = h.get_linklist_at_level(neighbour, level);
+    const size_t count = h.getListCount(list);
+    const size_t capacity = level > 0 ? h.maxM_ : h.maxM0_;
+    tableint* links = reinterpret_cast<tableint*>(list + 1);
+    if (count < capacity) {
+        links[count] = row;
+        h.setListCount(list, static_cast<unsigned short>(count + 1));
+        return;
+    }
+    const char* base = h.getDataByInternalId(neighbour);
+    Candidates candidates;
+    candidates.emplace(h.fstdistfunc_(base, h.getDataByInternalId(row), h.dist_func_param_), row);
+    for (size_t i = 0; i < count; ++i)
+        candidates.emplace(
+            h.fstdistfunc_(base, h.getDataByInternalId(links[i]), h.dist_func_param_), links[i]);
+    h.getNeighborsByHeuristic2(candidates, capacity);
+    size_t kept = 0;
+    while (!candidates.empty()) {
+        links[kept++] = candidates.top().second;
+        candidates.pop();
+    }
+    h.setListCount(list, static_cast<unsigned short>(kept));
+}
+
+void HnswGraph::mark_deleted(uint32_t row) {
+    if (!impl_->hnsw.isMarkedDeleted(row)) impl_->hnsw.markDeletedInternal(row);
+}
+
+void HnswGraph::search(const float* query, size_t k, size_t ef,
+                       std::vector<std::pair<float, uint32_t>>& found) const {
+    const Hnsw& h = impl_->hnsw;
+    found.clear();
+    if (h.cur_element_count == 0 || k == 0) return;
+    const tableint start = descend(h, query, h.enterpoint_node_, h.maxlevel_, 0);
+    ef = std::max(ef, k);
+    Candidates top = h.num_deleted_ ? h.searchBaseLayerST<true>(start, query, ef)
+                                    : h.searchBaseLayerST<false>(start, query, ef);
+    while (top.size() > k) top.pop();
+    found.reserve(top.size());
+    while (!top.empty()) {
+        found.emplace_back(top.top().first, top.top().second);
+        top.pop();
+    }
+    std::sort(found.begin(), found.end());
+}
+
+uint32_t HnswGraph::max_level() const {
+    return static_cast<uint32_t>(std::max(impl_->hnsw.maxlevel_, 0));
+}
+
+uint32_t HnswGraph::entry_point() const {
+    return impl_->hnsw.enterpoint_node_;
+}
+
+uint32_t HnswGraph::level(uint32_t row) const {
+    return static_cast<uint32_t>(impl_->hnsw.element_levels_[row]);
+}
+
+uint32_t HnswGraph::links_level0(uint32_t row) const {
+    return impl_->hnsw.getListCount(impl_->hnsw.get_linklist0(row));
+}
+
+uint64_t HnswGraph::graph_bytes() const {
+    const Hnsw& h = impl_->hnsw;
+    uint64_t upper = 0;
+    for (size_t row = 0; row < h.cur_element_count; ++row)
+        upper += static_cast<uint64_t>(h.element_levels_[row]) * h.size_links_per_element_;
+    return h.cur_element_count * (h.size_links_level0_ + 1) + upper;
+}
+
+namespace {
+
+// Collects small pieces into large writes.
+class Chunker {
+public:
+    explicit Chunker(const std::function<void(const char*, size_t)>& emit) : emit_(emit) {
+        buffer_.reserve(capacity);
+    }
+    void add(const char* data, size_t size) {
+        if (buffer_.size() + size > capacity) flush();
+        if (size >= capacity) {
+            emit_(data, size);
+            return;
+        }
+        buffer_.insert(buffer_.end(), data, data + size);
+    }
+    void flush() {
+        if (!buffer_.empty()) emit_(buffer_.data(), buffer_.size());
+        buffer_.clear();
+    }
+
+private:
+    static constexpr size_t capacity = size_t{4} << 20;
+    const std::function<void(const char*, size_t)>& emit_;
+    std::vector<char> buffer_;
+};
+
+} // namespace
+
+void HnswGraph::write_graph(const std::function<void(const char*, size_t)>& emit) const {
+    const Hnsw& h = impl_->hnsw;
+    Chunker out(emit);
+    std::vector<char> list(h.size_links_level0_);
+    for (size_t row = 0; row < h.cur_element_count; ++row) {
+        std::memcpy(list.data(), h.get_linklist0(static_cast<tableint>(row)), list.size());
+        list[2] = 0; // hnswlib's delete mark: deletions are recorded in ROWS
+        out.add(list.data(), list.size());
+    }
+    for (size_t row = 0; row < h.cur_element_count; ++row) {
+        const char level = static_cast<char>(h.element_levels_[row]);
+        out.add(&level, 1);
+    }
+    for (size_t row = 0; row < h.cur_element_count; ++row)
+        if (h.element_levels_[row] > 0)
+            out.add(h.linkLists_[row],
+                    h.size_links_per_element_ * static_cast<size_t>(h.element_levels_[row]));
+    out.flush();
+}
+
+void HnswGraph::write_vectors(const std::function<void(const char*, size_t)>& emit) const {
+    const Hnsw& h = impl_->hnsw;
+    Chunker out(emit);
+    for (size_t row = 0; row < h.cur_element_count; ++row)
+        out.add(h.getDataByInternalId(static_cast<tableint>(row)), h.data_size_);
+    out.flush();
+}
+
+void HnswGraph::load_vectors(uint64_t rows,
+                             const std::function<void(uint64_t, char*, size_t)>& read) {
+    Hnsw& h = impl_->hnsw;
+    if (rows > h.max_elements_) h.resizeIndex(rows);
+    const size_t row_bytes = h.data_size_;
+    const uint64_t rows_per_read = std::max<uint64_t>(1, (size_t{16} << 20) / row_bytes);
+    std::vector<char> buffer;
+    for (uint64_t first = 0; first < rows; first += rows_per_read) {
+        const uint64_t n = std::min(rows_per_read, rows - first);
+        buffer.resize(n * row_bytes);
+        read(first * row_bytes, buffer.data(), buffer.size());
+        for (uint64_t i = 0; i < n; ++i) {
+            const tableint row = static_cast<tableint>(first + i);
+            std::memset(h.data_level0_memory_ + row * h.size_data_per_element_, 0,
+                        h.size_data_per_element_);
+            const hnswlib::labeltype label = row;
+            std::memcpy(h.getExternalLabeLp(row), &label, sizeof label);
+            std::memcpy(h.getDataByInternalId(row), buffer.data() + i * row_bytes, row_bytes);
+            h.linkLists_[row] = nullptr;
+            h.element_levels_[row] = 0;
+        }
+    }
+    // From here the destructor owns the rows; upper lists are attached as they are read.
+    h.cur_element_count = rows;
+}
+
+void HnswGraph::load_graph(uint64_t section_length, uint32_t max_level, uint32_t entry_point,
+                           const std::function<void(uint64_t, char*, size_t)>& read) {
+    Hnsw& h = impl_->hnsw;
+    const uint64_t rows = h.cur_element_count;
+    const uint64_t list0 = h.size_links_level0_, list_upper = h.size_links_per_element_;
+    if (section_length < rows * (list0 + 1))
+        corrupt("graph section of " + std::to_string(section_length) + " bytes is too short for " +
+                std::to_string(rows) + " rows");
+    if (entry_point >= rows) corrupt("graph entry point " + std::to_string(entry_point) +
+                                     " is not a row");
+
+    std::vector<unsigned char> levels(rows);
+    read(rows * list0, reinterpret_cast<char*>(levels.data()), levels.size());
+    uint64_t upper_bytes = 0;
+    for (uint64_t row = 0; row < rows; ++row) {
+        if (levels[row] > max_level)
+            corrupt("row " + std::to_string(row) + " has level " + std::to_string(levels[row]) +
+                    " above the graph's top level " + std::to_string(max_level));
+        upper_bytes += levels[row] * list_upper;
+    }
+    if (levels[entry_point] != max_level)
+        corrupt("graph entry point is not on the top level");
+    if (section_length != rows * (list0 + 1) + upper_bytes)
+        corrupt("graph section has " + std::to_string(section_length) + " bytes, its levels say " +
+                std::to_string(rows * (list0 + 1) + upper_bytes));
+
+    auto check_list = [&](const char* list, uint64_t row, uint32_t level, size_t capacity) {
+        unsigned short count;
+        std::memcpy(&count, list, 2);
+        if (list[2] != 0 || list[3] != 0 || count > capacity)
+            corrupt("row " + std::to_string(row) + " has a bad link list header at level " +
+                    std::to_string(level));
+        const tableint* links = reinterpret_cast<const tableint*>(list + 4);
+        for (size_t i = 0; i < count; ++i) {
+            tableint target;
+            std::memcpy(&target, links + i, sizeof target);
+            if (target >= rows || target == row || levels[target] < level)
+                corrupt("row " + std::to_string(row) + " links to " + std::to_string(target) +
+                        " at level " + std::to_string(level) + ", which is not a row there");
+        }
+    };
+
+    const uint64_t rows_per_read = std::max<uint64_t>(1, (size_t{16} << 20) / list0);
+    std::vector<char> buffer;
+    for (uint64_t first = 0; first < rows; first += rows_per_read) {
+        const uint64_t n = std::min(rows_per_read, rows - first);
+        buffer.resize(n * list0);
+        read(first * list0, buffer.data(), buffer.size());
+        for (uint64_t i = 0; i < n; ++i) {
+            const char* list = buffer.data() + i * list0;
+            check_list(list, first + i, 0, h.maxM0_);
+            std::memcpy(h.get_linklist0(static_cast<tableint>(first + i)), list, list0);
+        }
+    }
+    uint64_t offset = rows * (list0 + 1);
+    for (uint64_t row = 0; row < rows; ++row) {
+        if (levels[row] == 0) continue;
+        const size_t bytes = list_upper * levels[row];
+        char* lists = static_cast<char*>(std::calloc(bytes + 1, 1));
+        if (lists == nullptr) throw std::bad_alloc();
+        h.linkLists_[row] = lists;
+        h.element_levels_[row] = levels[row];
+        read(offset, lists, bytes);
+        offset += bytes;
+        for (uint32_t level = 1; level <= levels[row]; ++level)
+            check_list(lists + (level - 1) * list_upper, row, level, h.maxM_);
+    }
+    h.maxlevel_ = static_cast<int>(max_level);
+    h.enterpoint_node_ = entry_point;
+}
+
+} // namespace ruvec

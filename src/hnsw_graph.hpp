@@ -1,0 +1,63 @@
+// The HNSW graph of an index: hnswlib's HierarchicalNSW behind an interface of our own.
+// src/hnsw_graph.cpp is the only translation unit that includes hnswlib (its header defines
+// functions that are not inline, so a second includer would break the link).
+#pragma once
+
+#include "ruvec/index.hpp"
+#include "ruvec/index_format.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace ruvec {
+
+class HnswGraph {
+public:
+    // An empty graph of vectors of `dims` floats with room for `capacity` rows.
+    HnswGraph(uint32_t dims, const GraphParams& params, uint64_t capacity);
+    ~HnswGraph();
+    HnswGraph(const HnswGraph&) = delete;
+    HnswGraph& operator=(const HnswGraph&) = delete;
+
+    uint64_t size() const;
+    const float* vector(uint32_t row) const;
+    float distance(const float* a, const float* b) const; // in the graph's metric (l2: squared)
+
+    // Appends `count` rows (count x dims floats, already normalised under cosine) and links
+    // them, deterministically whatever `threads` is.
+    void insert(const float* vectors, uint64_t count, int threads,
+                const std::function<void(uint64_t)>& progress);
+    void mark_deleted(uint32_t row);
+
+    // Up to `k` nearest live rows, (distance, row) in increasing order; ef >= k.
+    void search(const float* query, size_t k, size_t ef,
+                std::vector<std::pair<float, uint32_t>>& found) const;
+
+    uint32_t max_level() const;
+    uint32_t entry_point() const;
+    uint32_t level(uint32_t row) const;
+    uint32_t links_level0(uint32_t row) const;
+
+    // GRPH section bytes, handed to `emit` in pieces; its length is graph_bytes().
+    uint64_t graph_bytes() const;
+    void write_graph(const std::function<void(const char*, size_t)>& emit) const;
+    // VECT section bytes.
+    void write_vectors(const std::function<void(const char*, size_t)>& emit) const;
+
+    // Loading: an empty graph with capacity for `rows` gets its vectors and links from the
+    // sections, read through `read(offset_in_section, buffer, size)`, which also checksums.
+    // Every link is checked (row range, level, counts) before the graph is searched; errors
+    // are Error(corrupt) messages completed by the caller with the file name.
+    void load_vectors(uint64_t rows, const std::function<void(uint64_t, char*, size_t)>& read);
+    void load_graph(uint64_t section_length, uint32_t max_level, uint32_t entry_point,
+                    const std::function<void(uint64_t, char*, size_t)>& read);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace ruvec

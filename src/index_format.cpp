@@ -1,0 +1,94 @@
+#include "ruvec/index_format.hpp"
+
+#include "ruvec/format.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+namespace ruvec {
+
+void encode_rvx_header(const RvxHeader& h, unsigned char* out) {
+    std::memset(out, 0, rvx_header_size);
+    std::memcpy(out, h.magic, 8);
+    put_u32(out + 8, h.version);
+    put_u32(out + 12, h.header_size);
+    put_u32(out + 16, h.k);
+    put_u32(out + 20, h.dims);
+    put_u8(out + 24, h.canonical);
+    put_u8(out + 25, h.exact);
+    put_u8(out + 26, h.weight);
+    put_u8(out + 27, h.metric);
+    put_u32(out + 28, h.hash_id);
+    put_u64(out + 32, h.hash_seed);
+    put_u64(out + 40, h.window);
+    put_u64(out + 48, h.step);
+    put_u64(out + 56, h.rows);
+    put_u64(out + 64, h.deleted_rows);
+    put_u64(out + 72, h.names);
+    put_u32(out + 80, h.M);
+    put_u32(out + 84, h.ef_construction);
+    put_u64(out + 88, h.seed);
+    put_u32(out + 96, h.max_level);
+    put_u32(out + 100, h.entry_point);
+    put_u32(out + 104, h.section_count);
+    put_u32(out + 108, h.vector_type);
+    std::memcpy(out + 112, h.reserved, sizeof h.reserved);
+    put_u64(out + 248, checksum64(out, 248));
+}
+
+RvxHeader decode_rvx_header(const unsigned char* in) {
+    RvxHeader h;
+    std::memcpy(h.magic, in, 8);
+    h.version = get_u32(in + 8);
+    h.header_size = get_u32(in + 12);
+    h.k = get_u32(in + 16);
+    h.dims = get_u32(in + 20);
+    h.canonical = in[24];
+    h.exact = in[25];
+    h.weight = in[26];
+    h.metric = in[27];
+    h.hash_id = get_u32(in + 28);
+    h.hash_seed = get_u64(in + 32);
+    h.window = get_u64(in + 40);
+    h.step = get_u64(in + 48);
+    h.rows = get_u64(in + 56);
+    h.deleted_rows = get_u64(in + 64);
+    h.names = get_u64(in + 72);
+    h.M = get_u32(in + 80);
+    h.ef_construction = get_u32(in + 84);
+    h.seed = get_u64(in + 88);
+    h.max_level = get_u32(in + 96);
+    h.entry_point = get_u32(in + 100);
+    h.section_count = get_u32(in + 104);
+    h.vector_type = get_u32(in + 108);
+    std::memcpy(h.reserved, in + 112, sizeof h.reserved);
+    h.checksum = get_u64(in + 248);
+    return h;
+}
+
+void encode_rvx_section(const RvxSection& s, unsigned char* out) {
+    put_u32(out, s.tag);
+    put_u32(out + 4, s.zero);
+    put_u64(out + 8, s.offset);
+    put_u64(out + 16, s.length);
+    put_u64(out + 24, s.checksum);
+}
+
+RvxSection decode_rvx_section(const unsigned char* in) {
+    return {get_u32(in), get_u32(in + 4), get_u64(in + 8), get_u64(in + 16), get_u64(in + 24)};
+}
+
+const char* rvx_tag_name(uint32_t tag, char (&buffer)[12]) {
+    for (int i = 0; i < 4; ++i) {
+        const unsigned char c = static_cast<unsigned char>(tag >> (8 * i));
+        if (c < 'A' || c > 'Z') {
+            std::snprintf(buffer, sizeof buffer, "0x%08x", tag);
+            return buffer;
+        }
+        buffer[i] = static_cast<char>(c);
+    }
+    buffer[4] = '\0';
+    return buffer;
+}
+
+} // namespace ruvec
