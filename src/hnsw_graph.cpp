@@ -149,8 +149,9 @@ float HnswGraph::distance(const float* a, const float* b) const {
     return impl_->hnsw.fstdistfunc_(a, b, impl_->hnsw.dist_func_param_);
 }
 
-void HnswGraph::insert(const float* vectors, uint64_t count, int threads,
-                       const std::function<void(uint64_t)>& progress) {
+uint64_t HnswGraph::insert(const float* vectors, uint64_t count, int threads,
+                           const std::function<void(uint64_t)>& progress,
+                           bool complete_batches_only) {
     Hnsw& h = impl_->hnsw;
     const uint64_t first = h.cur_element_count;
     if (count > rvx_max_rows - first)
@@ -158,12 +159,100 @@ void HnswGraph::insert(const float* vectors, uint64_t count, int threads,
                                              " vectors");
     // Exact growth: glibc reallocates big blocks with mremap, so this does not copy.
     if (first + count > h.max_elements_) h.resizeIndex(first + count);
-    for (uint64_t done = 0; done < count;) {
-        const uint64_t batch = std::min(count - done, batch_rows(h.cur_element_count));
+    uint64_t done = 0;
+    while (done < count) {
+        const uint64_t full = batch_rows(h.cur_element_count);
+        if (complete_batches_only && count - done < full) break;
+        const uint64_t batch = std::min(count - done, full);
         impl_->insert_batch(vectors + done * impl_->dims, batch, std::max(threads, 1));
         done += batch;
         if (progress) progress(done);
     }
+    return done;
+}
+
+uint64_t HnswGraph::connect_unreachable() {
+    Hnsw& h = impl_->hnsw;
+    const size_t n = h.cur_element_count;
+    if (n < 2) return 0;
+    std::vector<char> seen(n, 0);
+    std::vector<tableint> stack;
+    auto spread_from = [&](tableint start) { // marks everything reachable from start
+        if (seen[start]) return;
+        seen[start] = 1;
+        stack.push_back(start);
+        while (!stack.empty()) {
+            const tableint row = stack.back();
+            stack.pop_back();
+            linklistsizeint* list = h.get_linklist0(row);
+            const size_t count = h.getListCount(list);
+            const tableint* links = reinterpret_cast<const tableint*>(list + 1);
+            for (size_t i = 0; i < count; ++i)
+                if (!seen[links[i]]) {
+                    seen[links[i]] = 1;
+                    stack.push_back(links[i]);
+                }
+        }
+    };
+    uint64_t linked = 0;
+    // A replaced link can strand another row, so repeat until a pass finds none (in practice
+    // one or two passes).
+    for (int pass = 0; pass < 8; ++pass) {
+        std::fill(seen.begin(), seen.end(), 0);
+        spread_from(h.enterpoint_node_);
+        bool stranded = false;
+        for (size_t u = 0; u < n; ++u) {
+            if (seen[u]) continue;
+            stranded = true;
+            const tableint row = static_cast<tableint>(u);
+            const void* query = h.getDataByInternalId(row);
+            const tableint start = descend(h, query, h.enterpoint_node_, h.maxlevel_, 0);
+            Candidates found = h.searchBaseLayerST<false>(
+                start, query, std::max<size_t>(h.ef_construction_, h.maxM0_));
+            // The search may start in a stranded part too (upper levels reach it): keep rows
+            // reachable from the entry point on level 0.
+            std::vector<std::pair<float, tableint>> nearest;
+            while (!found.empty()) {
+                if (seen[found.top().second]) nearest.push_back(found.top());
+                found.pop();
+            }
+            std::sort(nearest.begin(), nearest.end());
+            if (nearest.empty())
+                nearest.emplace_back(0.0f, static_cast<tableint>(h.enterpoint_node_));
+            // The nearest reachable row with room takes the link; if none has room, the nearest
+            // gives up its farthest link.
+            tableint from = nearest.front().second;
+            for (const auto& candidate : nearest)
+                if (h.getListCount(h.get_linklist0(candidate.second)) < h.maxM0_) {
+                    from = candidate.second;
+                    break;
+                }
+            linklistsizeint* list = h.get_linklist0(from);
+            const size_t count = h.getListCount(list);
+            tableint* links = reinterpret_cast<tableint*>(list + 1);
+            if (count < h.maxM0_) {
+                links[count] = row;
+                h.setListCount(list, static_cast<unsigned short>(count + 1));
+            } else {
+                const char* base = h.getDataByInternalId(from);
+                size_t farthest = 0;
+                float farthest_distance = -1;
+                for (size_t i = 0; i < count; ++i) {
+                    const float d = h.fstdistfunc_(base, h.getDataByInternalId(links[i]),
+                                                   h.dist_func_param_);
+                    if (d > farthest_distance) {
+                        farthest_distance = d;
+                        farthest = i;
+                    }
+                }
+                links[farthest] = row;
+            }
+            ++linked;
+            spread_from(row);
+        }
+        if (!stranded) break;
+    }
+    return linked;
 }
 
 void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch, int threads) {
@@ -313,13 +402,15 @@ void HnswGraph::search(const float* query, size_t k, size_t ef,
     ef = std::max(ef, k);
     Candidates top = h.num_deleted_ ? h.searchBaseLayerST<true>(start, query, ef)
                                     : h.searchBaseLayerST<false>(start, query, ef);
-    while (top.size() > k) top.pop();
+    // Sort all ef candidates before cutting to k, so ties at the cut go to the lower row as in
+    // brute force (hnswlib's own cut keeps whichever the heap holds).
     found.reserve(top.size());
     while (!top.empty()) {
         found.emplace_back(top.top().first, top.top().second);
         top.pop();
     }
     std::sort(found.begin(), found.end());
+    if (found.size() > k) found.resize(k);
 }
 
 uint32_t HnswGraph::max_level() const {
@@ -336,6 +427,31 @@ uint32_t HnswGraph::level(uint32_t row) const {
 
 uint32_t HnswGraph::links_level0(uint32_t row) const {
     return impl_->hnsw.getListCount(impl_->hnsw.get_linklist0(row));
+}
+
+std::vector<uint32_t> HnswGraph::unreachable_rows() const {
+    const Hnsw& h = impl_->hnsw;
+    const size_t n = h.cur_element_count;
+    std::vector<uint32_t> unreachable;
+    if (n == 0) return unreachable;
+    std::vector<char> seen(n, 0);
+    std::vector<tableint> stack{h.enterpoint_node_};
+    seen[h.enterpoint_node_] = 1;
+    while (!stack.empty()) {
+        const tableint row = stack.back();
+        stack.pop_back();
+        const linklistsizeint* list = h.get_linklist0(row);
+        const size_t count = h.getListCount(const_cast<linklistsizeint*>(list));
+        const tableint* links = reinterpret_cast<const tableint*>(list + 1);
+        for (size_t i = 0; i < count; ++i)
+            if (!seen[links[i]]) {
+                seen[links[i]] = 1;
+                stack.push_back(links[i]);
+            }
+    }
+    for (size_t row = 0; row < n; ++row)
+        if (!seen[row]) unreachable.push_back(static_cast<uint32_t>(row));
+    return unreachable;
 }
 
 uint64_t HnswGraph::graph_bytes() const {

@@ -26,10 +26,17 @@ public:
     const float* vector(uint32_t row) const;
     float distance(const float* a, const float* b) const; // in the graph's metric (l2: squared)
 
-    // Appends `count` rows (count x dims floats, already normalised under cosine) and links
-    // them, deterministically whatever `threads` is.
-    void insert(const float* vectors, uint64_t count, int threads,
-                const std::function<void(uint64_t)>& progress);
+    // Appends rows from `vectors` (count x dims floats, already normalised under cosine) and
+    // links them, deterministically whatever `threads` is. Rows go in batches whose bounds
+    // depend only on row numbers; with `complete_batches_only` a last incomplete batch is left
+    // for a later call, so inserting in pieces builds the same graph as inserting at once.
+    // Returns the number of rows inserted (the first ones of `vectors`).
+    uint64_t insert(const float* vectors, uint64_t count, int threads,
+                    const std::function<void(uint64_t)>& progress, bool complete_batches_only);
+    // Links every row that no search could reach (pruning can leave a row without incoming
+    // links, as with near-duplicate sequences) from its nearest reachable row. Deterministic.
+    // Returns the number of rows linked.
+    uint64_t connect_unreachable();
     void mark_deleted(uint32_t row);
 
     // Up to `k` nearest live rows, (distance, row) in increasing order; ef >= k.
@@ -40,6 +47,9 @@ public:
     uint32_t entry_point() const;
     uint32_t level(uint32_t row) const;
     uint32_t links_level0(uint32_t row) const;
+    // Rows that no search reaches: not linked, on level 0, from anything reachable from the
+    // entry point. In increasing order.
+    std::vector<uint32_t> unreachable_rows() const;
 
     // GRPH section bytes, handed to `emit` in pieces; its length is graph_bytes().
     uint64_t graph_bytes() const;

@@ -106,7 +106,10 @@ void Index::add(const VecRow& row, const float* vector) {
         name_lookup_->index.emplace(row.name, name);
     } else {
         name = found->second;
-        if (name != last_added_name_ && live_rows_of_name_[name] > 0)
+        // The next window of the sequence just added starts further on; anything else with a
+        // live name is a second sequence of that name.
+        const bool next_window = name == last_added_name_ && row.start > rows_.back().start;
+        if (!next_window && live_rows_of_name_[name] > 0)
             throw Error(ErrorKind::input,
                         "sequence name '" + row.name +
                             "' is already in the index: names must be unique (remove it first to "
@@ -129,12 +132,22 @@ void Index::add(const VecRow& row, const float* vector) {
     last_added_name_ = name;
 }
 
-void Index::insert_pending(int threads, const std::function<void(uint64_t)>& progress) {
-    if (pending_rows_ == 0) return;
-    graph_impl_->insert(pending_vectors_.data(), pending_rows_, threads, progress);
-    pending_vectors_.clear();
-    pending_vectors_.shrink_to_fit();
-    pending_rows_ = 0;
+void Index::insert_pending(int threads, const std::function<void(uint64_t)>& progress,
+                           bool complete_batches_only) {
+    if (pending_rows_ > 0) {
+        const uint64_t inserted = graph_impl_->insert(pending_vectors_.data(), pending_rows_,
+                                                      threads, progress, complete_batches_only);
+        pending_vectors_.erase(pending_vectors_.begin(),
+                               pending_vectors_.begin() +
+                                   static_cast<std::ptrdiff_t>(inserted * embed_.dims));
+        pending_rows_ -= inserted;
+        if (inserted > 0) graph_changed_ = true;
+    }
+    if (pending_rows_ == 0) pending_vectors_.shrink_to_fit();
+    if (!complete_batches_only && graph_changed_) {
+        graph_impl_->connect_unreachable();
+        graph_changed_ = false;
+    }
 }
 
 std::vector<uint64_t> Index::remove(const std::vector<std::string>& names,
@@ -243,9 +256,9 @@ GraphStats Index::graph_stats() const {
         ++stats.nodes_per_level[level];
         const uint32_t count = graph_impl_->links_level0(row);
         links += count;
-        if (count == 0) ++stats.rows_without_links;
     }
     stats.mean_links_level0 = n ? static_cast<double>(links) / static_cast<double>(n) : 0.0;
+    stats.unreachable_rows = graph_impl_->unreachable_rows().size();
     return stats;
 }
 

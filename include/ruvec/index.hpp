@@ -64,7 +64,7 @@ struct SearchHit {
 struct GraphStats {
     std::vector<uint64_t> nodes_per_level; // [l]: rows whose top level is l
     double mean_links_level0 = 0;          // mean out-degree on level 0
-    uint64_t rows_without_links = 0;       // rows with no link on level 0 (only if N == 1)
+    uint64_t unreachable_rows = 0;         // rows no search can reach from the entry point
 };
 
 class HnswGraph; // src/hnsw_graph.hpp: the one place that includes hnswlib
@@ -99,13 +99,18 @@ public:
     bool row_deleted(uint32_t row) const { return rows_[row].flags & 1u; }
     const float* row_vector(uint32_t row) const; // dims floats, as stored (unit for cosine)
 
-    // Queues one row. Rows of one sequence must come together; a name that already has live
-    // rows is refused (Error(input)), so names identify sequences for --remove and --per-target.
+    // Queues one row. The windows of one sequence come together, starts increasing; any other
+    // row whose name already has live rows is refused (Error(input)), so names identify
+    // sequences for --remove and --per-target.
     // Throws Error(input) for a vector with a non-finite value, or all zeros under cosine.
     void add(const VecRow& row, const float* vector);
     // Links the queued rows into the graph with `threads` threads (the result does not depend
-    // on it). `progress`, if set, is called with the number of rows linked so far.
-    void insert_pending(int threads, const std::function<void(uint64_t)>& progress = {});
+    // on it), then makes sure every row can be reached by a search. With
+    // `complete_batches_only` the last rows may stay queued (up to 1023 of them, to be linked
+    // with the rows that follow), so linking as rows arrive builds the same graph as linking
+    // them all at the end. `progress`, if set, is called with the number of rows linked so far.
+    void insert_pending(int threads, const std::function<void(uint64_t)>& progress = {},
+                        bool complete_batches_only = false);
     uint64_t pending_rows() const noexcept { return pending_rows_; }
 
     // Marks every row of each name deleted, so searches never return them. Returns, per name,
@@ -146,6 +151,7 @@ private:
     uint32_t last_added_name_ = UINT32_MAX;   // rows of one sequence arrive together
     std::vector<float> pending_vectors_;      // rows queued by add(), not yet in the graph
     uint64_t pending_rows_ = 0;
+    bool graph_changed_ = false; // rows linked since the last connect_unreachable
     std::unique_ptr<HnswGraph> graph_impl_;
 };
 

@@ -214,19 +214,19 @@ int index_main(int argc, char** argv) {
     uint64_t linked = 0;
     const auto report = [&](uint64_t done) { link_progress.update_items(linked + done, "vectors linked"); };
     const uint64_t link_every_rows = std::max<uint64_t>(1, link_every_bytes / (params.dims * 4));
-    auto link = [&] {
+    auto link = [&](bool complete_batches_only) {
         const uint64_t pending = index.pending_rows();
-        index.insert_pending(common.threads + 1, report);
-        linked += pending;
+        index.insert_pending(common.threads + 1, report, complete_batches_only);
+        linked += pending - index.pending_rows();
     };
     const InputRowStats stats = read_input_rows(
         inputs, params, add_path.empty() ? "the index" : add_path, common.threads, messages,
         /*show_progress=*/true,
         [&](const VecRow& row, const float* vector) {
             index.add(row, vector);
-            if (index.pending_rows() >= link_every_rows) link();
+            if (index.pending_rows() >= link_every_rows) link(true);
         });
-    link();
+    link(false);
     link_progress.finish();
     if (index.rows() == rows_before)
         throw Error(ErrorKind::input, "no vectors to index: the inputs hold no record with a valid " +

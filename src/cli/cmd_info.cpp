@@ -102,9 +102,10 @@ int info_main(int argc, char** argv) {
                        weight_name(e.weight), e.hash_id, e.hash_seed, e.window, e.step);
         text += format(",\"graph\":{\"metric\":\"%s\",\"M\":%u,\"ef_construction\":%u,"
                        "\"seed\":%" PRIu64 ",\"top_level\":%u,\"entry_point\":%u,"
-                       "\"mean_links_level0\":%.3f,\"nodes_per_level\":[",
+                       "\"mean_links_level0\":%.3f,\"unreachable_rows\":%" PRIu64
+                       ",\"nodes_per_level\":[",
                        metric_name(g.metric), g.M, g.ef_construction, g.seed, header.max_level,
-                       header.entry_point, stats.mean_links_level0);
+                       header.entry_point, stats.mean_links_level0, stats.unreachable_rows);
         for (size_t l = 0; l < stats.nodes_per_level.size(); ++l)
             text += format("%s%" PRIu64, l ? "," : "", stats.nodes_per_level[l]);
         text += format("]},\"rows\":%" PRIu64 ",\"live_rows\":%" PRIu64
@@ -137,8 +138,9 @@ int info_main(int argc, char** argv) {
         text += format("levels\ttop %u, entry point row %u; rows per level:", header.max_level,
                        header.entry_point);
         for (uint64_t count : stats.nodes_per_level) text += format(" %" PRIu64, count);
-        text += format("\nlinks\t%.2f per row on level 0 (at most %u)\n", stats.mean_links_level0,
-                       2 * g.M);
+        text += format("\nlinks\t%.2f per row on level 0 (at most %u); %" PRIu64
+                       " rows unreachable\n",
+                       stats.mean_links_level0, 2 * g.M, stats.unreachable_rows);
         for (const RvxSection& s : sections)
             text += format("section\t%s offset %" PRIu64 " length %" PRIu64 " xxh64 %016" PRIx64
                            "\n",

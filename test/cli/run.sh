@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CLI tests of ruvec on test-data/, one suite per CTest test.
-#   test/cli/run.sh SUITE path/to/ruvec SOURCE_DIR      SUITE: help embed bad-input threads
+#   test/cli/run.sh SUITE path/to/ruvec SOURCE_DIR      SUITE: help embed index bad-input threads
 # Each check prints a line only when it fails; the suite ends with "N passed, N failed".
 set -u
 suite=$1
@@ -64,9 +64,15 @@ suite_help() {
             check "RUVEC_ISA=$isa refusal is one line" test "$(wc -l <err)" -eq 1
         fi
     done
-    # The man page documents every flag the usage lists.
-    for flag in $(grep -oE '^ +(-[a-zA-Z@], )?--?[a-zA-Z@-]+' "$src/test/cli/expected/embed-usage.txt" | grep -oE -- '--?[a-zA-Z@-]+$'); do
-        check "man/ruvec-embed.1 documents $flag" grep -q -- "$(printf '%s' "$flag" | sed 's/-/\\\\-/g')" "$src/man/ruvec-embed.1"
+    # Each man page documents every flag its command's usage lists.
+    for command in embed index search info bench; do
+        "$ruvec" $command --help >usage-$command.txt
+        for flag in $(grep -oE '^ +(-[a-zA-Z@], )?--?[a-zA-Z@-]+' usage-$command.txt | grep -oE -- '--?[a-zA-Z@-]+$'); do
+            check "man/ruvec-$command.1 documents $flag" grep -q -- "$(printf '%s' "$flag" | sed 's/-/\\\\-/g')" "$src/man/ruvec-$command.1"
+        done
+    done
+    for command in index search info; do
+        check "ruvec help $command prints its usage" test "$("$ruvec" help $command | grep -c "^Usage: ruvec $command")" -ge 1
     done
 }
 
@@ -302,6 +308,18 @@ suite_threads() {
         check "3 Mbp record: -@ $threads = -@ 0" same_file long-$threads.tsv long-0.tsv
         check "3 Mbp record, exact k=4: -@ $threads = -@ 0" same_file long-exact-$threads.tsv long-exact-0.tsv
     done
+    # Index builds and searches are byte-identical whatever -@ (the provenance leaves -@ out).
+    for threads in 0 1 3; do
+        (cd t$threads && "$ruvec" index -@ $threads -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
+            "$ruvec" search -@ $threads mix.rvx "$reads" >hits.tsv &&
+            "$ruvec" search -@ $threads --exact --per-target mix.rvx "$reads" >exact.tsv)
+        check "index and search with -@ $threads" test -s t$threads/hits.tsv
+    done
+    for threads in 1 3; do
+        for file in mix.rvx hits.tsv exact.tsv; do
+            check "$file: -@ $threads = -@ 0" same_file t$threads/$file t0/$file
+        done
+    done
     # Every SIMD ISA gives the same bytes.
     for isa in scalar sse2 sse4_2 avx2 avx512bw; do
         if RUVEC_ISA=$isa "$ruvec" --version >/dev/null 2>&1; then
@@ -313,8 +331,170 @@ suite_threads() {
     done
 }
 
+# Index and search on the bundled genomes and reads.
+suite_index() {
+    local genomes=$data/genomes reads=$data/reads/honeybee_2k.fq.gz
+    zcat "$genomes/phage_lambda.fa.gz" >lambda.fa
+    run "$ruvec" index -v -w 1000 --step 500 -o g.rvx "$genomes"/*.fa*
+    check "index genomes: exit 0" test $status -eq 0
+    check "index: summary with -v" grep -qE "^ruvec index: [0-9]+ vectors added .* vectors/s" err
+    check "index: magic" test "$(head -c 8 g.rvx | od -An -c | tr -s ' ')" = ' 211 R V X \r \n 032 \n'
+    check "index: no temporary file left" test -z "$(ls g.rvx.* 2>/dev/null)"
+    run "$ruvec" info --json g.rvx
+    check "info --json: exit 0" test $status -eq 0
+    check "info --json parses and holds the parameters" python3 -c '
+import json, sys
+d = json.load(open("out"))
+assert d["format_version"] == 1 and d["embedding"]["k"] == 21 and d["embedding"]["dims"] == 1024
+assert d["embedding"]["window"] == 1000 and d["embedding"]["step"] == 500
+assert d["graph"]["metric"] == "cosine" and d["graph"]["M"] == 16
+assert d["rows"] == d["live_rows"] > 1000 and d["deleted_rows"] == 0
+assert sum(d["graph"]["nodes_per_level"]) == d["rows"]
+assert [s["tag"] for s in d["sections"]] == ["PROV", "NAME", "ROWS", "VECT", "GRPH"]
+assert d["provenance"][0].startswith("ruvec ") and "-w 1000" in d["provenance"][0]'
+    run "$ruvec" info g.rvx
+    check "info text names the metric" grep -q "^graph.HNSW, metric cosine, M 16" out
+
+    # Reads: HNSW and brute force agree; every DWV read finds DWV.
+    run "$ruvec" search g.rvx "$reads" -o hits.tsv
+    check "search: exit 0" test $status -eq 0
+    check "search: header line" test "$(head -1 hits.tsv)" = "$(printf 'query\tquery_start\tquery_end\ttarget\ttarget_start\ttarget_end\trank\tsimilarity\tdistance\tidentity')"
+    check "search: 5 hits per read" test "$(tail -n +2 hits.tsv | wc -l)" -eq 10000
+    check "search: ranks 1..5 in order" test "$(tail -n +2 hits.tsv | cut -f7 | head -5 | tr '\n' ' ')" = "1 2 3 4 5 "
+    check "search: similarities non-increasing per query" awk -F'\t' 'NR>1 && $1==q && $8>s+1e-9 {exit 1} {q=$1; s=$8}' hits.tsv
+    "$ruvec" search --exact g.rvx "$reads" -o exact.tsv
+    # With ef above the row count the graph search reaches every row it is connected to, so it
+    # must equal brute force exactly: the graph is one connected piece.
+    "$ruvec" search --ef 5000 g.rvx "$reads" -o all-ef.tsv
+    check "HNSW with ef > rows = brute force" same_file all-ef.tsv exact.tsv
+    "$ruvec" search --per-target -n 1 g.rvx "$reads" -o assigned.tsv
+    check "per-target: DWV and VDV1 reads are assigned" test "$(awk -F'\t' 'NR>1 && $10>0 {split($4,a,"."); print a[1]}' assigned.tsv | sort -u | tr '\n' ' ')" = "virus_dwv virus_vdv1 "
+    "$ruvec" search --per-target -n 3 g.rvx "$reads" -o per3.tsv
+    check "per-target: no target twice for a query" test -z "$(awk -F'\t' 'NR>1{print $1, $4}' per3.tsv | sort | uniq -d)"
+    run "$ruvec" search --min-sim 0.2 g.rvx "$reads"
+    check "--min-sim drops weaker hits" awk -F'\t' 'NR>1 && $8<0.2 {exit 1}' out
+    run "$ruvec" search --format jsonl -n 2 g.rvx "$reads"
+    check "jsonl: one object per hit" python3 -c '
+import json
+rows = [json.loads(l) for l in open("out")]
+assert len(rows) == 4000 and set(rows[0]) == {"query", "query_start", "query_end", "target", "target_start", "target_end", "rank", "similarity", "distance", "identity"}'
+
+    # A query taken from a genome finds its own window with identity 1.
+    printf '>piece\n%s\n' "$(grep -v '>' lambda.fa | tr -d '\n' | cut -c 10101-10900)" >piece.fa
+    run "$ruvec" search -n 1 g.rvx piece.fa
+    check "exact piece: top hit is lambda 10001-11000 or 10501-11500" grep -qE "^piece	1	800	phage_lambda.1	(10001	11000|9501	10500)	1	" out
+    check "exact piece: identity 1" test "$(tail -1 out | cut -f10)" = 1.0000
+
+    # Streaming: queries on stdin, hits on stdout; same as from a file.
+    zcat "$reads" | "$ruvec" search g.rvx - >stdin.tsv
+    check "stdin = file" same_file stdin.tsv hits.tsv
+    # .rvec queries and .rvec index input give the same results as sequences.
+    "$ruvec" embed -w 1000 --step 500 "$reads" -o reads.rvec
+    "$ruvec" search g.rvx reads.rvec >rvec-queries.tsv
+    check ".rvec queries = FASTQ queries" same_file rvec-queries.tsv hits.tsv
+    "$ruvec" embed -w 1000 --step 500 "$genomes"/*.fa* -o genomes.rvec
+    "$ruvec" index -o from-rvec.rvx genomes.rvec
+    "$ruvec" search from-rvec.rvx "$reads" >from-rvec.tsv
+    check "index from .rvec = index from FASTA (hits)" same_file from-rvec.tsv hits.tsv
+    run "$ruvec" search -k 15 g.rvx "$reads"
+    check "conflicting -k is refused" grep -q "^ruvec search: g.rvx was made with -k 21 vs 15 given" err
+    check "conflicting -k: exit 1, nothing written" test $status -eq 1 -a ! -s out
+    run "$ruvec" search -k 21 -w 1000 --step 500 g.rvx "$reads"
+    check "agreeing flags are accepted" test $status -eq 0
+    "$ruvec" embed -k 15 "$reads" -o k15.rvec
+    run "$ruvec" search g.rvx k15.rvec
+    check ".rvec with other parameters is refused" grep -q "^ruvec search: k15.rvec: made with -k 15 vs 21 in g.rvx" err
+
+    # --add and --remove rewrite the index; a name is refused twice.
+    "$ruvec" index -w 1000 --step 500 -o part.rvx $(ls "$genomes"/*.fa* | grep -v virus_dwv)
+    cp part.rvx part-before.rvx
+    run "$ruvec" index --add part.rvx "$genomes/virus_dwv.fa.gz"
+    check "--add: exit 0" test $status -eq 0
+    check "--add: the new genome is found" test "$("$ruvec" search --per-target -n 1 --no-header part.rvx "$reads" | awk -F'\t' '$10>0' | grep -c virus_dwv)" -gt 100
+    run "$ruvec" index --add part.rvx "$genomes/virus_dwv.fa.gz"
+    check "--add of a present name is refused" grep -q "sequence name 'virus_dwv.1' is already in the index" err
+    check "refused --add leaves the index unchanged" test "$("$ruvec" info --json part.rvx | python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"])')" = "$("$ruvec" info --json g.rvx | python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"])')"
+    run "$ruvec" index --add part.rvx -k 15 "$genomes/virus_hiv1.fa.gz"
+    check "--add with other -k is refused" grep -q "^ruvec index: part.rvx was made with -k 21 vs 15 given" err
+    run "$ruvec" index --add part.rvx -M 8 "$genomes/virus_hiv1.fa.gz"
+    check "--add with other -M is refused" grep -q "^ruvec index: part.rvx was built with -M 16, not 8" err
+    printf 'virus_dwv.1\n' >names.txt
+    run "$ruvec" index -v --remove part.rvx names.txt
+    check "--remove: exit 0" test $status -eq 0
+    "$ruvec" search --no-header -n 20 part.rvx "$reads" >after-remove.tsv
+    check "--remove: removed genome never returned" test "$(grep -c virus_dwv after-remove.tsv)" -eq 0
+    "$ruvec" search --exact --no-header -n 20 part.rvx "$reads" >after-remove-exact.tsv
+    check "--remove: removed genome never returned (--exact)" test "$(grep -c virus_dwv after-remove-exact.tsv)" -eq 0
+    check "--remove: info counts deleted rows" test "$("$ruvec" info --json part.rvx | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["deleted_rows"] > 0 and d["live_rows"] + d["deleted_rows"] == d["rows"])')" = True
+    check "--remove: provenance records each command" test "$("$ruvec" info --json part.rvx | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["provenance"]))')" = 3
+    printf 'nope\n' >nope.txt
+    cp part.rvx part-kept.rvx
+    run "$ruvec" index --remove part.rvx nope.txt
+    check "--remove of an unknown name is an error" grep -q "^ruvec index: nope.txt: 1 name(s) not in part.rvx, first 'nope'; nothing changed$" err
+    check "--remove of an unknown name changes nothing" same_file part.rvx part-kept.rvx
+    run "$ruvec" index --remove part.rvx names.txt
+    check "--remove twice warns" grep -q "warning: 'virus_dwv.1' was already removed" err
+    run "$ruvec" index --add part.rvx "$genomes/virus_dwv.fa.gz"
+    check "a removed name can be added again" test $status -eq 0
+
+    # Damaged, foreign and missing index files: one line, exit 1, nothing written.
+    local size
+    size=$(stat -c %s g.rvx)
+    head -c $((size / 2)) g.rvx >truncated.rvx
+    run "$ruvec" search truncated.rvx "$reads" -o t.tsv
+    check "truncated index: message" grep -qE "^ruvec search: truncated.rvx: section .* lies outside the file .*: the file is damaged$" err
+    check "truncated index: exit 1, one line, no output" test $status -eq 1 -a "$(wc -l <err)" -eq 1 -a ! -e t.tsv
+    cp g.rvx flipped.rvx
+    printf '\x55' | dd of=flipped.rvx bs=1 seek=$((size - 100)) conv=notrunc 2>/dev/null
+    run "$ruvec" search flipped.rvx "$reads"
+    check "flipped byte in the graph: message" grep -qE "^ruvec search: flipped.rvx: checksum mismatch in section graph: the file is damaged$" err
+    cp g.rvx old.rvx
+    python3 - old.rvx <<'PY'
+import sys, struct
+# Format version 0 with a valid header checksum: an "older ruvec" file, not a damaged one.
+data = bytearray(open(sys.argv[1], "rb").read())
+data[8:12] = struct.pack("<I", 0)
+open(sys.argv[1], "wb").write(bytes(data))
+PY
+    run "$ruvec" search old.rvx "$reads"
+    check "older format: message" grep -qE "^ruvec search: old.rvx: built by an older ruvec \(index format 0\); rebuild it with 'ruvec index'$" err
+    run "$ruvec" search reads.rvec "$reads"
+    check ".rvec given as index: message" grep -q "^ruvec search: reads.rvec: is an .rvec embedding file, not an index" err
+    run "$ruvec" search lambda.fa "$reads"
+    check "FASTA given as index: message" grep -q "^ruvec search: lambda.fa: not a ruvec index (.rvx)$" err
+    run "$ruvec" search missing.rvx "$reads"
+    check "missing index: message" grep -q "^ruvec search: missing.rvx: No such file or directory$" err
+    run "$ruvec" info truncated.rvx
+    check "info on a damaged index: exit 1" test $status -eq 1
+    run "$ruvec" search g.rvx "$src/test/bad-input/files/quality-short.fq" -o q.tsv
+    check "bad query record: file and line" grep -qE "^ruvec search: .*/quality-short.fq:8: quality length 149 != sequence length 150$" err
+    check "bad query record: nothing written" test ! -e q.tsv
+    run "$ruvec" index -o dup.rvx lambda.fa lambda.fa
+    check "duplicate names in one build are refused" grep -q "sequence name 'phage_lambda.1' is already in the index" err
+    check "refused build leaves no file" test -z "$(ls dup.rvx* 2>/dev/null)"
+    run "$ruvec" index -o empty.rvx "$data/genomes/phage_phiX174.fa" -k 31 -w 20
+    check "no vectors at all: refused" test $status -eq 1
+    run "$ruvec" index lambda.fa
+    check "index without -o: message" grep -q "^ruvec index: give the index file with -o db.rvx$" err
+    run "$ruvec" index -M 1 -o m.rvx lambda.fa
+    check "-M 1: message" grep -q "^ruvec index: -M must be 2..512, not 1$" err
+    run "$ruvec" index --metric manhattan -o m.rvx lambda.fa
+    check "unknown metric: message" grep -q "^ruvec index: unknown --metric 'manhattan' (cosine, l2 or ip)$" err
+    run "$ruvec" search --ef 0 g.rvx lambda.fa
+    check "--ef 0: refused" test $status -eq 1
+
+    # The format-1 file kept in test-data still loads and answers as when it was written.
+    if [ -f "$data/formats/genomes-v1.rvx" ]; then
+        "$ruvec" search --no-header "$data/formats/genomes-v1.rvx" "$data/formats/queries.fa" >golden.tsv
+        check "test-data/formats/genomes-v1.rvx still gives its recorded hits" same_file golden.tsv "$data/formats/genomes-v1.hits.tsv"
+    else
+        bad "test-data/formats/genomes-v1.rvx is missing"
+    fi
+}
+
 case "$suite" in
 help) suite_help ;;
+index) suite_index ;;
 embed) suite_embed ;;
 bad-input) suite_bad_input ;;
 threads) suite_threads ;;
