@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make demo: embeds the bundled genomes and reads, and shows what the vectors say.
+# make demo: the main job on the bundled test-data. Indexes the genomes (1 kbp windows), searches
+# the honey-bee reads against them, and shows the top hits and how many reads each genome got.
 #   scripts/demo.sh path/to/ruvec
 set -euo pipefail
 ruvec=$(realpath "$1")
@@ -7,27 +8,20 @@ cd "$(dirname "$0")/.."
 out=build/demo
 mkdir -p "$out"
 
-echo "== ruvec embed: one vector per genome (test-data/genomes), 2 threads"
-"$ruvec" embed -v -@ 1 $(ls test-data/genomes/*.fa* | grep -v influenza) -o "$out/genomes.tsv"
+echo "== ruvec index: the bundled genomes, 1 kbp windows every 500 bp, 2 threads"
+"$ruvec" index -v -@ 1 -w 1000 --step 500 -o "$out/genomes.rvx" test-data/genomes/*.fa*
+"$ruvec" info "$out/genomes.rvx" | sed -n 's/^\(vectors\|levels\|links\)\t/   \1: /p'
 echo
-echo "== 5 kbp windows of every genome, written as .rvec (checksummed, zstd)"
-"$ruvec" embed -v -@ 1 -w 5000 test-data/genomes/*.fa* -o "$out/windows.rvec"
-ls -l "$out/windows.rvec" | awk '{print "   " $5 " bytes  " $NF}'
+echo "== ruvec search: 2000 honey-bee reads (BGZF FASTQ, 72 bp), best window per genome"
+"$ruvec" search -v -@ 1 --per-target -n 1 "$out/genomes.rvx" test-data/reads/honeybee_2k.fq.gz \
+    -o "$out/hits.tsv"
 echo
-echo "== 2000 honey-bee reads (BGZF FASTQ, 72 bp, with Ns)"
-"$ruvec" embed -v -@ 1 test-data/reads/honeybee_2k.fq.gz -o "$out/reads.npy"
+echo "== Top hits (identity 0 means the similarity is within hashing noise: no real match)"
+tail -n +2 "$out/hits.tsv" | sort -t$'\t' -k8,8gr -k1,1 | awk 'NR <= 8' | cut -f1,4-6,8,10 |
+    column -t -s$'\t'
 echo
-echo "== Nearest other genome by cosine similarity of the whole-genome vectors"
-echo "   (until 'ruvec search' lands, computed here from the TSV with Python's standard library)"
-python3 - "$out/genomes.tsv" <<'PY'
-import sys
-rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
-names = [r[0] for r in rows]
-vecs = [[float(x) for x in r[1:]] for r in rows]
-dot = lambda a, b: sum(x * y for x, y in zip(a, b))
-keep = range(len(names))
-print("   %-28s %-28s %s" % ("genome", "nearest other genome", "cosine"))
-for i in keep:
-    best = max((j for j in keep if j != i), key=lambda j: dot(vecs[i], vecs[j]))
-    print("   %-28s %-28s %.3f" % (names[i][:28], names[best][:28], dot(vecs[i], vecs[best])))
-PY
+echo "== Reads assigned per genome (best hit with an identity estimate above 0)"
+awk -F'\t' 'NR > 1 && $10 > 0 { n[$4]++ } END { for (g in n) printf "   %6d  %s\n", n[g], g }' \
+    "$out/hits.tsv" | sort -k1,1nr -k2,2
+awk -F'\t' 'NR > 1 { total++; if ($10 == 0) none++ }
+    END { printf "   %6d  of %d reads: no genome above the noise floor\n", none, total }' "$out/hits.tsv"

@@ -229,7 +229,7 @@ TEST_CASE("simd: kmer_hash is pinned (indexes depend on it)") {
     }
 }
 
-TEST_CASE("simd: float kernels match the reference and exact arithmetic") {
+TEST_CASE("simd: float kernels match the reference (dot, l2sq: bit for bit) and exact arithmetic") {
     const Kernels& ref = kernels_for(Isa::scalar);
     Rng rng{1};
     for (Isa isa : supported_isas()) {
@@ -254,6 +254,9 @@ TEST_CASE("simd: float kernels match the reference and exact arithmetic") {
                         CHECK(dot == e.dot);
                         CHECK(l2sq == e.l2sq);
                     }
+                    // dot and l2sq add in one fixed order on every ISA: the same bits.
+                    CHECK(dot == ref.dot(a.data(), b.data(), n));
+                    CHECK(l2sq == ref.l2sq(a.data(), b.data(), n));
                     check_float(dot, ref.dot(a.data(), b.data(), n), e.dot,
                                 tolerance(n, e.abs_dot));
                     check_float(l2sq, ref.l2sq(a.data(), b.data(), n), e.l2sq,
@@ -292,7 +295,8 @@ TEST_CASE("simd: float kernels match the reference and exact arithmetic") {
     }
 }
 
-TEST_CASE("simd: l2_normalize gives unit norm and leaves zero vectors alone") {
+TEST_CASE("simd: l2_normalize gives unit norm, the reference's bits, and leaves zeros alone") {
+    const Kernels& ref = kernels_for(Isa::scalar);
     Rng rng{2};
     for (Isa isa : supported_isas()) {
         const Kernels& k = kernels_for(isa);
@@ -306,6 +310,9 @@ TEST_CASE("simd: l2_normalize gives unit norm and leaves zero vectors alone") {
                 const std::vector<float> before = v.copy();
                 const Exact e = exact(v.data(), v.data(), n);
                 k.l2_normalize(v.data(), n);
+                std::vector<float> by_reference = before;
+                ref.l2_normalize(by_reference.data(), n);
+                CHECK(v.copy() == by_reference); // same bits on every ISA
                 if (e.aa == 0) {
                     CHECK(v.copy() == before);
                     continue;

@@ -17,8 +17,10 @@ enum class Isa : uint8_t { scalar = 0, sse2 = 1, sse4_2 = 2, avx2 = 3, avx512bw 
 
 inline constexpr Isa all_isas[] = {Isa::scalar, Isa::sse2, Isa::sse4_2, Isa::avx2, Isa::avx512bw};
 
-// One ISA's kernels. Float kernels accumulate in float in an ISA-specific order, so results may
-// differ from the scalar reference in the last bits; integer kernels are exact.
+// One ISA's kernels. dot, l2sq, their batches and l2_normalize add in one fixed order on every
+// ISA (32 running sums, then pairwise), so they give the scalar reference's bits exactly: an
+// index is the same file whatever CPU built it. cosine accumulates in an ISA-specific order and
+// may differ in the last bits; integer kernels are exact.
 struct Kernels {
     Isa isa; // which instruction set these kernels use
 

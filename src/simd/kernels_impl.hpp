@@ -30,51 +30,59 @@ template <class Arch> float lane_sum(const fbatch<Arch>& v) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Float kernels. Four accumulators so that consecutive FMAs do not wait on each other's latency.
+// Float kernels.
+//
+// dot and l2sq (the distances of the index) add in one fixed order on every ISA: element i goes
+// to lane i % sum_lanes, each product is rounded before it is added (no FMA), and the lanes are
+// then added pairwise (lane j += lane j + 16, then + 8, + 4, + 2, + 1). The scalar reference
+// does the same, so every ISA gives the same bits and an index built on one CPU is the same file
+// on another. 32 lanes are 2 AVX-512, 4 AVX2 or 8 SSE registers: enough independent additions
+// to hide their latency.
+constexpr size_t sum_lanes = 32;
+
+float fold_lanes(float* lanes) {
+    for (size_t width = sum_lanes / 2; width > 0; width /= 2)
+        for (size_t j = 0; j < width; ++j) lanes[j] += lanes[j + width];
+    return lanes[0];
+}
 
 template <class Arch> float dot(const float* a, const float* b, size_t n) {
     using B = fbatch<Arch>;
     constexpr size_t w = B::size;
-    B s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
+    constexpr size_t registers = sum_lanes / w;
+    static_assert(sum_lanes % w == 0, "lanes fill whole registers");
+    B acc[registers];
+    for (B& r : acc) r = B(0.0f);
     size_t i = 0;
-    for (; i + 4 * w <= n; i += 4 * w) {
-        s0 = xsimd::fma(B::load_unaligned(a + i), B::load_unaligned(b + i), s0);
-        s1 = xsimd::fma(B::load_unaligned(a + i + w), B::load_unaligned(b + i + w), s1);
-        s2 = xsimd::fma(B::load_unaligned(a + i + 2 * w), B::load_unaligned(b + i + 2 * w), s2);
-        s3 = xsimd::fma(B::load_unaligned(a + i + 3 * w), B::load_unaligned(b + i + 3 * w), s3);
-    }
-    for (; i + w <= n; i += w)
-        s0 = xsimd::fma(B::load_unaligned(a + i), B::load_unaligned(b + i), s0);
-    float sum = lane_sum<Arch>((s0 + s1) + (s2 + s3));
-    for (; i < n; ++i) sum += a[i] * b[i];
-    return sum;
+    for (; i + sum_lanes <= n; i += sum_lanes)
+        for (size_t r = 0; r < registers; ++r)
+            acc[r] = acc[r] + B::load_unaligned(a + i + r * w) * B::load_unaligned(b + i + r * w);
+    alignas(64) float lanes[sum_lanes];
+    for (size_t r = 0; r < registers; ++r) acc[r].store_aligned(lanes + r * w);
+    for (size_t j = 0; i + j < n; ++j) lanes[j] += a[i + j] * b[i + j];
+    return fold_lanes(lanes);
 }
 
 template <class Arch> float l2sq(const float* a, const float* b, size_t n) {
     using B = fbatch<Arch>;
     constexpr size_t w = B::size;
-    B s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
+    constexpr size_t registers = sum_lanes / w;
+    static_assert(sum_lanes % w == 0, "lanes fill whole registers");
+    B acc[registers];
+    for (B& r : acc) r = B(0.0f);
     size_t i = 0;
-    for (; i + 4 * w <= n; i += 4 * w) {
-        const B d0 = B::load_unaligned(a + i) - B::load_unaligned(b + i);
-        const B d1 = B::load_unaligned(a + i + w) - B::load_unaligned(b + i + w);
-        const B d2 = B::load_unaligned(a + i + 2 * w) - B::load_unaligned(b + i + 2 * w);
-        const B d3 = B::load_unaligned(a + i + 3 * w) - B::load_unaligned(b + i + 3 * w);
-        s0 = xsimd::fma(d0, d0, s0);
-        s1 = xsimd::fma(d1, d1, s1);
-        s2 = xsimd::fma(d2, d2, s2);
-        s3 = xsimd::fma(d3, d3, s3);
+    for (; i + sum_lanes <= n; i += sum_lanes)
+        for (size_t r = 0; r < registers; ++r) {
+            const B d = B::load_unaligned(a + i + r * w) - B::load_unaligned(b + i + r * w);
+            acc[r] = acc[r] + d * d;
+        }
+    alignas(64) float lanes[sum_lanes];
+    for (size_t r = 0; r < registers; ++r) acc[r].store_aligned(lanes + r * w);
+    for (size_t j = 0; i + j < n; ++j) {
+        const float d = a[i + j] - b[i + j];
+        lanes[j] += d * d;
     }
-    for (; i + w <= n; i += w) {
-        const B d = B::load_unaligned(a + i) - B::load_unaligned(b + i);
-        s0 = xsimd::fma(d, d, s0);
-    }
-    float sum = lane_sum<Arch>((s0 + s1) + (s2 + s3));
-    for (; i < n; ++i) {
-        const float d = a[i] - b[i];
-        sum += d * d;
-    }
-    return sum;
+    return fold_lanes(lanes);
 }
 
 template <class Arch> float cosine(const float* a, const float* b, size_t n) {

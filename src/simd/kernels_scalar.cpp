@@ -1,5 +1,6 @@
-// The scalar reference kernels: plain loops in index order, built without ISA flags. Every other
-// ISA is tested against these, so they stay obvious rather than fast.
+// The scalar reference kernels: plain loops, built without ISA flags. Every other ISA is tested
+// against these, so they stay obvious rather than fast (dot and l2sq keep 32 running sums, the
+// order every ISA adds in).
 #include "simd/kernels.hpp"
 
 #include <cmath>
@@ -7,19 +8,29 @@
 namespace ruvec::simd {
 namespace {
 
+// dot and l2sq add in the fixed order every ISA uses (see kernels_impl.hpp): element i into
+// lane i % 32, products rounded before adding, then the lanes pairwise.
+constexpr size_t sum_lanes = 32;
+
+float fold_lanes(float* lanes) {
+    for (size_t width = sum_lanes / 2; width > 0; width /= 2)
+        for (size_t j = 0; j < width; ++j) lanes[j] += lanes[j + width];
+    return lanes[0];
+}
+
 float dot(const float* a, const float* b, size_t n) {
-    float sum = 0.0f;
-    for (size_t i = 0; i < n; ++i) sum += a[i] * b[i];
-    return sum;
+    float lanes[sum_lanes] = {};
+    for (size_t i = 0; i < n; ++i) lanes[i % sum_lanes] += a[i] * b[i];
+    return fold_lanes(lanes);
 }
 
 float l2sq(const float* a, const float* b, size_t n) {
-    float sum = 0.0f;
+    float lanes[sum_lanes] = {};
     for (size_t i = 0; i < n; ++i) {
         const float d = a[i] - b[i];
-        sum += d * d;
+        lanes[i % sum_lanes] += d * d;
     }
-    return sum;
+    return fold_lanes(lanes);
 }
 
 float cosine(const float* a, const float* b, size_t n) {

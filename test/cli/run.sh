@@ -324,7 +324,12 @@ suite_threads() {
     for isa in scalar sse2 sse4_2 avx2 avx512bw; do
         if RUVEC_ISA=$isa "$ruvec" --version >/dev/null 2>&1; then
             check "embed with RUVEC_ISA=$isa" embed_all isa-$isa $isa 1
-            for file in reads.rvec reads.tsv mix.rvec log.tsv; do
+            (cd isa-$isa && export RUVEC_ISA=$isa &&
+                "$ruvec" index -@ 1 -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
+                "$ruvec" search -@ 1 mix.rvx "$reads" >hits.tsv &&
+                "$ruvec" search -@ 1 --exact --per-target mix.rvx "$reads" >exact.tsv)
+            # Distances add in one fixed order on every ISA, so indexes are the same file.
+            for file in reads.rvec reads.tsv mix.rvec log.tsv mix.rvx hits.tsv exact.tsv; do
                 check "$file: ISA $isa = default" same_file isa-$isa/$file t0/$file
             done
         fi
