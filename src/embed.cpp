@@ -108,7 +108,8 @@ std::string embed_params_difference(const EmbedParams& a, const EmbedParams& b) 
     if (a.dims != b.dims) return differ("--dims", std::to_string(a.dims), std::to_string(b.dims));
     if (a.canonical != b.canonical)
         return differ("--no-canonical", yes_no(!a.canonical), yes_no(!b.canonical));
-    if (a.weight != b.weight) return differ("--weight", weight_name(a.weight), weight_name(b.weight));
+    if (a.weight != b.weight)
+        return differ("--weight", weight_name(a.weight), weight_name(b.weight));
     if (a.hash_id != b.hash_id)
         return differ("hash id", std::to_string(a.hash_id), std::to_string(b.hash_id));
     if (a.hash_seed != b.hash_seed)

@@ -27,9 +27,9 @@ namespace {
 using hnswlib::linklistsizeint;
 using hnswlib::tableint;
 using Hnsw = hnswlib::HierarchicalNSW<float>;
-using Candidates = std::priority_queue<std::pair<float, tableint>,
-                                       std::vector<std::pair<float, tableint>>,
-                                       Hnsw::CompareByFirst>;
+using Candidates =
+    std::priority_queue<std::pair<float, tableint>, std::vector<std::pair<float, tableint>>,
+                        Hnsw::CompareByFirst>;
 
 // hnswlib calls a plain function pointer with one parameter pointer: ours carries the dims
 // (first, where hnswlib's getDataByLabel expects them) and the kernels picked at run time.
@@ -155,8 +155,8 @@ uint64_t HnswGraph::insert(const float* vectors, uint64_t count, int threads,
     Hnsw& h = impl_->hnsw;
     const uint64_t first = h.cur_element_count;
     if (count > rvx_max_rows - first)
-        throw Error(ErrorKind::resource, "an index holds at most " + std::to_string(rvx_max_rows) +
-                                             " vectors");
+        throw Error(ErrorKind::resource,
+                    "an index holds at most " + std::to_string(rvx_max_rows) + " vectors");
     // Exact growth: glibc reallocates big blocks with mremap, so this does not copy.
     if (first + count > h.max_elements_) h.resizeIndex(first + count);
     uint64_t done = 0;
@@ -175,6 +175,17 @@ uint64_t HnswGraph::connect_unreachable() {
     Hnsw& h = impl_->hnsw;
     const size_t n = h.cur_element_count;
     if (n < 2) return 0;
+    auto links_of = [&](tableint row) {
+        linklistsizeint* list = h.get_linklist0(row);
+        return std::make_pair(reinterpret_cast<tableint*>(list + 1),
+                              static_cast<size_t>(h.getListCount(list)));
+    };
+    // Incoming links per row on level 0: a link is only given up when its target keeps another.
+    std::vector<uint32_t> incoming(n, 0);
+    for (size_t row = 0; row < n; ++row) {
+        const auto [links, count] = links_of(static_cast<tableint>(row));
+        for (size_t i = 0; i < count; ++i) ++incoming[links[i]];
+    }
     std::vector<char> seen(n, 0);
     std::vector<tableint> stack;
     auto spread_from = [&](tableint start) { // marks everything reachable from start
@@ -182,11 +193,8 @@ uint64_t HnswGraph::connect_unreachable() {
         seen[start] = 1;
         stack.push_back(start);
         while (!stack.empty()) {
-            const tableint row = stack.back();
+            const auto [links, count] = links_of(stack.back());
             stack.pop_back();
-            linklistsizeint* list = h.get_linklist0(row);
-            const size_t count = h.getListCount(list);
-            const tableint* links = reinterpret_cast<const tableint*>(list + 1);
             for (size_t i = 0; i < count; ++i)
                 if (!seen[links[i]]) {
                     seen[links[i]] = 1;
@@ -194,16 +202,18 @@ uint64_t HnswGraph::connect_unreachable() {
                 }
         }
     };
-    uint64_t linked = 0;
-    // A replaced link can strand another row, so repeat until a pass finds none (in practice
-    // one or two passes).
-    for (int pass = 0; pass < 8; ++pass) {
+    auto count_stranded = [&] {
         std::fill(seen.begin(), seen.end(), 0);
         spread_from(h.enterpoint_node_);
-        bool stranded = false;
+        return static_cast<size_t>(std::count(seen.begin(), seen.end(), 0));
+    };
+
+    uint64_t linked = 0;
+    // A given-up link can strand a row whose other incoming links come from stranded rows, so
+    // repeat while passes make progress.
+    for (size_t stranded = count_stranded(); stranded > 0;) {
         for (size_t u = 0; u < n; ++u) {
             if (seen[u]) continue;
-            stranded = true;
             const tableint row = static_cast<tableint>(u);
             const void* query = h.getDataByInternalId(row);
             const tableint start = descend(h, query, h.enterpoint_node_, h.maxlevel_, 0);
@@ -217,40 +227,51 @@ uint64_t HnswGraph::connect_unreachable() {
                 found.pop();
             }
             std::sort(nearest.begin(), nearest.end());
-            if (nearest.empty())
-                nearest.emplace_back(0.0f, static_cast<tableint>(h.enterpoint_node_));
+            nearest.emplace_back(0.0f, static_cast<tableint>(h.enterpoint_node_));
             // The nearest reachable row with room takes the link; if none has room, the nearest
-            // gives up its farthest link.
-            tableint from = nearest.front().second;
-            for (const auto& candidate : nearest)
-                if (h.getListCount(h.get_linklist0(candidate.second)) < h.maxM0_) {
+            // that can gives up its farthest link to a row with another incoming link.
+            tableint from = 0;
+            size_t slot = SIZE_MAX;
+            for (const auto& candidate : nearest) {
+                const auto [links, count] = links_of(candidate.second);
+                if (count < h.maxM0_) {
                     from = candidate.second;
+                    slot = count;
                     break;
                 }
-            linklistsizeint* list = h.get_linklist0(from);
-            const size_t count = h.getListCount(list);
-            tableint* links = reinterpret_cast<tableint*>(list + 1);
-            if (count < h.maxM0_) {
-                links[count] = row;
-                h.setListCount(list, static_cast<unsigned short>(count + 1));
-            } else {
-                const char* base = h.getDataByInternalId(from);
-                size_t farthest = 0;
-                float farthest_distance = -1;
+            }
+            for (size_t c = 0; slot == SIZE_MAX && c < nearest.size(); ++c) {
+                const tableint candidate = nearest[c].second;
+                const auto [links, count] = links_of(candidate);
+                const char* base = h.getDataByInternalId(candidate);
+                float farthest = -1;
                 for (size_t i = 0; i < count; ++i) {
-                    const float d = h.fstdistfunc_(base, h.getDataByInternalId(links[i]),
-                                                   h.dist_func_param_);
-                    if (d > farthest_distance) {
-                        farthest_distance = d;
-                        farthest = i;
+                    if (incoming[links[i]] < 2) continue;
+                    const float d =
+                        h.fstdistfunc_(base, h.getDataByInternalId(links[i]), h.dist_func_param_);
+                    if (d > farthest) {
+                        farthest = d;
+                        from = candidate;
+                        slot = i;
                     }
                 }
-                links[farthest] = row;
             }
+            if (slot == SIZE_MAX) continue; // nothing can give a link up this pass
+            linklistsizeint* list = h.get_linklist0(from);
+            tableint* links = reinterpret_cast<tableint*>(list + 1);
+            if (slot == h.getListCount(list)) {
+                h.setListCount(list, static_cast<unsigned short>(slot + 1));
+            } else {
+                --incoming[links[slot]];
+            }
+            links[slot] = row;
+            ++incoming[row];
             ++linked;
             spread_from(row);
         }
-        if (!stranded) break;
+        const size_t left = count_stranded();
+        if (left >= stranded) break; // no progress: give up (graph_stats reports them)
+        stranded = left;
     }
     return linked;
 }
@@ -274,9 +295,11 @@ void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch, int thr
         h.linkLists_[row] = nullptr;
         h.element_levels_[row] = 0;
         if (levels[j] > 0) {
-            // hnswlib allocates one byte more than the lists; its destructor frees them.
-            h.linkLists_[row] = static_cast<char*>(
-                std::calloc(h.size_links_per_element_ * static_cast<size_t>(levels[j]) + 1, 1));
+            // One slot more than the lists: hnswlib's search prefetches the slot after a full
+            // list's last (its own +1 byte is too short; hnswlib issues #107, #578). Its
+            // destructor frees them.
+            h.linkLists_[row] = static_cast<char*>(std::calloc(
+                h.size_links_per_element_ * static_cast<size_t>(levels[j]) + sizeof(tableint), 1));
             if (h.linkLists_[row] == nullptr) throw std::bad_alloc();
             h.element_levels_[row] = levels[j];
         }
@@ -302,9 +325,9 @@ void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch, int thr
                     Candidates found = h.searchBaseLayer(current, query, l);
                     if (h.isMarkedDeleted(entry)) {
                         // As hnswlib: a deleted entry point is still a candidate to link to.
-                        found.emplace(h.fstdistfunc_(query, h.getDataByInternalId(entry),
-                                                     h.dist_func_param_),
-                                      entry);
+                        found.emplace(
+                            h.fstdistfunc_(query, h.getDataByInternalId(entry), h.dist_func_param_),
+                            entry);
                         if (found.size() > h.ef_construction_) found.pop();
                     }
                     Candidates copy = found;
@@ -553,8 +576,8 @@ void HnswGraph::load_graph(uint64_t section_length, uint32_t max_level, uint32_t
     if (section_length < rows * (list0 + 1))
         corrupt("graph section of " + std::to_string(section_length) + " bytes is too short for " +
                 std::to_string(rows) + " rows");
-    if (entry_point >= rows) corrupt("graph entry point " + std::to_string(entry_point) +
-                                     " is not a row");
+    if (entry_point >= rows)
+        corrupt("graph entry point " + std::to_string(entry_point) + " is not a row");
 
     std::vector<unsigned char> levels(rows);
     read(rows * list0, reinterpret_cast<char*>(levels.data()), levels.size());
@@ -565,8 +588,7 @@ void HnswGraph::load_graph(uint64_t section_length, uint32_t max_level, uint32_t
                     " above the graph's top level " + std::to_string(max_level));
         upper_bytes += levels[row] * list_upper;
     }
-    if (levels[entry_point] != max_level)
-        corrupt("graph entry point is not on the top level");
+    if (levels[entry_point] != max_level) corrupt("graph entry point is not on the top level");
     if (section_length != rows * (list0 + 1) + upper_bytes)
         corrupt("graph section has " + std::to_string(section_length) + " bytes, its levels say " +
                 std::to_string(rows * (list0 + 1) + upper_bytes));
@@ -603,7 +625,8 @@ void HnswGraph::load_graph(uint64_t section_length, uint32_t max_level, uint32_t
     for (uint64_t row = 0; row < rows; ++row) {
         if (levels[row] == 0) continue;
         const size_t bytes = list_upper * levels[row];
-        char* lists = static_cast<char*>(std::calloc(bytes + 1, 1));
+        char* lists =
+            static_cast<char*>(std::calloc(bytes + sizeof(tableint), 1)); // see insert_batch
         if (lists == nullptr) throw std::bad_alloc();
         h.linkLists_[row] = lists;
         h.element_levels_[row] = levels[row];

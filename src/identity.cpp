@@ -11,8 +11,8 @@ double identity_noise_floor(uint32_t dims) {
     return 5.0 / std::sqrt(static_cast<double>(std::max<uint32_t>(dims, 1)));
 }
 
-double estimate_identity(double similarity, uint64_t query_bases, uint64_t target_bases,
-                         uint32_t k, uint32_t dims) {
+double estimate_identity(double similarity, uint64_t query_bases, uint64_t target_bases, uint32_t k,
+                         uint32_t dims) {
     if (!(similarity >= identity_noise_floor(dims)) || k == 0) return 0.0;
     auto kmers = [k](uint64_t bases) {
         return static_cast<double>(bases >= k ? bases - k + 1 : 1);

@@ -25,11 +25,16 @@ uint64_t align_up(uint64_t offset) {
 
 const char* section_title(uint32_t tag) {
     switch (tag) {
-    case rvx_tag_provenance: return "provenance";
-    case rvx_tag_names: return "names";
-    case rvx_tag_rows: return "rows";
-    case rvx_tag_vectors: return "vectors";
-    default: return "graph";
+    case rvx_tag_provenance:
+        return "provenance";
+    case rvx_tag_names:
+        return "names";
+    case rvx_tag_rows:
+        return "rows";
+    case rvx_tag_vectors:
+        return "vectors";
+    default:
+        return "graph";
     }
 }
 
@@ -89,33 +94,29 @@ const float* Index::row_vector(uint32_t row) const {
 
 void Index::add(const VecRow& row, const float* vector) {
     if (row.name.empty() || row.name.size() > rvec_max_name)
-        throw Error(ErrorKind::input, "sequence names must be 1.." + std::to_string(rvec_max_name) +
-                                          " bytes long");
+        throw Error(ErrorKind::input,
+                    "sequence names must be 1.." + std::to_string(rvec_max_name) + " bytes long");
     if (rows_.size() >= rvx_max_rows)
         throw Error(ErrorKind::resource,
                     "an index holds at most " + std::to_string(rvx_max_rows) + " vectors");
     const size_t dims = embed_.dims;
     if (!all_finite(vector, dims))
-        throw Error(ErrorKind::input, "'" + row.name + "': the vector has a value that is not finite");
-    uint32_t name;
+        throw Error(ErrorKind::input,
+                    "'" + row.name + "': the vector has a value that is not finite");
+    // Check the vector before registering anything, so a refused row leaves no trace.
+    const size_t offset = pending_vectors_.size();
     auto found = name_lookup_->index.find(row.name);
-    if (found == name_lookup_->index.end()) {
-        name = static_cast<uint32_t>(names_.size());
-        names_.push_back(row.name);
-        live_rows_of_name_.push_back(0);
-        name_lookup_->index.emplace(row.name, name);
-    } else {
-        name = found->second;
+    if (found != name_lookup_->index.end()) {
         // The next window of the sequence just added starts further on; anything else with a
         // live name is a second sequence of that name.
-        const bool next_window = name == last_added_name_ && row.start > rows_.back().start;
-        if (!next_window && live_rows_of_name_[name] > 0)
+        const bool next_window =
+            found->second == last_added_name_ && row.start > rows_.back().start;
+        if (!next_window && live_rows_of_name_[found->second] > 0)
             throw Error(ErrorKind::input,
                         "sequence name '" + row.name +
                             "' is already in the index: names must be unique (remove it first to "
                             "replace it)");
     }
-    const size_t offset = pending_vectors_.size();
     pending_vectors_.insert(pending_vectors_.end(), vector, vector + dims);
     if (graph_.metric == Metric::cosine) {
         float* v = &pending_vectors_[offset];
@@ -125,6 +126,15 @@ void Index::add(const VecRow& row, const float* vector) {
                         "'" + row.name + "': an all-zero vector has no cosine similarity");
         }
         simd::active().l2_normalize(v, dims);
+    }
+    uint32_t name;
+    if (found != name_lookup_->index.end()) {
+        name = found->second;
+    } else {
+        name = static_cast<uint32_t>(names_.size());
+        names_.push_back(row.name);
+        live_rows_of_name_.push_back(0);
+        name_lookup_->index.emplace(row.name, name);
     }
     rows_.push_back({row.start, row.end, name, 0});
     ++live_rows_of_name_[name];
@@ -294,7 +304,8 @@ void Index::save(ByteSink& out) {
     RvxSection sections[rvx_section_count] = {
         {rvx_tag_provenance, 0, 0, provenance_.size(),
          checksum64(provenance_.data(), provenance_.size())},
-        {rvx_tag_names, 0, 0, names_bytes.size(), checksum64(names_bytes.data(), names_bytes.size())},
+        {rvx_tag_names, 0, 0, names_bytes.size(),
+         checksum64(names_bytes.data(), names_bytes.size())},
         {rvx_tag_rows, 0, 0, rows_bytes.size(), checksum64(rows_bytes.data(), rows_bytes.size())},
         {rvx_tag_vectors, 0, 0, vectors_length, vectors_sum.digest()},
         {rvx_tag_graph, 0, 0, graph_length, graph_sum.digest()},
@@ -386,8 +397,10 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     if (version != rvx_format_version) {
         if (version > rvx_format_version)
             throw error(ErrorKind::format,
-                        "index format " + std::to_string(version) + " was written by a newer "
-                        "ruvec; this one reads format " + std::to_string(rvx_format_version) +
+                        "index format " + std::to_string(version) +
+                            " was written by a newer "
+                            "ruvec; this one reads format " +
+                            std::to_string(rvx_format_version) +
                             ": upgrade ruvec or rebuild the index with this one");
         throw error(ErrorKind::format, "built by an older ruvec (index format " +
                                            std::to_string(version) +
@@ -438,7 +451,8 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         throw damaged("graph top level or entry point out of range");
 
     const size_t table_bytes = rvx_section_count * rvx_section_entry_size;
-    if (file_size < rvx_header_size + table_bytes + 8) throw damaged("truncated in the section table");
+    if (file_size < rvx_header_size + table_bytes + 8)
+        throw damaged("truncated in the section table");
     unsigned char table[rvx_section_count * rvx_section_entry_size + 8];
     source.read_at(rvx_header_size, reinterpret_cast<char*>(table), sizeof table);
     if (checksum64(table, table_bytes) != get_u64(table + table_bytes))
@@ -454,8 +468,9 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
                           "', expected '" + rvx_tag_name(rvx_sections[i], tag) + "'");
         if (s.offset % rvx_section_alignment != 0 || s.offset < end || s.offset > file_size ||
             s.length > file_size - s.offset)
-            throw damaged(std::string("section ") + section_title(s.tag) + " lies outside the file (" +
-                          std::to_string(file_size) + " bytes; truncated?)");
+            throw damaged(std::string("section ") + section_title(s.tag) +
+                          " lies outside the file (" + std::to_string(file_size) +
+                          " bytes; truncated?)");
         end = s.offset + s.length;
     }
     if (end != file_size)
@@ -513,7 +528,8 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     index.rows_.resize(rows);
     index.live_rows_of_name_.assign(h.names, 0);
     for (uint64_t i = 0; i < rows; ++i) {
-        const unsigned char* p = reinterpret_cast<const unsigned char*>(&rows_bytes[i * rvx_row_size]);
+        const unsigned char* p =
+            reinterpret_cast<const unsigned char*>(&rows_bytes[i * rvx_row_size]);
         RowInfo& row = index.rows_[i];
         row = {get_u64(p), get_u64(p + 8), get_u32(p + 16), get_u32(p + 20)};
         if (row.start > row.end || row.name >= h.names || (row.flags & ~rvx_row_deleted) != 0)

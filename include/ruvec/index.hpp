@@ -46,10 +46,10 @@ inline constexpr uint32_t default_search_ef = 64;
 void check_graph_params(const GraphParams& params);
 
 struct SearchOptions {
-    size_t top = 5;           // neighbours per query
+    size_t top = 5;                // neighbours per query
     size_t ef = default_search_ef; // HNSW candidate list size (raised to `top` if smaller)
-    bool exact = false;       // brute force over every row instead of the graph
-    bool per_target = false;  // best row per sequence name, not per row
+    bool exact = false;            // brute force over every row instead of the graph
+    bool per_target = false;       // best row per sequence name, not per row
     float min_similarity = -std::numeric_limits<float>::infinity(); // drop weaker hits
 };
 
@@ -166,8 +166,8 @@ private:
 // that noise and gives identity 0. Valid when k-mers are mostly distinct and the shorter
 // sequence is contained in the longer (a read within a window; one straddling two windows
 // scores lower); most accurate for near-identical sequences (identity above about 0.9).
-double estimate_identity(double similarity, uint64_t query_bases, uint64_t target_bases,
-                         uint32_t k, uint32_t dims);
+double estimate_identity(double similarity, uint64_t query_bases, uint64_t target_bases, uint32_t k,
+                         uint32_t dims);
 
 // The similarity below which estimate_identity reports 0: 5 / sqrt(dims).
 double identity_noise_floor(uint32_t dims);

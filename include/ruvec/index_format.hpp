@@ -68,9 +68,9 @@ inline constexpr size_t rvx_header_size = 256;
 inline constexpr size_t rvx_section_entry_size = 32;
 inline constexpr uint64_t rvx_section_alignment = 64;
 inline constexpr uint32_t rvx_vector_float32 = 1;
-inline constexpr uint32_t rvx_row_deleted = 1;       // ROWS flag bit 0
-inline constexpr size_t rvx_row_size = 24;           // bytes per ROWS entry
-inline constexpr uint32_t rvx_max_level = 63;        // deeper graphs are refused
+inline constexpr uint32_t rvx_row_deleted = 1;        // ROWS flag bit 0
+inline constexpr size_t rvx_row_size = 24;            // bytes per ROWS entry
+inline constexpr uint32_t rvx_max_level = 63;         // deeper graphs are refused
 inline constexpr uint64_t rvx_max_rows = 0xFFFFFFFEu; // hnswlib numbers nodes with u32
 inline constexpr uint64_t rvx_max_provenance = 16u << 20;
 
@@ -136,8 +136,8 @@ struct RvxSection {
 static_assert(sizeof(RvxSection) == rvx_section_entry_size, "section entries are 32 bytes");
 
 // Field-by-field little-endian encoding; decode does not validate (the index loader does).
-void encode_rvx_header(const RvxHeader& header, unsigned char* out);  // 256 bytes; sets checksum
-RvxHeader decode_rvx_header(const unsigned char* in);                // 256 bytes
+void encode_rvx_header(const RvxHeader& header, unsigned char* out);    // 256 bytes; sets checksum
+RvxHeader decode_rvx_header(const unsigned char* in);                   // 256 bytes
 void encode_rvx_section(const RvxSection& section, unsigned char* out); // 32 bytes
 RvxSection decode_rvx_section(const unsigned char* in);                 // 32 bytes
 // "PROV" for a tag, or its hex value when it is not printable.

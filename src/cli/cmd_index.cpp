@@ -189,7 +189,8 @@ int index_main(int argc, char** argv) {
     }
 
     const std::vector<std::string> inputs = gather_inputs(operands, common.list_files);
-    if (inputs.empty()) throw Error(ErrorKind::usage, "no input: give FILE or '-' for standard input");
+    if (inputs.empty())
+        throw Error(ErrorKind::usage, "no input: give FILE or '-' for standard input");
 
     // The index (new or loaded) fixes the parameters every input is embedded or checked with.
     Index index = [&] {
@@ -212,7 +213,9 @@ int index_main(int argc, char** argv) {
 
     Progress link_progress("index", messages.verbosity() >= 1);
     uint64_t linked = 0;
-    const auto report = [&](uint64_t done) { link_progress.update_items(linked + done, "vectors linked"); };
+    const auto report = [&](uint64_t done) {
+        link_progress.update_items(linked + done, "vectors linked");
+    };
     const uint64_t link_every_rows = std::max<uint64_t>(1, link_every_bytes / (params.dims * 4));
     auto link = [&](bool complete_batches_only) {
         const uint64_t pending = index.pending_rows();
@@ -221,16 +224,16 @@ int index_main(int argc, char** argv) {
     };
     const InputRowStats stats = read_input_rows(
         inputs, params, add_path.empty() ? "the index" : add_path, common.threads, messages,
-        /*show_progress=*/true,
-        [&](const VecRow& row, const float* vector) {
+        /*show_progress=*/true, [&](const VecRow& row, const float* vector) {
             index.add(row, vector);
             if (index.pending_rows() >= link_every_rows) link(true);
         });
     link(false);
     link_progress.finish();
     if (index.rows() == rows_before)
-        throw Error(ErrorKind::input, "no vectors to index: the inputs hold no record with a valid " +
-                                          std::to_string(params.k) + "-mer");
+        throw Error(ErrorKind::input,
+                    "no vectors to index: the inputs hold no record with a valid " +
+                        std::to_string(params.k) + "-mer");
     index.add_provenance(provenance_line(argc, argv));
     index.save(output);
     output.commit();
@@ -238,7 +241,8 @@ int index_main(int argc, char** argv) {
     const ResourceUsage usage = resource_usage(start);
     const uint64_t added = index.rows() - rows_before;
     char rate[64];
-    std::snprintf(rate, sizeof rate, "%.0f vectors/s", static_cast<double>(added) / usage.wall_seconds);
+    std::snprintf(rate, sizeof rate, "%.0f vectors/s",
+                  static_cast<double>(added) / usage.wall_seconds);
     messages.info(std::to_string(added) + " vectors added (" +
                   std::to_string(stats.embedded.records) + " records embedded, " +
                   std::to_string(stats.rvec_rows) + " vectors read), " +

@@ -82,8 +82,7 @@ int info_main(int argc, char** argv) {
     const RvxHeader header = decode_rvx_header(head);
     std::vector<RvxSection> sections;
     for (size_t i = 0; i < rvx_section_count; ++i)
-        sections.push_back(
-            decode_rvx_section(head + rvx_header_size + i * rvx_section_entry_size));
+        sections.push_back(decode_rvx_section(head + rvx_header_size + i * rvx_section_entry_size));
 
     const EmbedParams& e = index.embed_params();
     const GraphParams& g = index.graph_params();
@@ -93,8 +92,8 @@ int info_main(int argc, char** argv) {
     char tag[12];
     if (json) {
         text += "{\"file\":\"" + json_escape(path) + "\"";
-        text += format(",\"format_version\":%u,\"file_bytes\":%" PRIu64, header.version,
-                       source.size());
+        text +=
+            format(",\"format_version\":%u,\"file_bytes\":%" PRIu64, header.version, source.size());
         text += format(",\"embedding\":{\"k\":%u,\"dims\":%u,\"canonical\":%s,\"exact\":%s,"
                        "\"weight\":\"%s\",\"hash_id\":%u,\"hash_seed\":%" PRIu64
                        ",\"window\":%" PRIu64 ",\"step\":%" PRIu64 "}",
@@ -108,8 +107,8 @@ int info_main(int argc, char** argv) {
                        header.entry_point, stats.mean_links_level0, stats.unreachable_rows);
         for (size_t l = 0; l < stats.nodes_per_level.size(); ++l)
             text += format("%s%" PRIu64, l ? "," : "", stats.nodes_per_level[l]);
-        text += format("]},\"rows\":%" PRIu64 ",\"live_rows\":%" PRIu64
-                       ",\"deleted_rows\":%" PRIu64 ",\"names\":%" PRIu64 ",\"sections\":[",
+        text += format("]},\"rows\":%" PRIu64 ",\"live_rows\":%" PRIu64 ",\"deleted_rows\":%" PRIu64
+                       ",\"names\":%" PRIu64 ",\"sections\":[",
                        index.rows(), index.live_rows(), index.deleted_rows(), index.names());
         for (size_t i = 0; i < sections.size(); ++i)
             text += format("%s{\"tag\":\"%s\",\"offset\":%" PRIu64 ",\"length\":%" PRIu64
@@ -123,11 +122,10 @@ int info_main(int argc, char** argv) {
     } else {
         text += "file\t" + path + "\n";
         text += format("format\trvx %u, %" PRIu64 " bytes\n", header.version, source.size());
-        text += format("embedding\tk %u, dims %u, %s, %s, weight %s, hash %u seed 0x%016" PRIx64
-                       ", ",
-                       e.k, e.dims, e.canonical ? "canonical" : "not canonical",
-                       e.exact ? "exact profile" : "hashed", weight_name(e.weight), e.hash_id,
-                       e.hash_seed);
+        text += format(
+            "embedding\tk %u, dims %u, %s, %s, weight %s, hash %u seed 0x%016" PRIx64 ", ", e.k,
+            e.dims, e.canonical ? "canonical" : "not canonical",
+            e.exact ? "exact profile" : "hashed", weight_name(e.weight), e.hash_id, e.hash_seed);
         text += e.window ? format("window %" PRIu64 " step %" PRIu64 "\n", e.window, e.step)
                          : std::string("one vector per record\n");
         text += format("graph\tHNSW, metric %s, M %u, ef_construction %u, seed %" PRIu64 "\n",
@@ -138,13 +136,13 @@ int info_main(int argc, char** argv) {
         text += format("levels\ttop %u, entry point row %u; rows per level:", header.max_level,
                        header.entry_point);
         for (uint64_t count : stats.nodes_per_level) text += format(" %" PRIu64, count);
-        text += format("\nlinks\t%.2f per row on level 0 (at most %u); %" PRIu64
-                       " rows unreachable\n",
-                       stats.mean_links_level0, 2 * g.M, stats.unreachable_rows);
+        text +=
+            format("\nlinks\t%.2f per row on level 0 (at most %u); %" PRIu64 " rows unreachable\n",
+                   stats.mean_links_level0, 2 * g.M, stats.unreachable_rows);
         for (const RvxSection& s : sections)
-            text += format("section\t%s offset %" PRIu64 " length %" PRIu64 " xxh64 %016" PRIx64
-                           "\n",
-                           rvx_tag_name(s.tag, tag), s.offset, s.length, s.checksum);
+            text +=
+                format("section\t%s offset %" PRIu64 " length %" PRIu64 " xxh64 %016" PRIx64 "\n",
+                       rvx_tag_name(s.tag, tag), s.offset, s.length, s.checksum);
         for (const std::string& line : provenance) text += "provenance\t" + line + "\n";
     }
     OutputFile output(common.output);

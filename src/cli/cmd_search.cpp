@@ -147,9 +147,9 @@ int search_main(int argc, char** argv) {
             for (size_t rank = 0; rank < results[i].size(); ++rank) {
                 const SearchHit& hit = results[i][rank];
                 const Window target = index.row_window(hit.row);
-                const double identity = estimate_identity(hit.similarity, q.end - q.start,
-                                                          target.end - target.start, params.k,
-                                                          params.dims);
+                const double identity =
+                    estimate_identity(hit.similarity, q.end - q.start, target.end - target.start,
+                                      params.k, params.dims);
                 const std::string& target_name = index.row_name(hit.row);
                 if (tsv) {
                     std::snprintf(numbers, sizeof numbers, "\t%llu\t%llu\t",
@@ -165,7 +165,8 @@ int search_main(int argc, char** argv) {
                     text += numbers;
                 } else {
                     text += "{\"query\":\"" + json_escape(q.name) + "\"";
-                    std::snprintf(numbers, sizeof numbers, ",\"query_start\":%llu,\"query_end\":%llu",
+                    std::snprintf(numbers, sizeof numbers,
+                                  ",\"query_start\":%llu,\"query_end\":%llu",
                                   static_cast<unsigned long long>(q.start + 1),
                                   static_cast<unsigned long long>(q.end));
                     text += numbers;

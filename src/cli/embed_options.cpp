@@ -36,8 +36,7 @@ std::string embed_options_usage(bool exact_profile) {
            std::to_string(d.dims) +
            "]\n"
            "      --no-canonical count a k-mer and its reverse complement apart\n" +
-           exact_line +
-           "      --weight STR   per k-mer weight: count, log (1+count) or binary [" +
+           exact_line + "      --weight STR   per k-mer weight: count, log (1+count) or binary [" +
            weight_name(d.weight) +
            "]\n"
            "  -w, --window INT   one vector per window of INT bases [0: one per record]\n"

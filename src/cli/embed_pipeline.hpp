@@ -30,7 +30,6 @@ using RowConsumer = std::function<void(const VecRow& row, const float* vector)>;
 // rows of each batch of records (streaming consumers flush there). Throws the first error met.
 EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParams& params,
                         int extra_threads, const Messages& messages, bool show_progress,
-                        const RowConsumer& consume,
-                        const std::function<void()>& batch_done = {});
+                        const RowConsumer& consume, const std::function<void()>& batch_done = {});
 
 } // namespace ruvec::cli

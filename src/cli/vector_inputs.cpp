@@ -34,14 +34,13 @@ bool first_rvec_params(const std::vector<std::string>& inputs, EmbedParams& para
 InputRowStats read_input_rows(const std::vector<std::string>& inputs, const EmbedParams& params,
                               const std::string& params_owner, int extra_threads,
                               const Messages& messages, bool show_progress,
-                              const RowConsumer& consume,
-                              const std::function<void()>& batch_done) {
+                              const RowConsumer& consume, const std::function<void()>& batch_done) {
     InputRowStats stats;
     std::vector<std::string> sequences; // consecutive sequence inputs, embedded together
     auto embed_pending = [&] {
         if (sequences.empty()) return;
-        const EmbedStats s = embed_inputs(sequences, params, extra_threads, messages,
-                                          show_progress, consume, batch_done);
+        const EmbedStats s = embed_inputs(sequences, params, extra_threads, messages, show_progress,
+                                          consume, batch_done);
         stats.embedded.records += s.records;
         stats.embedded.bases += s.bases;
         stats.embedded.rows += s.rows;
@@ -62,11 +61,11 @@ InputRowStats read_input_rows(const std::vector<std::string>& inputs, const Embe
         const std::string difference = embed_params_difference(reader.params(), params);
         if (!difference.empty())
             throw Error(ErrorKind::format, input + ": made with " + difference + " in " +
-                                               params_owner + "; vectors made with different "
+                                               params_owner +
+                                               "; vectors made with different "
                                                "parameters cannot be compared");
         while (reader.next_block(rows, vectors)) {
-            for (size_t i = 0; i < rows.size(); ++i)
-                consume(rows[i], &vectors[i * params.dims]);
+            for (size_t i = 0; i < rows.size(); ++i) consume(rows[i], &vectors[i * params.dims]);
             stats.rvec_rows += rows.size();
             if (batch_done) batch_done();
         }

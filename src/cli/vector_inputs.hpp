@@ -19,7 +19,7 @@ bool is_rvec_file(const std::string& path);
 bool first_rvec_params(const std::vector<std::string>& inputs, EmbedParams& params);
 
 struct InputRowStats {
-    EmbedStats embedded;   // from sequence inputs
+    EmbedStats embedded;    // from sequence inputs
     uint64_t rvec_rows = 0; // read from .rvec inputs
 };
 

@@ -1,0 +1,338 @@
+// ruvec bench index: the HNSW index on Gaussian vectors from a fixed seed, so any machine can
+// repeat the run. Ground truth is exact search over the same index in the same run; every QPS is
+// reported with its speed-up over that exact search at the same thread count.
+#include "cli/bench_index.hpp"
+
+#include "cli/file_source.hpp"
+#include "cli/output.hpp"
+#include "cli/progress.hpp"
+#include "ruvec/error.hpp"
+#include "ruvec/simd.hpp"
+#include "ruvec/version.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <optional>
+#include <random>
+#include <unistd.h>
+
+namespace ruvec::cli {
+
+namespace {
+
+// Rows are linked into the graph each time this many bytes of vectors are queued, as ruvec
+// index does, so the build measured is the one users get.
+constexpr uint64_t link_every_bytes = uint64_t{64} << 20;
+
+// Standard normal vectors, one generator per stream: the queries do not depend on --rows.
+class GaussianRows {
+public:
+    GaussianRows(uint32_t dim, uint64_t seed) : dim_(dim), engine_(seed) {}
+    void fill(std::vector<float>& out, uint64_t rows) {
+        out.resize(rows * dim_);
+        for (float& x : out) x = normal_(engine_);
+    }
+
+private:
+    uint32_t dim_;
+    std::mt19937_64 engine_;
+    std::normal_distribution<float> normal_{0.0f, 1.0f};
+};
+
+// A directory under $TMPDIR (or /tmp) holding the index file, removed with it at the end.
+class TempDir {
+public:
+    TempDir() {
+        const char* base = std::getenv("TMPDIR");
+        std::string pattern = std::string(base && *base ? base : "/tmp") + "/ruvec-bench-XXXXXX";
+        if (!mkdtemp(pattern.data()))
+            throw Error(ErrorKind::io, pattern + ": " + std::strerror(errno));
+        path_ = pattern;
+    }
+    ~TempDir() {
+        if (!file_.empty()) std::remove(file_.c_str());
+        rmdir(path_.c_str());
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    // A path inside, removed by the destructor.
+    const std::string& file(const std::string& name) { return file_ = path_ + "/" + name; }
+
+private:
+    std::string path_, file_;
+};
+
+using HitLists = std::vector<std::vector<SearchHit>>;
+
+// Searches every query with `threads` threads (OpenMP over queries, as ruvec search does).
+void search_all(const Index& index, const std::vector<float>& queries, uint64_t count,
+                const SearchOptions& search, int threads, HitLists& results) {
+    const uint32_t dim = index.embed_params().dims;
+    results.resize(count);
+    const int64_t n = static_cast<int64_t>(count);
+    std::exception_ptr failure;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
+    for (int64_t i = 0; i < n; ++i) {
+        try {
+            index.search(&queries[static_cast<size_t>(i) * dim], search, results[i]);
+        } catch (...) {
+#pragma omp critical(ruvec_bench_failure)
+            if (!failure) failure = std::current_exception();
+        }
+    }
+    if (failure) std::rethrow_exception(failure);
+}
+
+// Queries per second: the spread of `repeats` timed passes.
+Spread time_searches(const Index& index, const std::vector<float>& queries, uint64_t count,
+                     const SearchOptions& search, int threads, int repeats, HitLists& results) {
+    std::vector<double> qps;
+    for (int r = 0; r < repeats; ++r) {
+        const auto start = std::chrono::steady_clock::now();
+        search_all(index, queries, count, search, threads, results);
+        qps.push_back(static_cast<double>(count) / seconds_since(start));
+    }
+    return spread(qps);
+}
+
+// Mean over queries of |found ∩ truth| / |truth|.
+double recall(const HitLists& found, const HitLists& truth) {
+    double sum = 0;
+    for (size_t q = 0; q < truth.size(); ++q) {
+        if (truth[q].empty()) continue;
+        size_t shared = 0;
+        for (const SearchHit& t : truth[q])
+            for (const SearchHit& f : found[q])
+                if (f.row == t.row) {
+                    ++shared;
+                    break;
+                }
+        sum += static_cast<double>(shared) / static_cast<double>(truth[q].size());
+    }
+    return truth.empty() ? 0.0 : sum / static_cast<double>(truth.size());
+}
+
+// One ef of the sweep.
+struct EfPoint {
+    uint32_t ef;
+    double recall;
+    Spread qps_one, qps_all; // 1 thread, all threads
+};
+
+// CPU seconds of every thread of the process.
+double cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+// The 1-minute load average, or -1 if unknown: on a shared machine, other work slows the figures.
+double load_average() {
+    double load = -1;
+    return getloadavg(&load, 1) == 1 ? load : -1;
+}
+
+std::string format(const char* pattern, double a, double b = 0, double c = 0, double d = 0) {
+    char text[256];
+    std::snprintf(text, sizeof text, pattern, a, b, c, d);
+    return text;
+}
+
+} // namespace
+
+IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& messages,
+                             std::vector<Figure>& figures) {
+    const std::string isa = simd::isa_name(simd::active_isa());
+    const int all = std::max(o.threads, 1);
+    std::vector<int> thread_counts = {1};
+    if (all > 1) thread_counts.push_back(all);
+    const size_t dim = o.dim;
+    const std::string what =
+        std::to_string(o.rows) + " x " + std::to_string(dim) + "-d " + metric_name(o.graph.metric);
+    auto add = [&](const std::string& name, int threads, const Spread& s, const char* unit,
+                   double ratio, uint32_t ef = 0) {
+        figures.push_back(
+            {"index", name, isa, threads, dim, s.median, s.min, s.max, unit, ratio, ef});
+    };
+    const double no_ratio = std::nan("");
+    const double load_at_start = load_average();
+
+    // Build: construction, add and linking are timed; drawing the random numbers is not.
+    EmbedParams embed;
+    embed.dims = o.dim; // the embedding parameters are only a label here; vectors are given
+    finalize_params(embed);
+    if (embed.dims != o.dim)
+        throw Error(ErrorKind::usage, "--dim " + std::to_string(o.dim) + " is not a vector size");
+    check_graph_params(o.graph);
+    messages.info("index: building " + what + " with " + std::to_string(all) + " thread(s)");
+    GaussianRows base_rows(o.dim, o.data_seed);
+    std::vector<float> chunk;
+    const uint64_t chunk_rows = std::max<uint64_t>(1, link_every_bytes / (uint64_t{o.dim} * 4));
+    double build_seconds = 0, build_cpu = 0;
+    auto start = std::chrono::steady_clock::now();
+    double cpu_start = cpu_seconds();
+    std::optional<Index> index(std::in_place, embed, o.graph);
+    build_seconds += seconds_since(start);
+    build_cpu += cpu_seconds() - cpu_start;
+    for (uint64_t done = 0; done < o.rows;) {
+        const uint64_t n = std::min(chunk_rows, o.rows - done);
+        base_rows.fill(chunk, n);
+        start = std::chrono::steady_clock::now();
+        cpu_start = cpu_seconds();
+        for (uint64_t i = 0; i < n; ++i)
+            index->add({"v" + std::to_string(done + i), 0, 1}, &chunk[i * o.dim]);
+        index->insert_pending(all);
+        build_seconds += seconds_since(start);
+        build_cpu += cpu_seconds() - cpu_start;
+        done += n;
+        messages.info("index: " + std::to_string(done) + " vectors linked, " +
+                      format("%.0f/s", static_cast<double>(done) / build_seconds));
+    }
+    const double build_rate = static_cast<double>(o.rows) / build_seconds;
+    add("build", all, {build_rate, build_rate, build_rate}, "vectors/s", no_ratio);
+    // ru_maxrss covers the whole process: the index, the names, and one chunk of the generator.
+    const double peak_rss =
+        static_cast<double>(resource_usage(std::chrono::steady_clock::now()).peak_rss_bytes);
+    add("peak_rss", all, {peak_rss, peak_rss, peak_rss}, "bytes", no_ratio);
+    std::vector<float>().swap(chunk);
+
+    // Save, then load the file again and again from the (warm) page cache.
+    std::optional<TempDir> temp;
+    if (o.keep.empty()) temp.emplace();
+    const std::string path = o.keep.empty() ? temp->file("bench.rvx") : o.keep;
+    {
+        OutputFile out(path);
+        // A kept file says what it holds: its embedding parameters are only labels.
+        index->add_provenance(std::string("ruvec ") + RUVEC_VERSION +
+                              "\tbench index: " + std::to_string(o.rows) +
+                              " N(0,1) random vectors (std::mt19937_64 seed " +
+                              std::to_string(o.data_seed) + "), not k-mer embeddings");
+        index->save(out);
+        out.commit();
+    }
+    index.reset();
+    const FileSource source(path);
+    const double file_bytes = static_cast<double>(source.size());
+    add("file_size", 1, {file_bytes, file_bytes, file_bytes}, "bytes", no_ratio);
+    std::vector<double> load_seconds;
+    for (int r = 0; r < o.repeats; ++r) {
+        index.reset();
+        start = std::chrono::steady_clock::now();
+        index.emplace(Index::load(source, path));
+        load_seconds.push_back(seconds_since(start));
+    }
+    add("load", 1, spread(load_seconds), "s", no_ratio);
+    messages.info("index: " + format("%.0f bytes saved, loaded in %.3f s (warm page cache)",
+                                     file_bytes, spread(load_seconds).median));
+
+    // Ground truth: exact top-10 of every query; the pass also warms up the searches.
+    std::vector<float> queries;
+    GaussianRows(o.dim, o.data_seed + 1).fill(queries, o.queries);
+    SearchOptions exact;
+    exact.top = IndexBenchOptions::top;
+    exact.exact = true;
+    HitLists truth, found;
+    messages.info("index: exact search of " + std::to_string(o.queries) + " queries");
+    search_all(*index, queries, o.queries, exact, all, truth);
+    std::vector<double> exact_qps; // median, per entry of thread_counts
+    for (int threads : thread_counts) {
+        const Spread s =
+            time_searches(*index, queries, o.queries, exact, threads, o.repeats, found);
+        exact_qps.push_back(s.median);
+        add("exact", threads, s, "queries/s", 1.0);
+    }
+
+    // The sweep: recall@10 and QPS per ef, until recall reaches the stop.
+    std::vector<EfPoint> points;
+    for (uint32_t ef : index_bench_efs) {
+        SearchOptions hnsw;
+        hnsw.top = IndexBenchOptions::top;
+        hnsw.ef = ef;
+        EfPoint p{ef, 0, {}, {}};
+        p.qps_one = time_searches(*index, queries, o.queries, hnsw, 1, o.repeats, found);
+        p.recall = recall(found, truth);
+        p.qps_all = p.qps_one;
+        if (all > 1) {
+            p.qps_all = time_searches(*index, queries, o.queries, hnsw, all, o.repeats, found);
+            if (recall(found, truth) != p.recall) // searches must not depend on the threads
+                messages.warning("index: ef " + std::to_string(ef) +
+                                 ": recall differs between 1 and " + std::to_string(all) +
+                                 " threads");
+        }
+        add("recall@10", 1, {p.recall, p.recall, p.recall}, "recall", no_ratio, ef);
+        add("hnsw", 1, p.qps_one, "queries/s", p.qps_one.median / exact_qps[0], ef);
+        if (all > 1) add("hnsw", all, p.qps_all, "queries/s", p.qps_all.median / exact_qps[1], ef);
+        messages.info("index: ef " + std::to_string(ef) +
+                      format(": recall@10 %.4f, %.0f queries/s", p.recall, p.qps_one.median));
+        points.push_back(p);
+        if (p.recall >= index_bench_stop_recall) break;
+    }
+
+    // The summary: the smallest ef reaching each recall target.
+    IndexBenchReport report;
+    const double exact_all = exact_qps.back();
+    const double load_at_end = load_average();
+    report.text = "index " + what + ", " + std::to_string(o.queries) + " queries, M " +
+                  std::to_string(o.graph.M) + ", ef-construction " +
+                  std::to_string(o.graph.ef_construction) + ", " + std::to_string(all) +
+                  " thread(s); N(0,1) vectors from std::mt19937_64 seeds " +
+                  std::to_string(o.data_seed) + " (rows) and " + std::to_string(o.data_seed + 1) +
+                  " (queries); load times from a warm page cache\n";
+    report.text += format("  build %.1f s wall, %.1f s CPU; 1-minute load average %.2f at the "
+                          "start, %.2f at the end",
+                          build_seconds, build_cpu, load_at_start, load_at_end);
+    report.text +=
+        format(" (%.0f cores online)\n", static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)));
+    report.text += format("  file %.0f bytes; exact search %.1f queries/s at 1 thread", file_bytes,
+                          exact_qps[0]);
+    if (all > 1) report.text += format(", %.1f at %.0f threads", exact_all, all);
+    report.text += "\n";
+    std::string targets_json;
+    for (double target : index_bench_recall_targets) {
+        const auto hit = std::find_if(points.begin(), points.end(),
+                                      [&](const EfPoint& p) { return p.recall >= target; });
+        report.text += format("  QPS at recall@10 >= %.2f: ", target);
+        if (!targets_json.empty()) targets_json += ", ";
+        targets_json += format("{\"recall_target\": %.2f, ", target);
+        if (hit == points.end()) {
+            const EfPoint& last = points.back();
+            report.text +=
+                format("not reached (recall@10 %.4f at ef %.0f)\n", last.recall, last.ef);
+            targets_json += "\"ef\": null}";
+            continue;
+        }
+        report.text +=
+            format("ef %.0f, recall@10 %.4f, %.0f queries/s at 1 thread (%.1fx exact)", hit->ef,
+                   hit->recall, hit->qps_one.median, hit->qps_one.median / exact_qps[0]);
+        if (all > 1)
+            report.text += format(", %.0f at %.0f threads (%.1fx exact)", hit->qps_all.median, all,
+                                  hit->qps_all.median / exact_all);
+        report.text += "\n";
+        targets_json += format("\"ef\": %.0f, \"recall\": %.4f, \"qps_1_thread\": %.6g, ", hit->ef,
+                               hit->recall, hit->qps_one.median) +
+                        format("\"speedup_1_thread\": %.4g, \"qps_all_threads\": %.6g, "
+                               "\"speedup_all_threads\": %.4g}",
+                               hit->qps_one.median / exact_qps[0], hit->qps_all.median,
+                               hit->qps_all.median / exact_all);
+    }
+    report.json =
+        "{\"rows\": " + std::to_string(o.rows) + ", \"dim\": " + std::to_string(dim) +
+        ", \"queries\": " + std::to_string(o.queries) + ", \"metric\": \"" +
+        metric_name(o.graph.metric) + "\", \"M\": " + std::to_string(o.graph.M) +
+        ", \"ef_construction\": " + std::to_string(o.graph.ef_construction) +
+        ", \"threads\": " + std::to_string(all) +
+        ", \"data\": \"N(0,1), std::mt19937_64\", \"data_seed\": " + std::to_string(o.data_seed) +
+        ", \"query_seed\": " + std::to_string(o.data_seed + 1) +
+        format(", \"build_seconds\": %.6g, \"build_cpu_seconds\": %.6g", build_seconds, build_cpu) +
+        format(", \"load_average_start\": %.2f, \"load_average_end\": %.2f", load_at_start,
+               load_at_end) +
+        ", \"load_cache\": \"warm\", \"file_bytes\": " + std::to_string(source.size()) +
+        ", \"at_recall\": [" + targets_json + "]}";
+    return report;
+}
+
+} // namespace ruvec::cli

@@ -1,0 +1,77 @@
+// What the suites of `ruvec bench` share (a measured figure, the spread of repeats), and the index
+// suite: an HNSW index of seeded random vectors, built, saved, loaded and searched, with recall@10
+// against exact search measured in the same run.
+#pragma once
+
+#include "cli/common.hpp"
+#include "ruvec/index.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ruvec::cli {
+
+// One measured figure of `ruvec bench`.
+struct Figure {
+    std::string suite, name, isa;
+    int threads;
+    size_t dim;
+    double median, min, max; // in `unit`
+    std::string unit;
+    // embed/parse time for kmer; speed-up over scalar for distance; speed-up over exact search at
+    // the same thread count for index queries/s; NaN where no ratio applies
+    double ratio;
+    uint32_t ef = 0; // index suite: the ef of search of a per-ef figure, 0 otherwise
+};
+
+// Median, fastest and slowest of repeats.
+struct Spread {
+    double median, min, max;
+};
+
+inline Spread spread(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    const double median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    return {median, values.front(), values.back()};
+}
+
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Parameters of one run of the index suite.
+struct IndexBenchOptions {
+    uint64_t rows = 10000;            // --rows: vectors in the index
+    uint32_t dim = 128;               // --dim: floats per vector
+    uint64_t queries = 1000;          // --queries: query vectors, drawn apart from the indexed ones
+    int repeats = 3;                  // timed passes per figure (-r)
+    int threads = 1;                  // all threads: -@ + 1; searches are also timed at 1
+    GraphParams graph{Metric::l2};    // -M, --ef-construction, --metric
+    std::string keep;                 // --keep: where to save the index; empty: a temporary file
+    uint64_t data_seed = 42;          // seed of the indexed vectors; queries use data_seed + 1
+    static constexpr size_t top = 10; // recall@10
+};
+
+// The ef of search tried in turn; the sweep stops at the first reaching stop_recall.
+inline const std::vector<uint32_t> index_bench_efs = {10,  16,  24,  32,  48,  64,  96,
+                                                      128, 192, 256, 384, 512, 768, 1024};
+inline constexpr double index_bench_stop_recall = 0.995;
+inline const std::vector<double> index_bench_recall_targets = {0.90, 0.95, 0.99};
+
+// What a run found besides its figures: the parameters, the file, and per recall target the
+// smallest ef reaching it, as text lines and as one JSON object.
+struct IndexBenchReport {
+    std::string text; // lines for the table output
+    std::string json; // one JSON object
+};
+
+// Runs the suite, appending its figures; progress goes to `messages` (info, shown with -v).
+IndexBenchReport index_suite(const IndexBenchOptions& options, const Messages& messages,
+                             std::vector<Figure>& figures);
+
+} // namespace ruvec::cli

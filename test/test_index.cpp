@@ -1,0 +1,1296 @@
+// The HNSW index and its .rvx file: round trips, builds that do not depend on the thread count,
+// search against brute force in every metric, deletion and re-adding, and a loader that refuses
+// every truncated, damaged or crafted file with a typed error, without crashing or allocating
+// more than the file can back (run under ASan: see the RUVEC_SANITIZE build).
+#include "ruvec/index.hpp"
+
+#include "ruvec/embed.hpp"
+#include "ruvec/error.hpp"
+#include "ruvec/format.hpp"
+#include "ruvec/index_format.hpp"
+#include "ruvec/io.hpp"
+#include "ruvec/vecfile.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace ruvec;
+
+namespace {
+
+// ------------------------------------------------------------------------------------------
+// Vectors and indexes
+
+EmbedParams embed_params(uint32_t dims) {
+    EmbedParams p;
+    p.dims = dims;
+    finalize_params(p);
+    return p;
+}
+
+GraphParams graph_params(Metric metric, uint32_t M, uint32_t ef_construction) {
+    GraphParams g;
+    g.metric = metric;
+    g.M = M;
+    g.ef_construction = ef_construction;
+    return g;
+}
+
+// Rows of Gaussian values from a fixed seed. std::normal_distribution differs between standard
+// libraries, so tests compare the index with itself or with brute force, never with numbers
+// recorded elsewhere.
+struct Data {
+    uint32_t dims;
+    std::vector<float> values; // rows x dims
+    size_t rows() const { return values.size() / dims; }
+    const float* row(size_t i) const { return values.data() + i * dims; }
+};
+
+Data gaussian(size_t rows, uint32_t dims, uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    Data d{dims, std::vector<float>(rows * dims)};
+    for (float& v : d.values) v = normal(rng);
+    return d;
+}
+
+// Row i of a data set: `windows` consecutive rows per sequence name, starts increasing.
+VecRow row_of(size_t i, size_t windows = 1) {
+    const uint64_t start = (i % windows) * 100;
+    return {"seq" + std::to_string(i / windows), start, start + 150};
+}
+
+void add_rows(Index& index, const Data& data, size_t first, size_t last, size_t windows = 1) {
+    for (size_t i = first; i < last; ++i) index.add(row_of(i, windows), data.row(i));
+}
+
+Index build(const Data& data, const GraphParams& graph, size_t windows = 1, int threads = 1) {
+    Index index(embed_params(data.dims), graph);
+    add_rows(index, data, 0, data.rows(), windows);
+    index.insert_pending(threads);
+    return index;
+}
+
+std::string save(Index& index) {
+    StringSink sink;
+    index.save(sink);
+    return sink.bytes;
+}
+
+Index load(const std::string& bytes) {
+    MemoryRandomSource source(bytes);
+    return Index::load(source, "test.rvx");
+}
+
+// The kind of Error loading `bytes` throws; fails the test if they load. `bytes` is always an
+// exact-size copy, so ASan sees any read past the end of a truncated file.
+ErrorKind load_error(const std::string& bytes, std::string* message = nullptr) {
+    try {
+        load(bytes);
+    } catch (const Error& e) {
+        if (message) *message = e.what();
+        return e.kind();
+    }
+    FAIL("damaged bytes loaded without an error");
+    return ErrorKind::usage;
+}
+
+std::vector<SearchHit> search(const Index& index, const float* query, const SearchOptions& o) {
+    std::vector<SearchHit> hits;
+    index.search(query, o, hits);
+    return hits;
+}
+
+SearchOptions options(size_t top, bool exact, size_t ef = default_search_ef) {
+    SearchOptions o;
+    o.top = top;
+    o.exact = exact;
+    o.ef = ef;
+    return o;
+}
+
+// Bit for bit: searches are deterministic, so a loaded index must answer exactly as the original.
+bool same_hits(const std::vector<SearchHit>& a, const std::vector<SearchHit>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (a[i].row != b[i].row || std::memcmp(&a[i].distance, &b[i].distance, 4) != 0 ||
+            std::memcmp(&a[i].similarity, &b[i].similarity, 4) != 0)
+            return false;
+    return true;
+}
+
+std::set<uint32_t> rows_of(const std::vector<SearchHit>& hits) {
+    std::set<uint32_t> rows;
+    for (const SearchHit& h : hits) rows.insert(h.row);
+    return rows;
+}
+
+double dot(const float* a, const float* b, size_t n) {
+    double s = 0;
+    for (size_t i = 0; i < n; ++i) s += static_cast<double>(a[i]) * b[i];
+    return s;
+}
+
+std::vector<float> unit(const float* v, size_t n) {
+    const double norm = std::sqrt(dot(v, v, n));
+    std::vector<float> u(v, v + n);
+    for (float& x : u) x = static_cast<float>(x / norm);
+    return u;
+}
+
+// ------------------------------------------------------------------------------------------
+// The bytes of a saved file
+
+unsigned char* at(std::string& file, uint64_t offset) {
+    return reinterpret_cast<unsigned char*>(&file[offset]);
+}
+const unsigned char* at(const std::string& file, uint64_t offset) {
+    return reinterpret_cast<const unsigned char*>(file.data() + offset);
+}
+
+constexpr size_t table_bytes = rvx_section_count * rvx_section_entry_size;
+constexpr size_t table_end = rvx_header_size + table_bytes + 8; // with the table's checksum
+
+enum Section { prov_section, names_section, rows_section, vectors_section, graph_section };
+
+RvxSection section_of(const std::string& file, size_t i) {
+    return decode_rvx_section(at(file, rvx_header_size + i * rvx_section_entry_size));
+}
+
+// Rewrites checksums after a test has edited a file, so that only the check under test can
+// refuse it (as test_vecfile.cpp's crafted blocks).
+void reseal_table(std::string& file) {
+    put_u64(at(file, rvx_header_size + table_bytes),
+            checksum64(at(file, rvx_header_size), table_bytes));
+}
+
+void reseal_section(std::string& file, size_t i) {
+    const RvxSection s = section_of(file, i);
+    put_u64(at(file, rvx_header_size + i * rvx_section_entry_size + 24),
+            checksum64(at(file, s.offset), s.length));
+    reseal_table(file);
+}
+
+void reseal_header(std::string& file) {
+    put_u64(at(file, 248), checksum64(file.data(), 248));
+}
+
+// Whether two saved files are equal; when not, says where they first differ (the files are
+// binary, so doctest's own printout of them would say nothing).
+bool same_file(const std::string& a, const std::string& b) {
+    if (a == b) return true;
+    size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+    std::string where = i < rvx_header_size ? "header"
+                        : i < table_end     ? "section table"
+                                            : "padding";
+    for (size_t s = 0; s < rvx_section_count; ++s) {
+        const RvxSection section = section_of(a, s);
+        char tag[12];
+        if (i >= section.offset && i < section.offset + section.length)
+            where = rvx_tag_name(section.tag, tag);
+    }
+    MESSAGE("files of " << a.size() << " and " << b.size() << " bytes first differ at byte " << i
+                        << " (" << where << ")");
+    return false;
+}
+
+// Edits header fields through decode/encode, which recomputes the header checksum.
+std::string with_header(const std::string& file, const std::function<void(RvxHeader&)>& edit) {
+    std::string out = file;
+    RvxHeader h = decode_rvx_header(at(out, 0));
+    edit(h);
+    encode_rvx_header(h, at(out, 0));
+    return out;
+}
+
+// Offsets inside the GRPH section, following the layout in index_format.hpp.
+struct GraphLayout {
+    uint64_t base; // offset of the section in the file
+    uint64_t rows; // N
+    uint64_t M;    // links per upper list
+    std::vector<uint8_t> levels;
+
+    explicit GraphLayout(const std::string& file) {
+        const RvxHeader h = decode_rvx_header(at(file, 0));
+        base = section_of(file, graph_section).offset;
+        rows = h.rows;
+        M = h.M;
+        levels.assign(at(file, base + rows * list0()), at(file, base + rows * list0()) + rows);
+    }
+    uint64_t list0() const { return 4 + 8 * M; }
+    uint64_t list_upper() const { return 4 + 4 * M; }
+    uint64_t level0(uint64_t row) const { return base + row * list0(); }
+    uint64_t level_byte(uint64_t row) const { return base + rows * list0() + row; }
+    uint64_t upper(uint64_t row, uint32_t level) const {
+        uint64_t offset = base + rows * (list0() + 1);
+        for (uint64_t r = 0; r < row; ++r) offset += levels[r] * list_upper();
+        return offset + (level - 1) * list_upper();
+    }
+};
+
+uint32_t list_count(const std::string& file, uint64_t list) {
+    return at(file, list)[0] | static_cast<uint32_t>(at(file, list)[1]) << 8;
+}
+void set_list_count(std::string& file, uint64_t list, uint32_t count) {
+    at(file, list)[0] = static_cast<unsigned char>(count);
+    at(file, list)[1] = static_cast<unsigned char>(count >> 8);
+}
+
+// A small index for the exhaustive corruption loops: 60 rows of 8 dims in 30 names of two
+// windows, M 4 (so a quarter of the rows reach level 1 and there are upper lists to damage),
+// one name deleted and a provenance line, so every section and flag is present.
+constexpr uint32_t small_dims = 8;
+constexpr size_t small_rows = 60;
+
+const Data& small_data() {
+    static const Data data = gaussian(small_rows, small_dims, 7);
+    return data;
+}
+
+const std::string& small_file() {
+    static const std::string file = [] {
+        Index index = build(small_data(), graph_params(Metric::cosine, 4, 32), 2);
+        index.add_provenance("ruvec 0.1.0\tindex -M 4 test.rvec");
+        std::vector<std::string> missing;
+        index.remove({"seq3"}, &missing);
+        return save(index);
+    }();
+    return file;
+}
+
+// What the small index answers, to compare damaged files that still load.
+std::vector<std::vector<SearchHit>> small_answers(const Index& index) {
+    const Data queries = gaussian(8, small_dims, 99);
+    std::vector<std::vector<SearchHit>> answers;
+    for (size_t q = 0; q < queries.rows(); ++q) {
+        answers.push_back(search(index, queries.row(q), options(10, false)));
+        answers.push_back(search(index, queries.row(q), options(10, true)));
+    }
+    return answers;
+}
+
+bool same_answers(const std::vector<std::vector<SearchHit>>& a,
+                  const std::vector<std::vector<SearchHit>>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (!same_hits(a[i], b[i])) return false;
+    return true;
+}
+
+} // namespace
+
+// ------------------------------------------------------------------------------------------
+// Building, saving and loading
+
+TEST_CASE("index: index round trip keeps rows, vectors, answers and bytes") {
+    const Data data = gaussian(200, 16, 1);
+    Index index = build(data, graph_params(Metric::cosine, 6, 48), 2);
+    index.add_provenance("ruvec 0.1.0\tindex x.rvec");
+    const std::string file = save(index);
+
+    Index back = load(file);
+    CHECK(back.rows() == index.rows());
+    CHECK(back.names() == index.names());
+    CHECK(back.names() == 100);
+    CHECK(back.live_rows() == index.live_rows());
+    CHECK(back.deleted_rows() == 0);
+    CHECK(back.pending_rows() == 0);
+    CHECK(back.provenance() == "ruvec 0.1.0\tindex x.rvec\n");
+    CHECK(embed_params_difference(back.embed_params(), index.embed_params()).empty());
+    CHECK(back.graph_params().metric == Metric::cosine);
+    CHECK(back.graph_params().M == 6);
+    CHECK(back.graph_params().ef_construction == 48);
+    CHECK(back.graph_params().seed == index.graph_params().seed);
+    for (uint32_t r = 0; r < back.rows(); ++r) {
+        CAPTURE(r);
+        CHECK(back.row_name(r) == row_of(r, 2).name);
+        CHECK(back.row_window(r).start == row_of(r, 2).start);
+        CHECK(back.row_window(r).end == row_of(r, 2).end);
+        CHECK(!back.row_deleted(r));
+        CHECK(std::memcmp(back.row_vector(r), index.row_vector(r), 4 * data.dims) == 0);
+        // Stored as unit vectors under cosine.
+        const std::vector<float> u = unit(data.row(r), data.dims);
+        for (uint32_t d = 0; d < data.dims; ++d)
+            CHECK(back.row_vector(r)[d] == doctest::Approx(u[d]));
+    }
+    const GraphStats a = index.graph_stats(), b = back.graph_stats();
+    CHECK(a.nodes_per_level == b.nodes_per_level);
+    CHECK(a.mean_links_level0 == b.mean_links_level0);
+
+    // The same graph and the same vectors give the same answers, bit for bit.
+    const Data queries = gaussian(100, 16, 2);
+    for (size_t q = 0; q < queries.rows(); ++q) {
+        CAPTURE(q);
+        for (bool exact : {false, true}) {
+            CHECK(same_hits(search(index, queries.row(q), options(10, exact)),
+                            search(back, queries.row(q), options(10, exact))));
+            CHECK(same_hits(search(index, data.row(q), options(3, exact, 16)),
+                            search(back, data.row(q), options(3, exact, 16))));
+        }
+    }
+    // Nothing in the file depends on memory addresses or on having been loaded.
+    CHECK(same_file(save(back), file));
+    CHECK(same_file(save(index), file));
+}
+
+TEST_CASE("index: the saved graph does not depend on the thread count") {
+    const Data data = gaussian(700, 16, 3);
+    const GraphParams g = graph_params(Metric::l2, 6, 40);
+    Index one = build(data, g, 1, 1);
+    const std::string file = save(one);
+    for (int threads : {2, 4}) {
+        CAPTURE(threads);
+        Index many = build(data, g, 1, threads);
+        CHECK(same_file(save(many), file));
+    }
+    // save() links pending rows itself, with the same result.
+    Index pending(embed_params(16), g);
+    add_rows(pending, data, 0, data.rows());
+    CHECK(pending.pending_rows() == 700);
+    CHECK(same_file(save(pending), file));
+}
+
+TEST_CASE("index: rows linked as they arrive give the one-call file") {
+    const Data data = gaussian(700, 16, 3);
+    const GraphParams g = graph_params(Metric::l2, 6, 40);
+    Index whole = build(data, g);
+    const std::string file = save(whole);
+
+    // With complete_batches_only, rows linked in arbitrary chunks wait for their batch to be
+    // complete, so the batches (and the graph) are those of the one-call build.
+    const std::vector<size_t> cuts = {1, 17, 101, 333, 334, 650, data.rows()};
+    for (int threads : {1, 3}) {
+        CAPTURE(threads);
+        Index chunked(embed_params(16), g);
+        size_t first = 0;
+        for (size_t cut : cuts) {
+            add_rows(chunked, data, first, cut);
+            chunked.insert_pending(threads, {}, true);
+            CHECK(chunked.pending_rows() < 1024);
+            CHECK(chunked.rows() == cut);
+            first = cut;
+        }
+        CHECK(chunked.pending_rows() > 0); // 700 rows do not end on a batch boundary
+        CHECK(same_file(save(chunked), file));
+    }
+
+    // Without it each call links everything queued (101 rows end inside a batch), which may give
+    // another graph, but the same one for the same calls at any thread count.
+    std::string previous;
+    for (int threads : {1, 2, 4}) {
+        Index chunked(embed_params(16), g);
+        add_rows(chunked, data, 0, 101);
+        chunked.insert_pending(threads);
+        CHECK(chunked.pending_rows() == 0);
+        add_rows(chunked, data, 101, data.rows());
+        chunked.insert_pending(threads);
+        const std::string bytes = save(chunked);
+        if (!previous.empty()) CHECK(same_file(bytes, previous));
+        previous = bytes;
+    }
+
+    // Adding to a loaded index continues exactly as adding to the one in memory would.
+    Index part(embed_params(16), g);
+    add_rows(part, data, 0, 333);
+    Index loaded = load(save(part));
+    add_rows(loaded, data, 333, data.rows());
+    loaded.insert_pending(2);
+    Index in_memory(embed_params(16), g);
+    add_rows(in_memory, data, 0, 333);
+    in_memory.insert_pending(1);
+    add_rows(in_memory, data, 333, data.rows());
+    CHECK(same_file(save(loaded), save(in_memory)));
+}
+
+// ------------------------------------------------------------------------------------------
+// Searching
+
+TEST_CASE("index: HNSW with a large ef finds what exact search finds, in every metric") {
+    for (Metric metric : {Metric::cosine, Metric::l2, Metric::ip}) {
+        CAPTURE(std::string(metric_name(metric)));
+        const Data data = gaussian(300, 16, 4);
+        Index index = build(data, graph_params(metric, 8, 100));
+        const Data queries = gaussian(50, 16, 5);
+        for (size_t q = 0; q < queries.rows(); ++q) {
+            CAPTURE(q);
+            const auto exact = search(index, queries.row(q), options(10, true));
+            const auto graph = search(index, queries.row(q), options(10, false, 200));
+            REQUIRE(exact.size() == 10);
+            // The same distance function on the same stored vectors: equal bits, not just close.
+            CHECK(same_hits(exact, graph));
+            for (size_t i = 1; i < exact.size(); ++i) {
+                CHECK(exact[i - 1].distance <= exact[i].distance);
+                if (exact[i - 1].distance == exact[i].distance)
+                    CHECK(exact[i - 1].row < exact[i].row);
+            }
+        }
+    }
+}
+
+TEST_CASE("index: exact search ranks as brute force in double precision") {
+    const Data data = gaussian(250, 24, 6);
+    const Data queries = gaussian(20, 24, 7);
+    for (Metric metric : {Metric::cosine, Metric::l2, Metric::ip}) {
+        CAPTURE(std::string(metric_name(metric)));
+        Index index = build(data, graph_params(metric, 6, 32));
+        for (size_t q = 0; q < queries.rows(); ++q) {
+            const float* query = queries.row(q);
+            std::vector<double> expected;
+            for (size_t r = 0; r < data.rows(); ++r) {
+                const float* v = data.row(r);
+                double d = 0;
+                if (metric == Metric::cosine) {
+                    d = 1 - dot(unit(query, 24).data(), unit(v, 24).data(), 24);
+                } else if (metric == Metric::l2) {
+                    for (size_t i = 0; i < 24; ++i) d += (query[i] - v[i]) * (query[i] - v[i]);
+                    d = std::sqrt(d);
+                } else {
+                    d = 1 - dot(query, v, 24);
+                }
+                expected.push_back(d);
+            }
+            std::vector<double> sorted = expected;
+            std::sort(sorted.begin(), sorted.end());
+            const auto hits = search(index, query, options(10, true));
+            REQUIRE(hits.size() == 10);
+            for (size_t i = 0; i < hits.size(); ++i) {
+                CAPTURE(i);
+                // Within float rounding of the brute-force distance at each rank, and of that
+                // row's own distance.
+                CHECK(hits[i].distance == doctest::Approx(sorted[i]).epsilon(1e-4).scale(1));
+                CHECK(hits[i].distance ==
+                      doctest::Approx(expected[hits[i].row]).epsilon(1e-4).scale(1));
+                if (metric == Metric::l2) {
+                    CHECK(hits[i].similarity ==
+                          doctest::Approx(1 - sorted[i] * sorted[i] / 2).epsilon(1e-4).scale(1));
+                } else {
+                    CHECK(hits[i].similarity == 1.0f - hits[i].distance);
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("index: a stored vector finds itself first in every metric") {
+    const Data data = gaussian(300, 32, 8);
+    Index cosine = build(data, graph_params(Metric::cosine, 8, 64));
+    Index l2 = build(data, graph_params(Metric::l2, 8, 64));
+    for (size_t r = 0; r < data.rows(); r += 7) {
+        CAPTURE(r);
+        // Cosine ignores length: three times a row is that row, similarity 1.
+        std::vector<float> scaled(data.row(r), data.row(r) + 32);
+        for (float& x : scaled) x *= 3.0f;
+        for (bool exact : {true, false}) {
+            const auto hits = search(cosine, scaled.data(), options(5, exact));
+            REQUIRE(!hits.empty());
+            CHECK(hits[0].row == r);
+            CHECK(hits[0].similarity == doctest::Approx(1.0).epsilon(1e-5));
+            CHECK(std::fabs(hits[0].distance) < 1e-5f);
+
+            // Under l2 a row is at distance 0 from itself, and the second hit is at the
+            // Euclidean (not squared) distance.
+            const auto near = search(l2, data.row(r), options(2, exact));
+            REQUIRE(near.size() == 2);
+            CHECK(near[0].row == r);
+            CHECK(near[0].distance == 0.0f);
+            CHECK(near[0].similarity == 1.0f);
+            double sq = 0;
+            for (size_t i = 0; i < 32; ++i) {
+                const double diff = data.row(r)[i] - data.row(near[1].row)[i];
+                sq += diff * diff;
+            }
+            CHECK(near[1].distance == doctest::Approx(std::sqrt(sq)).epsilon(1e-5));
+            CHECK(near[1].similarity == doctest::Approx(1 - sq / 2).epsilon(1e-4));
+        }
+    }
+    // Inner product uses vectors as given: the winner is the largest dot product, not the
+    // nearest direction, and the distance is 1 - that dot product.
+    Index ip = build(data, graph_params(Metric::ip, 8, 64));
+    const Data queries = gaussian(10, 32, 9);
+    for (size_t q = 0; q < queries.rows(); ++q) {
+        size_t best = 0;
+        for (size_t r = 1; r < data.rows(); ++r)
+            if (dot(queries.row(q), data.row(r), 32) > dot(queries.row(q), data.row(best), 32))
+                best = r;
+        const auto hits = search(ip, queries.row(q), options(1, true));
+        REQUIRE(hits.size() == 1);
+        CHECK(hits[0].row == best);
+        const double d = dot(queries.row(q), data.row(best), 32);
+        CHECK(hits[0].similarity == doctest::Approx(d).epsilon(1e-5));
+        CHECK(hits[0].distance == doctest::Approx(1 - d).epsilon(1e-5));
+    }
+}
+
+TEST_CASE("index: ties in distance go to the lower row") {
+    Data data = gaussian(200, 16, 10);
+    // Five copies of one vector, in rows far apart and side by side.
+    const std::vector<size_t> copies = {15, 40, 41, 120, 199};
+    for (size_t i = 1; i < copies.size(); ++i)
+        std::copy(data.row(copies[0]), data.row(copies[0]) + 16, &data.values[copies[i] * 16]);
+    for (Metric metric : {Metric::cosine, Metric::l2}) {
+        CAPTURE(std::string(metric_name(metric)));
+        Index index = build(data, graph_params(metric, 6, 48), 1, 2);
+        for (bool exact : {true, false}) {
+            CAPTURE(exact);
+            const auto all = search(index, data.row(15), options(5, exact));
+            REQUIRE(all.size() == 5);
+            for (size_t i = 0; i < 5; ++i) CHECK(all[i].row == copies[i]);
+            // Cut inside the tie: the lowest rows survive the cut.
+            const auto three = search(index, data.row(15), options(3, exact));
+            REQUIRE(three.size() == 3);
+            CHECK(three[0].row == 15);
+            CHECK(three[1].row == 40);
+            CHECK(three[2].row == 41);
+        }
+    }
+}
+
+TEST_CASE("index: HNSW recall@10 with the default ef") {
+    const Data data = gaussian(2000, 32, 11);
+    GraphParams g; // the defaults users get: M 16, ef_construction 200
+    Index index = build(data, g, 1, 2);
+    const Data queries = gaussian(200, 32, 12);
+    size_t found = 0, wanted = 0;
+    for (size_t q = 0; q < queries.rows(); ++q) {
+        const auto exact = rows_of(search(index, queries.row(q), options(10, true)));
+        for (uint32_t row : rows_of(search(index, queries.row(q), options(10, false))))
+            found += exact.count(row);
+        wanted += exact.size();
+    }
+    const double recall = static_cast<double>(found) / static_cast<double>(wanted);
+    MESSAGE("recall@10 at ef " << default_search_ef << ": " << recall);
+    CHECK(recall >= 0.9);
+}
+
+// 300 rows of 16 dims: `clusters` centres, each repeated with `noise` times Gaussian noise.
+Data clustered(size_t clusters, float noise) {
+    const Data centres = gaussian(clusters, 16, 30);
+    const Data offsets = gaussian(300, 16, 31);
+    Data data{16, {}};
+    for (size_t r = 0; r < 300; ++r)
+        for (size_t d = 0; d < 16; ++d)
+            data.values.push_back(centres.row(r * clusters / 300)[d] + noise * offsets.row(r)[d]);
+    return data;
+}
+
+// Rows that a search with ef and top covering every row returns: exactly the reachable ones.
+size_t reachable_rows(const Index& index) {
+    return search(index, index.row_vector(0), options(index.rows(), false, index.rows())).size();
+}
+
+TEST_CASE("index: every row stays reachable among near-duplicates") {
+    // Clusters of near-identical or identical vectors (windows of repeated sequence) make
+    // hnswlib's pruning leave rows that no link points to: before the index repaired that (commit
+    // 0df7194), these graphs lost 8-39, 0-30 and 87-96 of their 300 rows (cosine-l2).
+    struct Case {
+        size_t clusters;
+        float noise;
+        uint32_t M;
+    };
+    for (const Case& c : {Case{30, 1e-3f, 2}, Case{10, 0.0f, 4}, Case{5, 0.0f, 8}}) {
+        const Data data = clustered(c.clusters, c.noise);
+        for (Metric metric : {Metric::cosine, Metric::l2}) {
+            CAPTURE(c.clusters);
+            CAPTURE(c.M);
+            CAPTURE(std::string(metric_name(metric)));
+            Index index = build(data, graph_params(metric, c.M, 32), 300 / c.clusters);
+            CHECK(index.graph_stats().unreachable_rows == 0);
+            CHECK(reachable_rows(index) == 300);
+            Index back = load(save(index));
+            CHECK(back.graph_stats().unreachable_rows == 0);
+            CHECK(reachable_rows(back) == 300);
+        }
+    }
+}
+
+// Identical rows are the hard case for the repair: every distance is 0, so a careless choice
+// of which link to give up strands the row linked just before (as an earlier version did).
+TEST_CASE("index: every row stays reachable among many identical vectors") {
+    struct Case {
+        size_t clusters;
+        uint32_t M;
+        Metric metric;
+    };
+    for (const Case& c :
+         {Case{1, 16, Metric::cosine}, Case{3, 16, Metric::cosine}, Case{5, 4, Metric::l2}}) {
+        const Data data = clustered(c.clusters, 0.0f);
+        CAPTURE(c.clusters);
+        CAPTURE(c.M);
+        Index index = build(data, graph_params(c.metric, c.M, 32), 1);
+        CHECK(index.graph_stats().unreachable_rows == 0);
+        CHECK(reachable_rows(index) == 300);
+        // Identical sequences under distinct names: per target, every name should come back.
+        SearchOptions o = options(300, false, 300);
+        o.per_target = true;
+        CHECK(search(index, data.row(0), o).size() == 300);
+    }
+}
+
+TEST_CASE("index: per_target returns the best row of each name, once") {
+    const size_t windows = 4;
+    const Data data = gaussian(240, 16, 13);
+    Index index = build(data, graph_params(Metric::cosine, 6, 64), windows);
+    REQUIRE(index.names() == 60);
+    const Data queries = gaussian(30, 16, 14);
+    for (size_t q = 0; q < queries.rows(); ++q) {
+        CAPTURE(q);
+        // Reference: every row ranked, then the first (best) row of each name.
+        const auto ranked = search(index, queries.row(q), options(240, true));
+        REQUIRE(ranked.size() == 240);
+        std::vector<SearchHit> best;
+        std::set<std::string> seen;
+        for (const SearchHit& h : ranked)
+            if (seen.insert(index.row_name(h.row)).second && best.size() < 10) best.push_back(h);
+
+        SearchOptions o = options(10, true);
+        o.per_target = true;
+        const auto exact = search(index, queries.row(q), o);
+        CHECK(same_hits(exact, best));
+        // With ef covering every row, the graph finds the same.
+        o.exact = false;
+        o.ef = 240;
+        CHECK(same_hits(search(index, queries.row(q), o), best));
+        // With the default ef, still one hit per name.
+        o.ef = default_search_ef;
+        const auto graph = search(index, queries.row(q), o);
+        CHECK(graph.size() <= 10);
+        CHECK(!graph.empty());
+        std::set<std::string> names;
+        for (const SearchHit& h : graph) CHECK(names.insert(index.row_name(h.row)).second);
+    }
+}
+
+TEST_CASE("index: top limits the count and min_similarity drops weaker hits") {
+    const Data data = gaussian(150, 16, 15);
+    Index index = build(data, graph_params(Metric::cosine, 6, 48));
+    const Data queries = gaussian(10, 16, 16);
+    for (size_t q = 0; q < queries.rows(); ++q) {
+        CAPTURE(q);
+        for (bool exact : {true, false}) {
+            const auto ten = search(index, queries.row(q), options(10, exact));
+            REQUIRE(ten.size() == 10);
+            const auto three = search(index, queries.row(q), options(3, exact));
+            CHECK(same_hits(three, std::vector<SearchHit>(ten.begin(), ten.begin() + 3)));
+            CHECK(search(index, queries.row(q), options(0, exact)).empty());
+
+            // A threshold between the 7th and 8th similarities keeps exactly seven.
+            SearchOptions o = options(10, exact);
+            o.min_similarity = (ten[6].similarity + ten[7].similarity) / 2;
+            REQUIRE(ten[6].similarity > ten[7].similarity);
+            const auto seven = search(index, queries.row(q), o);
+            CHECK(same_hits(seven, std::vector<SearchHit>(ten.begin(), ten.begin() + 7)));
+            for (const SearchHit& h : seven) CHECK(h.similarity >= o.min_similarity);
+            o.min_similarity = 1.5f;
+            CHECK(search(index, queries.row(q), o).empty());
+        }
+        // More than there are rows: every live row, once.
+        const auto all = search(index, queries.row(q), options(1000, true));
+        CHECK(all.size() == 150);
+        CHECK(rows_of(all).size() == 150);
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Adding and removing
+
+TEST_CASE("index: removed names are never returned, stay removed, and can be added again") {
+    const size_t windows = 2;
+    const Data data = gaussian(60, 16, 17);
+    Index index = build(data, graph_params(Metric::cosine, 6, 48), windows);
+    REQUIRE(index.names() == 30);
+
+    std::vector<std::string> missing;
+    const auto removed = index.remove({"seq3", "nope", "seq7"}, &missing);
+    CHECK(removed == std::vector<uint64_t>{2, 0, 2});
+    CHECK(missing == std::vector<std::string>{"nope"});
+    CHECK(index.rows() == 60);
+    CHECK(index.deleted_rows() == 4);
+    CHECK(index.live_rows() == 56);
+    CHECK(index.names() == 30);
+    const std::vector<uint32_t> deleted = {6, 7, 14, 15};
+    for (uint32_t r = 0; r < index.rows(); ++r)
+        CHECK(index.row_deleted(r) == (std::count(deleted.begin(), deleted.end(), r) > 0));
+    // Removing again deletes nothing more, and the name is not missing.
+    missing.clear();
+    CHECK(index.remove({"seq3"}, &missing) == std::vector<uint64_t>{0});
+    CHECK(missing.empty());
+    CHECK(index.remove({"nope"}, nullptr) == std::vector<uint64_t>{0});
+
+    auto check_never_found = [&](const Index& idx) {
+        for (uint32_t r : deleted) {
+            CAPTURE(r);
+            for (bool exact : {true, false}) {
+                const auto hits = search(idx, data.row(r), options(exact ? 1000 : 20, exact, 64));
+                CHECK(!hits.empty());
+                for (const SearchHit& h : hits) CHECK(!idx.row_deleted(h.row));
+                if (exact) CHECK(hits.size() == idx.live_rows());
+            }
+        }
+    };
+    check_never_found(index);
+
+    // Deletion is in the file.
+    const std::string file = save(index);
+    Index back = load(file);
+    CHECK(back.deleted_rows() == 4);
+    CHECK(back.live_rows() == 56);
+    for (uint32_t r : deleted) CHECK(back.row_deleted(r));
+    check_never_found(back);
+    CHECK(same_file(save(back), file));
+
+    // A removed name can come back as new rows; a name with live rows cannot, unless it is the
+    // next window of the sequence just added.
+    const Data fresh = gaussian(3, 16, 18);
+    for (Index* idx : {&index, &back}) {
+        idx->add({"seq3", 0, 150}, fresh.row(0));
+        idx->add({"seq3", 100, 250}, fresh.row(1));
+        try {
+            idx->add({"seq5", 0, 150}, fresh.row(2));
+            FAIL("a second sequence named seq5 was accepted");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::input);
+            CHECK(std::string(e.what()).find("seq5") != std::string::npos);
+        }
+        // The same window again is not "the next window".
+        CHECK_THROWS_AS(idx->add({"seq3", 100, 250}, fresh.row(2)), Error);
+        CHECK_THROWS_AS(idx->add({"seq3", 0, 150}, fresh.row(2)), Error);
+        idx->insert_pending(2);
+        CHECK(idx->rows() == 62);
+        CHECK(idx->names() == 30);
+        CHECK(idx->live_rows() == 58);
+        CHECK(idx->row_name(60) == "seq3");
+        for (bool exact : {true, false}) {
+            const auto hits = search(*idx, fresh.row(1), options(1, exact));
+            REQUIRE(hits.size() == 1);
+            CHECK(hits[0].row == 61);
+        }
+    }
+    CHECK(same_file(save(index), save(back)));
+}
+
+TEST_CASE("index: rows added to a loaded index are found after saving and loading again") {
+    const Data data = gaussian(120, 16, 19);
+    Index first = build(data, graph_params(Metric::l2, 6, 48));
+    Index loaded = load(save(first));
+    // After loading, the last sequence is closed: another window of it is a second sequence.
+    CHECK_THROWS_AS(loaded.add({"seq119", 500, 650}, data.row(0)), Error);
+    const Data more = gaussian(40, 16, 20);
+    for (size_t i = 0; i < more.rows(); ++i)
+        loaded.add({"new" + std::to_string(i), 0, 150}, more.row(i));
+    CHECK(loaded.pending_rows() == 40);
+    loaded.insert_pending(2);
+    Index again = load(save(loaded));
+    CHECK(again.rows() == 160);
+    CHECK(again.names() == 160);
+    for (size_t i = 0; i < more.rows(); ++i) {
+        CAPTURE(i);
+        const auto hits = search(again, more.row(i), options(1, false));
+        REQUIRE(hits.size() == 1);
+        CHECK(hits[0].row == 120 + i);
+        CHECK(again.row_name(hits[0].row) == "new" + std::to_string(i));
+    }
+    for (size_t i = 0; i < data.rows(); i += 11)
+        CHECK(search(again, data.row(i), options(1, false)).at(0).row == i);
+}
+
+TEST_CASE("index: add refuses vectors that cannot be indexed") {
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    for (Metric metric : {Metric::cosine, Metric::l2, Metric::ip}) {
+        CAPTURE(std::string(metric_name(metric)));
+        Index index(embed_params(8), graph_params(metric, 4, 16));
+        for (float bad : {nan, inf, -inf}) {
+            std::vector<float> v(8, 0.5f);
+            v[5] = bad;
+            try {
+                index.add({"bad", 0, 10}, v.data());
+                FAIL("a non-finite vector was accepted");
+            } catch (const Error& e) {
+                CHECK(e.kind() == ErrorKind::input);
+            }
+        }
+        const std::vector<float> zeros(8, 0.0f);
+        if (metric == Metric::cosine) {
+            try {
+                index.add({"zero", 0, 10}, zeros.data());
+                FAIL("an all-zero vector was accepted under cosine");
+            } catch (const Error& e) {
+                CHECK(e.kind() == ErrorKind::input);
+            }
+        } else {
+            index.add({"zero", 0, 10}, zeros.data()); // a point like any other
+        }
+        CHECK(index.pending_rows() == (metric == Metric::cosine ? 0 : 1));
+        CHECK_THROWS_AS(index.add({"", 0, 10}, zeros.data()), Error);
+    }
+    // An empty index has nothing to save.
+    Index empty(embed_params(8), graph_params(Metric::cosine, 4, 16));
+    StringSink sink;
+    try {
+        empty.save(sink);
+        FAIL("an empty index was saved");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::input);
+    }
+    // One whose every row was removed still holds them, deleted: it saves, loads, finds nothing.
+    Index gone = build(gaussian(5, 8, 21), graph_params(Metric::cosine, 4, 16));
+    gone.remove({"seq0", "seq1", "seq2", "seq3", "seq4"}, nullptr);
+    Index back = load(save(gone));
+    CHECK(back.live_rows() == 0);
+    CHECK(search(back, gaussian(1, 8, 22).row(0), options(5, false)).empty());
+    CHECK(search(back, gaussian(1, 8, 22).row(0), options(5, true)).empty());
+}
+
+// A row refused for its vector must not leave its name behind (a file with more names than
+// rows would then be refused as damaged).
+TEST_CASE("index: a refused add leaves the index as it was") {
+    Index index(embed_params(8), graph_params(Metric::cosine, 4, 16));
+    const std::vector<float> v(8, 0.5f), zeros(8, 0.0f);
+    index.add({"a", 0, 10}, v.data());
+    CHECK_THROWS_AS(index.add({"zero", 0, 10}, zeros.data()), Error);
+    CHECK(index.names() == 1);
+    CHECK(index.rows() == 1);
+    const std::string file = save(index);
+    Index back = load(file); // throws Error(corrupt) while the bug is there
+    CHECK(back.names() == 1);
+}
+
+TEST_CASE("index: the format 1 index in test-data still loads and saves to the same bytes") {
+    // Written by ruvec 0.1.0 (test-data/README.md): a reader that changes how it reads format 1
+    // breaks here, before users' indexes break.
+    std::ifstream in(RUVEC_TEST_DATA "/formats/genomes-v1.rvx", std::ios::binary);
+    REQUIRE(in);
+    const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(file.size() == 24292);
+    Index index = load(file);
+    CHECK(index.rows() == 20);
+    CHECK(index.names() == 4);
+    CHECK(index.deleted_rows() == 0);
+    CHECK(index.embed_params().k == 21);
+    CHECK(index.embed_params().dims == 256);
+    CHECK(index.embed_params().window == 2000);
+    CHECK(index.embed_params().step == 2000);
+    CHECK(index.embed_params().hash_seed == default_hash_seed);
+    CHECK(index.graph_params().metric == Metric::cosine);
+    CHECK(index.graph_params().M == 16);
+    CHECK(index.graph_params().ef_construction == 200);
+    CHECK(index.provenance().rfind("ruvec 0.1.0\t", 0) == 0);
+    CHECK(index.row_name(0) == "phage_phiX174.1");
+    CHECK(index.row_window(1).start == 2000);
+    CHECK(index.graph_stats().unreachable_rows == 0);
+    for (uint32_t r = 0; r < index.rows(); ++r) {
+        const auto hits = search(index, index.row_vector(r), options(1, false));
+        REQUIRE(hits.size() == 1);
+        CHECK(hits[0].row == r);
+    }
+    CHECK(same_file(save(index), file));
+}
+
+// ------------------------------------------------------------------------------------------
+// Damaged files
+
+TEST_CASE("index: the small corruption fixture is what the loops below assume") {
+    const std::string& file = small_file();
+    Index back = load(file);
+    CHECK(back.rows() == small_rows);
+    CHECK(back.deleted_rows() == 2);
+    const RvxHeader h = decode_rvx_header(at(file, 0));
+    CHECK(h.max_level >= 1); // upper lists exist
+    uint64_t end = table_end;
+    for (size_t i = 0; i < rvx_section_count; ++i) {
+        const RvxSection s = section_of(file, i);
+        CHECK(s.tag == rvx_sections[i]);
+        CHECK(s.offset % rvx_section_alignment == 0);
+        CHECK(s.offset >= end);
+        CHECK(s.length > 0);
+        end = s.offset + s.length;
+    }
+    CHECK(end == file.size());
+    // The resealing helpers change nothing on their own.
+    std::string resealed = file;
+    for (size_t i = 0; i < rvx_section_count; ++i) reseal_section(resealed, i);
+    reseal_header(resealed);
+    CHECK(same_file(resealed, file));
+    CHECK(same_file(with_header(file, [](RvxHeader&) {}), file));
+}
+
+TEST_CASE("index: a truncated or extended index is refused") {
+    const std::string& file = small_file();
+    std::set<size_t> lengths;
+    for (size_t n = 0; n < std::min<size_t>(600, file.size()); ++n) lengths.insert(n);
+    for (size_t n = 600; n < file.size(); n += 37) lengths.insert(n);
+    for (size_t n : {size_t{8}, size_t{12}, rvx_header_size, rvx_header_size + table_bytes,
+                     table_end, file.size() - 1})
+        lengths.insert(n);
+    for (size_t i = 0; i < rvx_section_count; ++i) {
+        const RvxSection s = section_of(file, i);
+        for (uint64_t n :
+             {s.offset - 1, s.offset, s.offset + 1, s.offset + s.length - 1, s.offset + s.length})
+            if (n < file.size()) lengths.insert(n);
+    }
+    for (size_t n : lengths) {
+        CAPTURE(n);
+        std::string message;
+        const ErrorKind kind = load_error(file.substr(0, n), &message);
+        // Too short to hold the magic: not an index. Past it: an index, damaged.
+        CHECK(kind == (n < 8 ? ErrorKind::format : ErrorKind::corrupt));
+        CHECK(message.rfind("test.rvx: ", 0) == 0);
+    }
+    std::string message;
+    CHECK(load_error("", &message) == ErrorKind::format);
+    CHECK(message.find("empty") != std::string::npos);
+    CHECK(load_error(file.substr(0, 3)) == ErrorKind::format);
+    CHECK(load_error(file + '\0') == ErrorKind::corrupt);
+    CHECK(load_error(file + std::string(64, '\0'), &message) == ErrorKind::corrupt);
+    CHECK(message.find("follow the last section") != std::string::npos);
+}
+
+TEST_CASE("index: an index with any byte changed is refused or answers as before") {
+    const std::string& file = small_file();
+    const auto answers = small_answers(load(file));
+    // Padding between sections is the only part no checksum covers.
+    std::vector<bool> padding(file.size(), false);
+    uint64_t end = table_end;
+    for (size_t i = 0; i < rvx_section_count; ++i) {
+        const RvxSection s = section_of(file, i);
+        for (uint64_t p = end; p < s.offset; ++p) padding[p] = true;
+        end = s.offset + s.length;
+    }
+    // Both flips where fields are parsed (header, table, padding, section edges); one, of
+    // either kind, inside sections, where only the checksum can tell (keeps ASan runs short).
+    std::vector<bool> edge(file.size(), false);
+    for (size_t i = 0; i < table_end; ++i) edge[i] = true;
+    for (size_t s = 0; s < rvx_section_count; ++s) {
+        const RvxSection section = section_of(file, s);
+        for (uint64_t i = 0; i < section.length; ++i)
+            if (i < 64 || section.length - i <= 64) edge[section.offset + i] = true;
+    }
+    size_t accepted = 0;
+    for (size_t i = 0; i < file.size(); ++i) {
+        for (unsigned char flip : {0x01, 0xFF}) {
+            if (!edge[i] && !padding[i] && flip != (i % 2 ? 0xFF : 0x01)) continue;
+            CAPTURE(i);
+            CAPTURE(static_cast<int>(flip));
+            std::string bad = file;
+            bad[i] = static_cast<char>(bad[i] ^ flip);
+            try {
+                Index loaded = load(bad);
+                CHECK(padding[i]);
+                CHECK(same_answers(small_answers(loaded), answers));
+                ++accepted;
+            } catch (const Error& e) {
+                // The magic and the version say "not this format"; every other byte is damage.
+                CHECK(e.kind() == (i < 12 ? ErrorKind::format : ErrorKind::corrupt));
+            }
+        }
+    }
+    // Flips of padding bytes do load: the loader does not check that padding is zero.
+    MESSAGE("byte changes accepted (all in padding): " << accepted);
+}
+
+TEST_CASE("index: magic and version errors say what the file is") {
+    const std::string& file = small_file();
+    std::string message;
+    std::string other = file;
+    other[1] = 'X';
+    CHECK(load_error(other, &message) == ErrorKind::format);
+    CHECK(message == "test.rvx: not a ruvec index (.rvx)");
+    CHECK(load_error(std::string(300, 'A'), &message) == ErrorKind::format);
+    CHECK(message.find("not a ruvec index") != std::string::npos);
+
+    std::string rvec = file;
+    std::memcpy(&rvec[0], rvec_magic, 8);
+    CHECK(load_error(rvec, &message) == ErrorKind::format);
+    CHECK(message.find(".rvec") != std::string::npos);
+    CHECK(load_error(std::string(rvec_magic, 8), &message) == ErrorKind::format);
+    CHECK(message.find(".rvec") != std::string::npos);
+
+    std::string older = file;
+    put_u32(at(older, 8), 0);
+    reseal_header(older);
+    CHECK(load_error(older, &message) == ErrorKind::format);
+    CHECK(message.find("older") != std::string::npos);
+    CHECK(message.find("rebuild") != std::string::npos);
+    std::string newer = file;
+    put_u32(at(newer, 8), 2);
+    reseal_header(newer);
+    CHECK(load_error(newer, &message) == ErrorKind::format);
+    CHECK(message.find("newer") != std::string::npos);
+    CHECK(message.find("upgrade") != std::string::npos);
+
+    std::string damaged = file;
+    damaged[60] ^= 1;
+    CHECK(load_error(damaged, &message) == ErrorKind::corrupt);
+    CHECK(message == "test.rvx: header checksum mismatch: the file is damaged");
+}
+
+TEST_CASE("index: crafted header counts are refused before anything is allocated") {
+    // Every checksum is right, so only the range checks stand between these counts and
+    // allocations of terabytes (the ASan build aborts on those instead of returning null).
+    const std::string& file = small_file();
+    const RvxHeader h = decode_rvx_header(at(file, 0));
+    const auto refused = [&](const std::function<void(RvxHeader&)>& edit) {
+        std::string message;
+        CHECK(load_error(with_header(file, edit), &message) == ErrorKind::corrupt);
+        CHECK(message.find("damaged") != std::string::npos);
+        return message;
+    };
+    CHECK(refused([](RvxHeader& x) { x.rows = uint64_t{1} << 40; }).find("row count") !=
+          std::string::npos);
+    refused([](RvxHeader& x) { x.rows = (uint64_t{1} << 32) + 5; });
+    refused([](RvxHeader& x) { x.rows = rvx_max_rows; });
+    refused([](RvxHeader& x) { x.rows = rvx_max_rows + 1; });
+    refused([](RvxHeader& x) { x.rows = 0; });
+    refused([&](RvxHeader& x) { x.rows = h.rows + 1; });
+    refused([&](RvxHeader& x) { x.rows = h.rows - 1; });
+    refused([](RvxHeader& x) { x.names = x.rows + 1; });
+    refused([](RvxHeader& x) { x.names = 0; });
+    refused([&](RvxHeader& x) { x.names = h.names - 1; });
+    refused([](RvxHeader& x) { x.deleted_rows = x.rows + 1; });
+    refused([&](RvxHeader& x) { x.deleted_rows = h.deleted_rows + 1; });
+    refused([](RvxHeader& x) { x.dims = 65536; });
+    refused([](RvxHeader& x) { x.dims = 16; });
+    refused([](RvxHeader& x) { x.dims = 7; });
+    refused([](RvxHeader& x) { x.dims = 0xFFFFFFFF; });
+    CHECK(refused([](RvxHeader& x) { x.M = 1; }).find("-M") != std::string::npos);
+    refused([](RvxHeader& x) { x.M = 100000; });
+    refused([](RvxHeader& x) { x.M = 5; });   // a valid M that does not fit the graph section
+    refused([](RvxHeader& x) { x.M = 512; }); // ditto, and list sizes of 4 KB per row
+    refused([](RvxHeader& x) { x.ef_construction = 0; });
+    refused([](RvxHeader& x) { x.max_level = 200; });
+    refused([](RvxHeader& x) { x.max_level = rvx_max_level + 1; });
+    refused([&](RvxHeader& x) { x.max_level = h.max_level + 1; });
+    refused([&](RvxHeader& x) { x.max_level = h.max_level - 1; });
+    refused([](RvxHeader& x) { x.entry_point = static_cast<uint32_t>(x.rows); });
+    refused([](RvxHeader& x) { x.entry_point = 0xFFFFFFFF; });
+    refused([](RvxHeader& x) { x.section_count = 6; });
+    refused([](RvxHeader& x) { x.vector_type = 2; });
+    refused([](RvxHeader& x) { x.header_size = 255; });
+    refused([](RvxHeader& x) { x.reserved[135] = 1; });
+    refused([](RvxHeader& x) { x.metric = 3; });
+    refused([](RvxHeader& x) { x.weight = 9; });
+    refused([](RvxHeader& x) { x.canonical = 2; });
+    refused([](RvxHeader& x) { x.exact = 2; });
+    refused([](RvxHeader& x) { x.k = 0; });
+    refused([](RvxHeader& x) { x.k = 32; });
+    refused([](RvxHeader& x) { x.step = 10; }); // a step without a window
+}
+
+TEST_CASE("index: a crafted section table is refused") {
+    const std::string& file = small_file();
+    const auto refused = [&](const std::function<void(RvxSection*)>& edit) {
+        std::string bad = file;
+        RvxSection s[rvx_section_count];
+        for (size_t i = 0; i < rvx_section_count; ++i) s[i] = section_of(bad, i);
+        edit(s);
+        for (size_t i = 0; i < rvx_section_count; ++i)
+            encode_rvx_section(s[i], at(bad, rvx_header_size + i * rvx_section_entry_size));
+        reseal_table(bad);
+        std::string message;
+        CHECK(load_error(bad, &message) == ErrorKind::corrupt);
+        return message;
+    };
+    CHECK(refused([](RvxSection* s) { std::swap(s[1].tag, s[2].tag); }).find("expected") !=
+          std::string::npos);
+    refused([](RvxSection* s) { s[4].tag = rvx_tag("GRPX"); });
+    refused([](RvxSection* s) { s[0].zero = 1; });
+    refused([](RvxSection* s) { s[1].offset += 1; });
+    refused([](RvxSection* s) { s[2].offset -= 64; }); // overlaps the names
+    refused([](RvxSection* s) { s[0].offset = 0; });   // overlaps the header
+    refused([](RvxSection* s) { s[4].length += 1; });
+    refused([](RvxSection* s) { s[4].length -= 1; });
+    refused([](RvxSection* s) { s[3].length = ~uint64_t{0}; });
+    refused([](RvxSection* s) { s[3].offset = ~uint64_t{0} - 63; });
+    refused([](RvxSection* s) { s[2].checksum ^= 1; });
+    refused([](RvxSection* s) { s[0].length = 0; }); // then bytes lie between sections
+}
+
+TEST_CASE("index: crafted graph links are refused before any search follows them") {
+    const std::string& file = small_file();
+    const GraphLayout g(file);
+    const RvxHeader h = decode_rvx_header(at(file, 0));
+    const auto refused = [&](const std::function<void(std::string&)>& edit) {
+        std::string bad = file;
+        edit(bad);
+        reseal_section(bad, graph_section);
+        std::string message;
+        CHECK(load_error(bad, &message) == ErrorKind::corrupt);
+        return message;
+    };
+    const uint64_t n = g.rows;
+    const uint64_t list = g.level0(5);
+    REQUIRE(list_count(file, list) >= 1);
+    REQUIRE(list_count(file, list) < 2 * g.M);
+    const auto link = [](uint64_t list, uint32_t i) { return list + 4 + 4 * uint64_t{i}; };
+
+    CHECK(refused([&](std::string& f) { put_u32(at(f, link(list, 0)), n); }).find("links to") !=
+          std::string::npos);
+    refused([&](std::string& f) { put_u32(at(f, link(list, 0)), 0xFFFFFFFF); });
+    refused([&](std::string& f) { put_u32(at(f, link(list, 0)), 5); }); // to itself
+    refused([&](std::string& f) { set_list_count(f, list, 2 * g.M + 1); });
+    refused([&](std::string& f) { set_list_count(f, list, 0xFFFF); });
+    refused([&](std::string& f) { at(f, list)[2] = 1; }); // hnswlib's delete mark
+    refused([&](std::string& f) { at(f, list)[3] = 1; });
+
+    // A row with upper lists, and a level-0 row for its level-1 list to point at.
+    uint64_t upper_row = n, low_row = n;
+    for (uint64_t r = 0; r < n; ++r) {
+        if (g.levels[r] >= 1 && upper_row == n && list_count(file, g.upper(r, 1)) >= 1)
+            upper_row = r;
+        if (g.levels[r] == 0 && low_row == n) low_row = r;
+    }
+    REQUIRE(upper_row < n);
+    REQUIRE(low_row < n);
+    const uint64_t upper = g.upper(upper_row, 1);
+    refused([&](std::string& f) { put_u32(at(f, link(upper, 0)), low_row); });
+    refused([&](std::string& f) { put_u32(at(f, link(upper, 0)), n); });
+    refused([&](std::string& f) { put_u32(at(f, link(upper, 0)), upper_row); });
+    refused([&](std::string& f) { set_list_count(f, upper, g.M + 1); });
+    refused([&](std::string& f) { at(f, upper)[2] = 1; });
+
+    // Levels: above the top level, or an entry point below it.
+    refused([&](std::string& f) { at(f, g.level_byte(low_row))[0] = h.max_level + 1; });
+    refused([&](std::string& f) { at(f, g.level_byte(low_row))[0] = 0xFF; });
+    refused([&](std::string& f) { at(f, g.level_byte(h.entry_point))[0] = 0; });
+    // A valid level whose upper lists the section does not hold.
+    refused([&](std::string& f) { at(f, g.level_byte(low_row))[0] = 1; });
+
+    // Slots past a list's count are unused: garbage there loads and changes no answer.
+    std::string unused = file;
+    put_u32(at(unused, link(list, list_count(file, list))), 0xFFFFFFFF);
+    reseal_section(unused, graph_section);
+    CHECK(same_answers(small_answers(load(unused)), small_answers(load(file))));
+}
+
+TEST_CASE("index: crafted rows, names and vectors are refused") {
+    const std::string& file = small_file();
+    const auto refused = [&](size_t section, const std::function<void(std::string&)>& edit) {
+        std::string bad = file;
+        edit(bad);
+        reseal_section(bad, section);
+        std::string message;
+        CHECK(load_error(bad, &message) == ErrorKind::corrupt);
+        return message;
+    };
+    const uint64_t rows = section_of(file, rows_section).offset;
+    const RvxHeader h = decode_rvx_header(at(file, 0));
+    CHECK(refused(rows_section, [&](std::string& f) {
+              put_u32(at(f, rows + 5 * rvx_row_size + 16), static_cast<uint32_t>(h.names));
+          }).find("row 5") != std::string::npos);
+    refused(rows_section, [&](std::string& f) { put_u32(at(f, rows + 16), 0xFFFFFFFF); });
+    refused(rows_section, [&](std::string& f) {
+        put_u64(at(f, rows + 9 * rvx_row_size), get_u64(at(f, rows + 9 * rvx_row_size + 8)) + 1);
+    });
+    refused(rows_section, [&](std::string& f) { put_u32(at(f, rows + 20), 2); });
+    refused(rows_section, [&](std::string& f) { put_u32(at(f, rows + 20), 0x80000001u); });
+    // A deletion the header does not count.
+    refused(rows_section, [&](std::string& f) { put_u32(at(f, rows + 20), 1); });
+    {
+        // ... and the same deletion counted: a valid file, in which row 0 is gone.
+        std::string deleted = file;
+        put_u32(at(deleted, rows + 20), 1);
+        reseal_section(deleted, rows_section);
+        deleted = with_header(deleted, [](RvxHeader& x) { ++x.deleted_rows; });
+        Index back = load(deleted);
+        CHECK(back.row_deleted(0));
+        CHECK(back.deleted_rows() == 3);
+        for (bool exact : {true, false})
+            for (const SearchHit& hit : search(back, small_data().row(0), options(10, exact)))
+                CHECK(hit.row != 0);
+    }
+
+    const RvxSection names = section_of(file, names_section);
+    const std::string stored = file.substr(names.offset, names.length);
+    const size_t seq2 = stored.find(std::string("seq2\0", 5));
+    REQUIRE(seq2 != std::string::npos);
+    CHECK(refused(names_section, [&](std::string& f) {
+              f[names.offset + seq2 + 3] = '1';
+          }).find("repeats") != std::string::npos);
+    refused(names_section, [&](std::string& f) { f[names.offset] = '\0'; }); // an empty name
+    refused(names_section, [&](std::string& f) { f[names.offset + names.length - 1] = 'x'; });
+    refused(names_section, [&](std::string& f) { f[names.offset + seq2 + 4] = 'x'; });  // one less
+    refused(names_section, [&](std::string& f) { f[names.offset + seq2 + 2] = '\0'; }); // one more
+
+    const uint64_t vectors = section_of(file, vectors_section).offset;
+    CHECK(refused(vectors_section, [&](std::string& f) {
+              put_f32(at(f, vectors + 4 * 13), std::numeric_limits<float>::quiet_NaN());
+          }).find("not finite") != std::string::npos);
+    refused(vectors_section, [&](std::string& f) {
+        put_f32(at(f, vectors + 4 * (small_rows * small_dims - 1)),
+                -std::numeric_limits<float>::infinity());
+    });
+}
+
+// ------------------------------------------------------------------------------------------
+// Identity from similarity
+
+TEST_CASE("index: estimate_identity follows its formula") {
+    CHECK(identity_noise_floor(1024) == doctest::Approx(0.15625));
+    CHECK(identity_noise_floor(64) == doctest::Approx(0.625));
+    const uint32_t k = 21, dims = 1024;
+    const double floor = identity_noise_floor(dims);
+
+    // A 150-base read inside a 1000-base window, all k-mers shared: cosine sqrt(130 / 980).
+    const double contained = std::sqrt(130.0 / 980.0);
+    CHECK(estimate_identity(contained, 150, 1000, k, dims) == doctest::Approx(1.0).epsilon(1e-9));
+    CHECK(estimate_identity(contained, 1000, 150, k, dims) == doctest::Approx(1.0).epsilon(1e-9));
+    CHECK(estimate_identity(1.0, 500, 500, k, dims) == 1.0);
+    CHECK(estimate_identity(0.9, 150, 1000, k, dims) == 1.0); // clipped, never above 1
+    // Equal lengths: the shared fraction is the similarity itself.
+    CHECK(estimate_identity(0.5, 300, 300, k, dims) == doctest::Approx(std::pow(0.5, 1.0 / k)));
+
+    // Below the noise floor nothing is claimed.
+    CHECK(estimate_identity(std::nextafter(floor, 0.0), 150, 1000, k, dims) == 0.0);
+    CHECK(estimate_identity(0.0, 150, 1000, k, dims) == 0.0);
+    CHECK(estimate_identity(-0.5, 150, 1000, k, dims) == 0.0);
+    CHECK(estimate_identity(std::nan(""), 150, 1000, k, dims) == 0.0);
+    CHECK(estimate_identity(floor, 150, 1000, k, dims) > 0.9);
+    CHECK(estimate_identity(0.5, 150, 1000, 0, dims) == 0.0);
+
+    // Monotone from the floor up, strictly until the clip at `contained`.
+    double previous = 0;
+    for (double s = floor; s <= 1.0; s += 0.001) {
+        CAPTURE(s);
+        const double identity = estimate_identity(s, 150, 1000, k, dims);
+        CHECK(identity >= previous);
+        if (s < contained - 0.001) CHECK(identity > previous);
+        CHECK(identity <= 1.0);
+        previous = identity;
+    }
+}
+
+TEST_CASE("index: estimate_identity recovers 98% identity from real embeddings") {
+    // The default embedding (k 21, 1024 dims, counts, canonical) of a random 1000-base target
+    // and a 150-base read from it with its 50th, 100th and 150th bases substituted: 3 changes
+    // in 150 bases, 98% identity.
+    std::mt19937 rng(2024);
+    std::string target(1000, 'A');
+    for (char& c : target) c = "ACGT"[rng() & 3];
+    std::string read = target.substr(400, 150);
+    for (size_t i = 49; i < read.size(); i += 50) {
+        const char* next = std::strchr("ACGTA", read[i]) + 1;
+        read[i] = *next;
+    }
+    EmbedParams p;
+    finalize_params(p);
+    Embedder embedder(p);
+    std::vector<float> a(p.dims), b(p.dims);
+    REQUIRE(embedder.embed(target, a.data()) == 980);
+    REQUIRE(embedder.embed(read, b.data()) == 130);
+    const double similarity = dot(a.data(), b.data(), p.dims);
+    const double identity = estimate_identity(similarity, 150, 1000, p.k, p.dims);
+    MESSAGE("similarity " << similarity << ", estimated identity " << identity);
+    CHECK(std::fabs(identity - 0.98) <= 0.02);
+}
