@@ -367,7 +367,23 @@ void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch, int thr
     }
     if (failure) std::rethrow_exception(failure);
 
-    // Phase 2, in row order: the links themselves, and the reverse links they imply.
+    // Phase 2: the links themselves, then the reverse links they imply. Made one row after the
+    // other, a neighbour's list would change only by its own incoming rows, in row order, and
+    // pruning it reads vectors, never other lists; so grouping the reverse links by (neighbour,
+    // level), in row order within a group, and running the groups in parallel gives exactly the
+    // graph of the one-by-one order. A row's own list is written first, as it would be before
+    // any later row of the batch links back to it.
+    struct BackLink {
+        tableint neighbour;
+        int level;
+        tableint row;
+        bool operator<(const BackLink& o) const {
+            return neighbour != o.neighbour ? neighbour < o.neighbour
+                   : level != o.level       ? level < o.level
+                                            : row < o.row;
+        }
+    };
+    std::vector<BackLink> back_links;
     for (uint64_t j = 0; j < batch; ++j) {
         const tableint row = first + static_cast<tableint>(j);
         for (int l = levels[j]; l >= 0; --l) {
@@ -375,13 +391,33 @@ void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch, int thr
             linklistsizeint* list = h.get_linklist_at_level(row, l);
             h.setListCount(list, static_cast<unsigned short>(links.size()));
             std::copy(links.begin(), links.end(), reinterpret_cast<tableint*>(list + 1));
-            for (tableint neighbour : links) link_back(neighbour, row, l);
+            for (tableint neighbour : links) back_links.push_back({neighbour, l, row});
         }
         if (levels[j] > h.maxlevel_) {
             h.maxlevel_ = levels[j];
             h.enterpoint_node_ = row;
         }
     }
+    std::sort(back_links.begin(), back_links.end());
+    std::vector<size_t> group_starts;
+    for (size_t i = 0; i < back_links.size(); ++i)
+        if (i == 0 || back_links[i].neighbour != back_links[i - 1].neighbour ||
+            back_links[i].level != back_links[i - 1].level)
+            group_starts.push_back(i);
+    group_starts.push_back(back_links.size());
+    const int64_t groups = static_cast<int64_t>(group_starts.size()) - 1;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
+    for (int64_t g = 0; g < groups; ++g) {
+        try {
+            for (size_t i = group_starts[static_cast<size_t>(g)];
+                 i < group_starts[static_cast<size_t>(g) + 1]; ++i)
+                link_back(back_links[i].neighbour, back_links[i].row, back_links[i].level);
+        } catch (...) {
+#pragma omp critical(ruvec_hnsw_failure)
+            if (!failure) failure = std::current_exception();
+        }
+    }
+    if (failure) std::rethrow_exception(failure);
 }
 
 // Adds `row` to the links of `neighbour` at `level`, pruning a full list with hnswlib's

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <exception>
+#include <limits>
 #include <queue>
 #include <unordered_map>
 
@@ -254,6 +256,100 @@ void Index::search(const float* query, const SearchOptions& options,
         graph_impl_->search(query, options.per_target ? ef : options.top, ef, found);
     }
     to_hits(found, options, hits);
+}
+
+void Index::search_exact_block(const float* queries, size_t first, size_t count,
+                               const SearchOptions& options,
+                               std::vector<std::vector<SearchHit>>& hits) const {
+    const size_t dims = embed_.dims;
+    const size_t rows = rows_.size();
+    // Rows per block: about 256 KiB of vectors, which stay in cache while every query of the
+    // block meets them.
+    const size_t block_rows = std::max<size_t>(1, (size_t{256} << 10) / (dims * sizeof(float)));
+    using Item = std::pair<float, uint32_t>;
+    const Item none(std::numeric_limits<float>::infinity(), UINT32_MAX);
+    // Per query: a max-heap of the `top` nearest, or with per_target the best row of each name
+    // (strictly smaller replaces, so ties keep the lower row, as search() does).
+    std::vector<std::vector<Item>> best(count);
+    for (auto& b : best) b.reserve(options.per_target ? names_.size() : options.top + 1);
+    if (options.per_target)
+        for (auto& b : best) b.assign(names_.size(), none);
+    for (size_t begin = 0; begin < rows; begin += block_rows) {
+        const size_t end = std::min(rows, begin + block_rows);
+        for (size_t q = 0; q < count; ++q) {
+            const float* query = queries + (first + q) * dims;
+            std::vector<Item>& b = best[q];
+            for (size_t row = begin; row < end; ++row) {
+                const RowInfo& info = rows_[row];
+                if (info.flags & rvx_row_deleted) continue;
+                const Item item(
+                    graph_impl_->distance(query, graph_impl_->vector(static_cast<uint32_t>(row))),
+                    static_cast<uint32_t>(row));
+                if (options.per_target) {
+                    if (item.first < b[info.name].first) b[info.name] = item;
+                } else if (b.size() < options.top) {
+                    b.push_back(item);
+                    std::push_heap(b.begin(), b.end());
+                } else if (item < b.front()) {
+                    std::pop_heap(b.begin(), b.end());
+                    b.back() = item;
+                    std::push_heap(b.begin(), b.end());
+                }
+            }
+        }
+    }
+    for (size_t q = 0; q < count; ++q) {
+        std::vector<Item>& found = best[q];
+        if (options.per_target)
+            found.erase(std::remove(found.begin(), found.end(), none), found.end());
+        std::sort(found.begin(), found.end());
+        to_hits(found, options, hits[first + q]);
+    }
+}
+
+void Index::search_many(const float* queries, size_t count, const SearchOptions& options,
+                        int threads, std::vector<std::vector<SearchHit>>& hits) const {
+    hits.resize(count);
+    if (!options.exact || options.top == 0 || live_rows() == 0) {
+        std::exception_ptr failure;
+#pragma omp parallel for num_threads(std::max(threads, 1)) schedule(dynamic, 16)
+        for (size_t i = 0; i < count; ++i) {
+            try {
+                search(queries + i * embed_.dims, options, hits[i]);
+            } catch (...) {
+#pragma omp critical(ruvec_search_many_failure)
+                if (!failure) failure = std::current_exception();
+            }
+        }
+        if (failure) std::rethrow_exception(failure);
+        return;
+    }
+    const size_t dims = embed_.dims;
+    std::vector<float> normalized;
+    if (graph_.metric == Metric::cosine) {
+        normalized.assign(queries, queries + count * dims);
+        for (size_t i = 0; i < count; ++i) simd::active().l2_normalize(&normalized[i * dims], dims);
+        queries = normalized.data();
+    }
+    // Blocks of queries: each reads every row once. Per target, a block holds a best row per
+    // name for each of its queries, so blocks shrink when there are many names.
+    const size_t per_block =
+        options.per_target
+            ? std::clamp<size_t>((size_t{16} << 20) / std::max<size_t>(1, names_.size()), 1, 64)
+            : 64;
+    const size_t blocks = (count + per_block - 1) / per_block;
+    std::exception_ptr failure;
+#pragma omp parallel for num_threads(std::max(threads, 1)) schedule(dynamic, 1)
+    for (size_t block = 0; block < blocks; ++block) {
+        try {
+            const size_t first = block * per_block;
+            search_exact_block(queries, first, std::min(per_block, count - first), options, hits);
+        } catch (...) {
+#pragma omp critical(ruvec_search_many_failure)
+            if (!failure) failure = std::current_exception();
+        }
+    }
+    if (failure) std::rethrow_exception(failure);
 }
 
 GraphStats Index::graph_stats() const {

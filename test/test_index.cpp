@@ -638,6 +638,34 @@ TEST_CASE("index: every row stays reachable among many identical vectors") {
     }
 }
 
+TEST_CASE("index: search_many answers each query exactly as search does") {
+    // Several windows per name, a few deleted rows and ties (duplicated rows), in every mode the
+    // blocked brute force has: top-k, per target, min_similarity; and HNSW.
+    Data data = gaussian(400, 24, 31);
+    for (size_t d = 0; d < 24; ++d) data.values[7 * 24 + d] = data.values[3 * 24 + d];
+    Index index = build(data, graph_params(Metric::cosine, 8, 64), /*windows=*/4);
+    std::vector<std::string> missing;
+    index.remove({"seq5", "seq17"}, &missing);
+    const Data queries = gaussian(150, 24, 32);
+    for (bool exact : {true, false})
+        for (bool per_target : {false, true})
+            for (float min_similarity : {-2.0f, 0.2f})
+                for (int threads : {1, 3}) {
+                    CAPTURE(exact);
+                    CAPTURE(per_target);
+                    CAPTURE(min_similarity);
+                    CAPTURE(threads);
+                    SearchOptions o = options(7, exact, 40);
+                    o.per_target = per_target;
+                    o.min_similarity = min_similarity;
+                    std::vector<std::vector<SearchHit>> many;
+                    index.search_many(queries.values.data(), queries.rows(), o, threads, many);
+                    REQUIRE(many.size() == queries.rows());
+                    for (size_t q = 0; q < queries.rows(); ++q)
+                        CHECK(same_hits(many[q], search(index, queries.row(q), o)));
+                }
+}
+
 TEST_CASE("index: per_target returns the best row of each name, once") {
     const size_t windows = 4;
     const Data data = gaussian(240, 16, 13);

@@ -123,6 +123,13 @@ public:
     void search(const float* query, const SearchOptions& options,
                 std::vector<SearchHit>& hits) const;
 
+    // search() for `count` queries (count x dims floats) on `threads` threads; hits[i] are
+    // exactly what search() gives query i. Brute force compares blocks of rows that stay in
+    // cache with many queries, so each row is read from memory once per block of queries rather
+    // than once per query.
+    void search_many(const float* queries, size_t count, const SearchOptions& options, int threads,
+                     std::vector<std::vector<SearchHit>>& hits) const;
+
     GraphStats graph_stats() const;
 
 private:
@@ -136,6 +143,10 @@ private:
     void build_name_lookup();
     void search_exact(const float* query, size_t candidates,
                       std::vector<std::pair<float, uint32_t>>& found) const;
+    // Brute force for queries [first, first + count) of already normalised `queries`.
+    void search_exact_block(const float* queries, size_t first, size_t count,
+                            const SearchOptions& options,
+                            std::vector<std::vector<SearchHit>>& hits) const;
     void to_hits(std::vector<std::pair<float, uint32_t>>& found, const SearchOptions& options,
                  std::vector<SearchHit>& hits) const;
 

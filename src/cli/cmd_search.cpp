@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 
 namespace ruvec::cli {
 
@@ -128,18 +127,7 @@ int search_main(int argc, char** argv) {
     auto search_round = [&] {
         const size_t n = queries.size();
         if (n == 0) return;
-        results.resize(n);
-        std::exception_ptr failure;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-        for (size_t i = 0; i < n; ++i) {
-            try {
-                index.search(&vectors[i * params.dims], cli.options, results[i]);
-            } catch (...) {
-#pragma omp critical(ruvec_search_failure)
-                if (!failure) failure = std::current_exception();
-            }
-        }
-        if (failure) std::rethrow_exception(failure);
+        index.search_many(vectors.data(), n, cli.options, threads, results);
         text.clear();
         char numbers[160];
         for (size_t i = 0; i < n; ++i) {
