@@ -71,6 +71,10 @@ void check_graph_params(const GraphParams& p) {
                                           ", not " + std::to_string(p.ef_construction));
 }
 
+bool brute_force_is_no_more_work(uint64_t live_rows, const GraphParams& graph, size_t ef) {
+    return static_cast<double>(ef) * 2.0 * graph.M >= static_cast<double>(live_rows);
+}
+
 struct Index::NameLookup {
     std::unordered_map<std::string, uint32_t> index; // name -> its number
 };

@@ -55,7 +55,8 @@ void search_usage(std::FILE* out) {
          "      --ef INT       HNSW candidate list size; larger is slower and finds more of the\n"
          "                     true neighbours [" +
          std::to_string(d.ef) +
-         ": recall@10 >= 0.95 measured on real genomes]\n"
+         ": recall@10 >= 0.95 measured on real genomes;\n"
+         "                     without --ef, brute force when ef x 2M >= vectors]\n"
          "      --min-sim FLOAT  report only hits with at least this similarity\n"
          "      --exact        brute force over every vector instead of the graph\n"
          "      --per-target   the best window per target sequence (which genome, not which\n"
@@ -81,7 +82,7 @@ int search_main(int argc, char** argv) {
     add_common_options(app, common, search_common);
     add_embed_options(app, embed_options, /*exact_profile=*/false);
     app.add_option("-n,--top", cli.options.top)->check(not_negative());
-    app.add_option("--ef", cli.options.ef)->check(not_negative());
+    CLI::Option* ef_option = app.add_option("--ef", cli.options.ef)->check(not_negative());
     app.add_option("--min-sim", cli.options.min_similarity);
     app.add_flag("--exact", cli.options.exact);
     app.add_flag("--per-target", cli.options.per_target);
@@ -113,6 +114,15 @@ int search_main(int argc, char** argv) {
     const EmbedParams params = index.embed_params();
     check_embed_options_agree(embed_options, params, db_path);
     if (index.live_rows() == 0) messages.warning(db_path + ": every vector is deleted");
+    // Without an explicit --ef, brute force replaces a graph search that would compare each
+    // query with about as many vectors anyway: exact, and faster (it reads memory in order).
+    if (!cli.options.exact && ef_option->count() == 0 &&
+        brute_force_is_no_more_work(index.live_rows(), index.graph_params(), cli.options.ef)) {
+        cli.options.exact = true;
+        messages.info("brute force: the graph search at ef " + std::to_string(cli.options.ef) +
+                      " would compare each query with about as many of the " +
+                      std::to_string(index.live_rows()) + " vectors");
+    }
 
     OutputFile output(common.output);
     const bool tsv = cli.format == "tsv";

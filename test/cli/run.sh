@@ -368,6 +368,12 @@ assert d["provenance"][0].startswith("ruvec ") and "-w 1000" in d["provenance"][
     check "search: ranks 1..5 in order" test "$(tail -n +2 hits.tsv | cut -f7 | head -5 | tr '\n' ' ')" = "1 2 3 4 5 "
     check "search: similarities non-increasing per query" awk -F'\t' 'NR>1 && $1==q && $8>s+1e-9 {exit 1} {q=$1; s=$8}' hits.tsv
     "$ruvec" search --exact g.rvx "$reads" -o exact.tsv
+    # Without --ef a small index is searched by brute force (the graph would be no less work).
+    run "$ruvec" search -v g.rvx "$reads"
+    check "small index, no --ef: brute force, said with -v" grep -q "^ruvec search: brute force: the graph search at ef 2048" err
+    check "small index, no --ef: same hits as --exact" same_file out exact.tsv
+    run "$ruvec" search -v --ef 16 g.rvx "$reads"
+    check "--ef given: the graph is searched" test "$(grep -c 'brute force' err)" -eq 0 -a -s out
     # With ef above the row count the graph search reaches every row it is connected to, so it
     # must equal brute force exactly: the graph is one connected piece.
     "$ruvec" search --ef 5000 g.rvx "$reads" -o all-ef.tsv
