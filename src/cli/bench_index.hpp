@@ -57,9 +57,11 @@ struct IndexBenchOptions {
     static constexpr size_t top = 10; // recall@10
 };
 
-// The ef of search tried in turn; the sweep stops at the first reaching stop_recall.
-inline const std::vector<uint32_t> index_bench_efs = {10,  16,  24,  32,  48,  64,  96,
-                                                      128, 192, 256, 384, 512, 768, 1024};
+// The ef of search tried in turn; the sweep stops at the first reaching stop_recall, or at the
+// first whose graph search is slower than exact search (no user would pick a larger one).
+inline const std::vector<uint32_t> index_bench_efs = {10,   16,   24,   32,   48,   64,  96,
+                                                      128,  192,  256,  384,  512,  768, 1024,
+                                                      1536, 2048, 3072, 4096, 6144, 8192};
 inline constexpr double index_bench_stop_recall = 0.995;
 inline const std::vector<double> index_bench_recall_targets = {0.90, 0.95, 0.99};
 

@@ -1,19 +1,23 @@
 // ruvec bench: measures the k-mer embedding against the parse-only floor of the same input in the
-// same run, and the distance kernels of every ISA against the scalar reference. Figures are
-// medians of repeats after a warm-up, with min and max, since machines are noisy.
+// same run, the distance kernels of every ISA against the scalar reference, and the HNSW index
+// against exact search (bench_index.cpp). Figures are medians of repeats after a warm-up, with min
+// and max, since machines are noisy.
 #include "cli/batch_reader.hpp"
+#include "cli/bench_index.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/embed_options.hpp"
 #include "cli/embed_pipeline.hpp"
 #include "cli/output.hpp"
 #include "ruvec/error.hpp"
+#include "ruvec/index.hpp"
 #include "ruvec/kernel_bench.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -29,34 +33,10 @@ struct BenchOptions {
     std::vector<std::string> inputs;                   // --input: FASTA/FASTQ for the kmer suite
     int repeats = 5;                                   // -r: timed repetitions per figure
     std::vector<size_t> dims = {128, 384, 1024, 4096}; // --dim: vector sizes for distance
-    size_t rows = 10000;                               // --rows: rows of the 1-vs-N batch kernels
+    size_t rows = 10000;                               // --rows: batch rows; vectors in the index
     bool json = false;                                 // --json
+    IndexBenchOptions index;                           // the index suite's own (repeats: fewer)
 };
-
-// One measured figure.
-struct Figure {
-    std::string suite, name, isa;
-    int threads;
-    size_t dim;
-    double median, min, max; // in `unit`
-    std::string unit;
-    double ratio; // embed/parse time for kmer; speed-up over scalar for distance
-};
-
-struct Spread {
-    double median, min, max;
-};
-
-Spread spread(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const size_t n = values.size();
-    const double median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    return {median, values.front(), values.back()};
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // Reads and parses every record, as embedding does, and throws the records away.
 uint64_t parse_only(const std::vector<std::string>& inputs, int threads) {
@@ -127,39 +107,67 @@ void distance_suite(const BenchOptions& options, std::vector<Figure>& figures) {
     }
 }
 
-std::string render(const std::vector<Figure>& figures, bool json) {
+// The JSON key of a figure's ratio and its note in the table; a null key: no ratio.
+const char* ratio_key(const Figure& f) {
+    if (std::isnan(f.ratio)) return nullptr;
+    if (f.suite == "kmer") return "time_vs_parse";
+    return f.suite == "distance" ? "speedup_vs_scalar" : "speedup_vs_exact";
+}
+
+const char* ratio_note(const Figure& f) {
+    if (f.suite == "kmer") return f.name == "parse" ? "" : "x parse time";
+    return f.suite == "distance" ? "x scalar" : "x exact";
+}
+
+std::string render(const std::vector<Figure>& figures, const std::vector<IndexBenchReport>& runs,
+                   bool json) {
     std::ostringstream out;
-    char line[256];
+    char line[320];
     if (json) {
         out << "{\"ruvec\": \"" << RUVEC_VERSION << "\", \"best_isa\": \""
             << simd::isa_name(simd::best_isa()) << "\", \"results\": [\n";
         for (size_t i = 0; i < figures.size(); ++i) {
             const Figure& f = figures[i];
-            std::snprintf(
-                line, sizeof line,
-                "  {\"suite\": \"%s\", \"name\": \"%s\", \"isa\": \"%s\", \"threads\": %d, "
-                "\"dim\": %zu, \"median\": %.6g, \"min\": %.6g, \"max\": %.6g, "
-                "\"unit\": \"%s\", \"%s\": %.4g}%s\n",
-                json_escape(f.suite).c_str(), json_escape(f.name).c_str(), f.isa.c_str(), f.threads,
-                f.dim, f.median, f.min, f.max, f.unit.c_str(),
-                f.suite == "kmer" ? "time_vs_parse" : "speedup_vs_scalar", f.ratio,
-                i + 1 < figures.size() ? "," : "");
+            const char* key = ratio_key(f);
+            std::string extra;
+            if (f.ef) extra += ", \"ef\": " + std::to_string(f.ef);
+            if (key) {
+                char ratio[64];
+                std::snprintf(ratio, sizeof ratio, ", \"%s\": %.4g", key, f.ratio);
+                extra += ratio;
+            }
+            std::snprintf(line, sizeof line,
+                          "  {\"suite\": \"%s\", \"name\": \"%s\", \"isa\": \"%s\", "
+                          "\"threads\": %d, \"dim\": %zu, \"median\": %.6g, \"min\": %.6g, "
+                          "\"max\": %.6g, \"unit\": \"%s\"%s}%s\n",
+                          json_escape(f.suite).c_str(), json_escape(f.name).c_str(), f.isa.c_str(),
+                          f.threads, f.dim, f.median, f.min, f.max, f.unit.c_str(), extra.c_str(),
+                          i + 1 < figures.size() ? "," : "");
             out << line;
         }
-        out << "]}\n";
+        out << "]";
+        if (!runs.empty()) {
+            out << ",\n\"index_runs\": [\n";
+            for (size_t i = 0; i < runs.size(); ++i)
+                out << "  " << runs[i].json << (i + 1 < runs.size() ? ",\n" : "\n");
+            out << "]";
+        }
+        out << "}\n";
         return out.str();
     }
-    std::snprintf(line, sizeof line, "%-9s %-13s %-9s %7s %6s %12s %12s %12s %-8s %s\n", "suite",
+    std::snprintf(line, sizeof line, "%-9s %-17s %-9s %7s %6s %12s %12s %12s %-9s %s\n", "suite",
                   "name", "isa", "threads", "dim", "median", "min", "max", "unit", "ratio");
     out << line;
     for (const Figure& f : figures) {
-        std::snprintf(line, sizeof line,
-                      "%-9s %-13s %-9s %7d %6zu %12.4g %12.4g %12.4g %-8s %.2f%s\n",
-                      f.suite.c_str(), f.name.c_str(), f.isa.c_str(), f.threads, f.dim, f.median,
-                      f.min, f.max, f.unit.c_str(), f.ratio,
-                      f.suite == "kmer" ? (f.name == "parse" ? "" : "x parse time") : "x scalar");
+        const std::string name = f.ef ? f.name + " ef=" + std::to_string(f.ef) : f.name;
+        char ratio[64] = "-";
+        if (ratio_key(f)) std::snprintf(ratio, sizeof ratio, "%.2f%s", f.ratio, ratio_note(f));
+        std::snprintf(line, sizeof line, "%-9s %-17s %-9s %7d %6zu %12.4g %12.4g %12.4g %-9s %s\n",
+                      f.suite.c_str(), name.c_str(), f.isa.c_str(), f.threads, f.dim, f.median,
+                      f.min, f.max, f.unit.c_str(), ratio);
         out << line;
     }
+    for (const IndexBenchReport& run : runs) out << "\n" << run.text;
     return out.str();
 }
 
@@ -167,33 +175,61 @@ std::string render(const std::vector<Figure>& figures, bool json) {
 
 void bench_usage(std::FILE* out) {
     const BenchOptions d;
+    std::string kmer_embed_usage = embed_options_usage();
+    const std::string heading = "Embedding options:";
+    if (kmer_embed_usage.compare(0, heading.size(), heading) == 0)
+        kmer_embed_usage.replace(0, heading.size(), "Embedding options of the kmer suite:");
     std::fprintf(
         out, "%s",
         ("\n"
-         "Usage: ruvec bench [options] [kmer] [distance]\n"
+         "Usage: ruvec bench [options] [kmer] [distance] [index]\n"
          "\n"
          "Measures on this machine, each figure the median of -r repeats after a warm-up:\n"
          "  kmer      embedding throughput per ISA and thread count, next to the time to\n"
          "            merely read and parse the same --input (the floor of a streaming tool)\n"
          "  distance  ns per call of each SIMD kernel per ISA, and the speed-up over scalar\n"
-         "With no suite named, both run.\n"
+         "  index     an HNSW index of --rows seeded Gaussian vectors per --dim, built once\n"
+         "            (build rate, peak RSS, file size), loaded (warm page cache) and searched:\n"
+         "            exact QPS, then recall@10 and QPS per ef until recall@10 >= " +
+         std::to_string(index_bench_stop_recall).substr(0, 5) +
+         "\n"
+         "With no suite named, kmer and distance run.\n"
          "\n"
          "Bench options:\n"
          "      --input FILE   FASTA/FASTQ for the kmer suite (repeatable)\n"
          "  -r, --repeats INT  timed repeats per figure [" +
-         std::to_string(d.repeats) +
+         std::to_string(d.repeats) + "; index: " + std::to_string(d.index.repeats) +
          "]\n"
-         "      --dim INT      vector size for the distance suite (repeatable) [128 384 1024 "
-         "4096]\n"
-         "      --rows INT     rows of the 1-vs-N batch kernels [" +
+         "      --dim INT      vector size (repeatable) [distance: 128 384 1024 4096; index: " +
+         std::to_string(d.index.dim) +
+         "]\n"
+         "      --rows INT     rows of the 1-vs-N batch kernels; vectors in the index [" +
          std::to_string(d.rows) +
          "]\n"
          "      --json         JSON instead of a table\n"
+         "\n"
+         "Index suite options:\n"
+         "      --queries INT  query vectors, drawn apart from the indexed ones [" +
+         std::to_string(d.index.queries) +
+         "]\n"
+         "      --metric STR   l2, cosine or ip (inner product) [" +
+         metric_name(d.index.graph.metric) +
+         "]\n"
+         "  -M INT             links per node, 2 M on the bottom level [" +
+         std::to_string(d.index.graph.M) +
+         "]\n"
+         "      --ef-construction INT\n"
+         "                     candidates considered when linking a vector [" +
+         std::to_string(d.index.graph.ef_construction) +
+         "]\n"
+         "      --keep FILE    save the index as FILE and keep it [a temporary file, removed]\n"
          "\n" +
-         embed_options_usage() +
+         kmer_embed_usage +
          "\n"
          "General options:\n" +
-         common_usage(bench_common) + "  (-@ N measures embedding at 1 to N+1 threads)\n\n")
+         common_usage(bench_common) +
+         "  (-@ N measures embedding at 1 to N+1 threads, builds the index with N+1\n"
+         "  threads and searches it with 1 and with N+1)\n\n")
             .c_str());
 }
 
@@ -204,38 +240,69 @@ int bench_main(int argc, char** argv) {
     BenchOptions options;
     std::vector<size_t> dims;
     std::vector<std::string> suites;
+    std::string metric = metric_name(options.index.graph.metric);
     add_common_options(app, common, bench_common);
     add_embed_options(app, embed_options);
     app.add_option("--input", options.inputs)->allow_extra_args(false);
-    app.add_option("-r,--repeats", options.repeats)->check(CLI::Range(1, 1000));
+    CLI::Option* repeats =
+        app.add_option("-r,--repeats", options.repeats)->check(CLI::Range(1, 1000));
     app.add_option("--dim", dims)->check(CLI::Range(1, 1 << 20))->allow_extra_args(false);
     app.add_option("--rows", options.rows)->check(CLI::Range(1, 10'000'000));
     app.add_flag("--json", options.json);
+    app.add_option("--queries", options.index.queries)->check(CLI::Range(1, 10'000'000));
+    app.add_option("--metric", metric);
+    app.add_option("-M", options.index.graph.M)->check(not_negative());
+    app.add_option("--ef-construction", options.index.graph.ef_construction)->check(not_negative());
+    app.add_option("--keep", options.index.keep);
     app.add_option("suites", suites);
     parse_arguments(app, argc, argv);
     if (common.help) {
         bench_usage(stdout);
         return 0;
     }
-    if (!dims.empty()) options.dims = dims;
     if (suites.empty()) suites = {"kmer", "distance"};
     for (const std::string& s : suites)
-        if (s != "kmer" && s != "distance")
-            throw Error(ErrorKind::usage, "unknown suite '" + s + "' (kmer or distance)");
+        if (s != "kmer" && s != "distance" && s != "index")
+            throw Error(ErrorKind::usage, "unknown suite '" + s + "' (kmer, distance or index)");
     if (std::find(suites.begin(), suites.end(), "kmer") != suites.end() && options.inputs.empty())
         throw Error(ErrorKind::usage, "the kmer suite needs --input FILE (FASTA/FASTQ)");
     const EmbedParams params = resolve_embed_options(embed_options);
+    std::vector<size_t> index_dims = {options.index.dim};
+    if (!dims.empty()) options.dims = index_dims = dims;
+    if (!parse_metric(metric, options.index.graph.metric))
+        throw Error(ErrorKind::usage, "unknown --metric '" + metric + "' (l2, cosine or ip)");
+    check_graph_params(options.index.graph);
+    for (size_t dim : index_dims)
+        if (std::find(suites.begin(), suites.end(), "index") != suites.end() &&
+            (dim < min_dims || dim > max_dims))
+            throw Error(ErrorKind::usage, "--dim of the index suite must be " +
+                                              std::to_string(min_dims) + ".." +
+                                              std::to_string(max_dims));
+    if (std::find(suites.begin(), suites.end(), "index") != suites.end() &&
+        !options.index.keep.empty() && index_dims.size() > 1)
+        throw Error(ErrorKind::usage, "--keep saves one index: give one --dim");
+    options.index.rows = options.rows;
+    options.index.threads = common.threads + 1;
+    if (repeats->count()) options.index.repeats = options.repeats;
     const Messages quiet("bench", 0);
     const Messages messages("bench", common.verbosity());
+    install_cleanup_signal_handlers(); // the index file of the index suite, if interrupted
 
     std::vector<Figure> figures;
+    std::vector<IndexBenchReport> index_runs;
+    OutputFile output(common.output); // fails now, not after the work, if it cannot be written
     for (const std::string& s : suites) {
         messages.info("running the " + s + " suite");
         if (s == "kmer") kmer_suite(options, params, common.threads + 1, quiet, figures);
         if (s == "distance") distance_suite(options, figures);
+        if (s == "index")
+            for (size_t dim : index_dims) {
+                IndexBenchOptions run = options.index;
+                run.dim = static_cast<uint32_t>(dim);
+                index_runs.push_back(index_suite(run, messages, figures));
+            }
     }
-    OutputFile output(common.output);
-    output.write(render(figures, options.json));
+    output.write(render(figures, index_runs, options.json));
     output.commit();
     return 0;
 }

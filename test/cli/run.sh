@@ -494,6 +494,28 @@ PY
     run "$ruvec" search --ef 0 g.rvx lambda.fa
     check "--ef 0: refused" test $status -eq 1
 
+    # ruvec bench index: a smoke run measuring a real (tiny) index, and the JSON scripts read.
+    run "$ruvec" bench --rows 3000 --dim 16 --queries 100 -r 1 -@ 1 --keep bench.rvx --json index
+    check "bench index exits 0" test $status -eq 0
+    check "bench index: JSON with index_runs and recall targets" python3 -c '
+import json, sys
+d = json.load(open("out"))
+run = d["index_runs"][0]
+assert run["rows"] == 3000 and run["dim"] == 16 and run["threads"] == 2, run
+at = {t["recall_target"]: t for t in run["at_recall"]}
+assert at[0.9]["ef"] is not None and at[0.9]["recall"] >= 0.9, at
+recalls = [r["median"] for r in d["results"] if r["name"] == "recall@10"]
+assert recalls and max(recalls) <= 1 and recalls == sorted(recalls), recalls
+exact = [r for r in d["results"] if r["name"] == "exact"]
+assert len(exact) == 2 and all(r["speedup_vs_exact"] == 1 and r["median"] > 0 for r in exact)
+assert [r["median"] for r in d["results"] if r["name"] == "file_size"] == [run["file_bytes"]]
+'
+    run "$ruvec" info --json bench.rvx
+    check "bench index --keep: the kept index is valid and says what it holds" grep -q '"rows":3000,' out
+    check "bench index --keep: provenance says random vectors" grep -q "not k-mer embeddings" out
+    run "$ruvec" bench --dim 4 index
+    check "bench index --dim 4: refused" test $status -eq 1
+
     # The format-1 file kept in test-data still loads and answers as when it was written.
     if [ -f "$data/formats/genomes-v1.rvx" ]; then
         "$ruvec" search --no-header "$data/formats/genomes-v1.rvx" "$data/formats/queries.fa" >golden.tsv
