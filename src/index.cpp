@@ -19,8 +19,6 @@ namespace ruvec {
 
 namespace {
 
-constexpr const char* metric_names[] = {"cosine", "l2", "ip"};
-
 uint64_t align_up(uint64_t offset) {
     return (offset + rvx_section_alignment - 1) / rvx_section_alignment * rvx_section_alignment;
 }
@@ -47,19 +45,6 @@ bool all_finite(const float* v, size_t n) {
 }
 
 } // namespace
-
-const char* metric_name(Metric metric) {
-    return metric_names[static_cast<size_t>(metric)];
-}
-
-bool parse_metric(std::string_view name, Metric& metric) {
-    for (size_t i = 0; i < 3; ++i)
-        if (name == metric_names[i]) {
-            metric = static_cast<Metric>(i);
-            return true;
-        }
-    return false;
-}
 
 void check_graph_params(const GraphParams& p) {
     if (static_cast<uint8_t>(p.metric) > 2) throw Error(ErrorKind::usage, "unknown metric");

@@ -8,6 +8,7 @@
 
 #include "ruvec/embed.hpp"
 #include "ruvec/io.hpp"
+#include "ruvec/metric.hpp"
 #include "ruvec/vecfile.hpp"
 
 #include <cstdint>
@@ -19,15 +20,6 @@
 #include <vector>
 
 namespace ruvec {
-
-// How vectors are compared. Embeddings are unit vectors, for which all three rank alike.
-enum class Metric : uint8_t {
-    cosine = 0, // 1 - cosine similarity; vectors are normalised when added
-    l2 = 1,     // Euclidean distance
-    ip = 2,     // 1 - inner product (vectors used as given)
-};
-const char* metric_name(Metric metric);                   // "cosine", "l2", "ip"
-bool parse_metric(std::string_view name, Metric& metric); // false if unknown
 
 // How the graph is built.
 struct GraphParams {

@@ -1,0 +1,114 @@
+// Quantized codes of vectors: scalar int8 (sq8), product quantization (pq) and binary signs.
+//
+// A Quantizer is trained once on the vectors of an index (as the index stores them: unit length
+// under cosine) and is then immutable: it encodes vectors into codes of code_bytes() bytes and
+// estimates the distance between a query and a code in the index's metric, in the units the
+// graph uses (squared Euclidean for l2, 1 - dot product otherwise), so a quantized index is
+// searched by the same graph code with codes in place of floats. Training is deterministic: it
+// depends on the vectors, the parameters and the seed, never on the thread count.
+//
+//   sq8     code: f32 scale s, [f32 |x'|^2 under l2], dims x int8 c with x' = s c and
+//           s = max |x_i| / 127 (one scale per vector). Queries are encoded the same way and
+//           compared with the int8 SIMD kernel: dot(q', x') = s_q s_x sum c_q c_x, exactly
+//           (int32). Nothing to train.
+//   pq      code: m bytes, one centroid number per sub-space of dims / m consecutive
+//           dimensions; 256 centroids per sub-space from k-means on a seeded sample. A query
+//           gets a table of its distance to every centroid (m x 256 floats) and a code's
+//           distance is the sum of m table entries (asymmetric distance computation).
+//   binary  code: dims bits in 64-bit words (bit i: x_i > centre_i, centre the per-dimension
+//           mean of a training sample, or 0 without centring), then [f32 |x| under l2 and ip].
+//           Queries are encoded the same way and compared by Hamming distance (popcount). The
+//           angle between two vectors is estimated as pi h / dims (h differing bits), as for
+//           sign random projections: it ranks well, and re-ranking with the float vectors
+//           gives the exact values back.
+#pragma once
+
+#include "ruvec/metric.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ruvec {
+
+enum class QuantKind : uint8_t { none = 0, sq8 = 1, pq = 2, binary = 3 };
+const char* quant_kind_name(QuantKind kind);                   // "none", "sq8", "pq", "binary"
+bool parse_quant_kind(std::string_view name, QuantKind& kind); // false if unknown
+
+// How a quantizer is trained.
+struct QuantParams {
+    QuantKind kind = QuantKind::sq8; // which code
+    uint32_t pq_subspaces = 0;       // pq: sub-spaces m (divides dims); 0: default_pq_subspaces
+    bool binary_centre = true;       // binary: subtract the per-dimension mean before the sign
+    uint64_t train_rows = 65536;     // pq, binary: rows sampled (without replacement) to train
+    uint32_t iterations = 20;        // pq: k-means iterations
+    uint64_t seed = 42;              // pq, binary: the sample and the initial centroids
+};
+inline constexpr uint32_t pq_centroids = 256; // per sub-space: one byte per code entry
+inline constexpr uint32_t max_train_iterations = 1000;
+// m for `dims` when none is given: sub-spaces of 8 dimensions (8 bytes of floats to 1 byte, a
+// code 32 times smaller than the vector), or of fewer when dims is not a multiple of 8.
+uint32_t default_pq_subspaces(uint32_t dims);
+
+// Throws Error(usage) naming the parameter that cannot be used for `dims`.
+void check_quant_params(const QuantParams& params, uint32_t dims);
+
+class Quantizer {
+public:
+    // A query prepared for distance(): its own code, or its table of centroid distances.
+    struct Query {
+        std::vector<float> table;   // pq: m x 256 distances of the query's sub-vectors
+        std::vector<int8_t> bytes;  // sq8: the query's int8 code
+        std::vector<uint64_t> bits; // binary: the query's bits
+        float scale = 0;            // sq8: the query's scale
+        float norm2 = 0;            // l2: the query's squared length
+    };
+
+    // Trains on `rows` vectors of `dims` floats stored back to back (rows >= 1; pq needs at
+    // least 256 distinct-enough rows to be useful, and fewer still train, with repeated
+    // centroids). `threads` only changes the speed.
+    static Quantizer train(const float* vectors, uint64_t rows, uint32_t dims, Metric metric,
+                           const QuantParams& params, int threads);
+    // A quantizer from the bytes serialize() wrote; throws Error(corrupt) for bytes that are not
+    // a valid quantizer for `dims` and `metric` (never reads outside them).
+    static Quantizer parse(const unsigned char* bytes, size_t size, uint32_t dims, Metric metric);
+
+    Quantizer(Quantizer&&) noexcept;
+    Quantizer& operator=(Quantizer&&) noexcept;
+    ~Quantizer();
+
+    QuantKind kind() const noexcept;
+    uint32_t dims() const noexcept;
+    Metric metric() const noexcept;
+    size_t code_bytes() const noexcept;
+    const QuantParams& params() const noexcept; // as trained (pq_subspaces filled in)
+
+    void encode(const float* vector, uint8_t* code) const;
+    // encode() of `rows` vectors into rows x code_bytes() bytes.
+    void encode_many(const float* vectors, uint64_t rows, uint8_t* codes, int threads) const;
+    // The vector a code stands for (sq8: s c; pq: the centroids; binary: centre_i +- |x| /
+    // sqrt(dims), |x| = 1 under cosine).
+    void decode(const uint8_t* code, float* vector) const;
+
+    Query prepare(const float* query) const;
+    // Estimated distance between a prepared query and a code, in the graph's units.
+    float distance(const Query& query, const uint8_t* code) const;
+    // Estimated distance between two codes (links made without float vectors).
+    float code_distance(const uint8_t* a, const uint8_t* b) const;
+    // Similarity of an estimated distance (as SearchHit::similarity: 1 - d under cosine and ip,
+    // 1 - d / 2 for squared l2 of unit vectors).
+    float similarity(float distance) const;
+
+    // The QPAR section bytes (index_format.hpp).
+    std::string serialize() const;
+
+private:
+    struct Impl;
+    explicit Quantizer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace ruvec
