@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <new>
 #include <queue>
 #include <string>
@@ -463,6 +464,85 @@ void HnswGraph::search(const float* query, size_t k, size_t ef,
                                     : h.searchBaseLayerST<false>(start, query, ef);
     // Sort all ef candidates before cutting to k, so ties at the cut go to the lower row as in
     // brute force (hnswlib's own cut keeps whichever the heap holds).
+    found.reserve(top.size());
+    while (!top.empty()) {
+        found.emplace_back(top.top().first, top.top().second);
+        top.pop();
+    }
+    std::sort(found.begin(), found.end());
+    if (found.size() > k) found.resize(k);
+}
+
+void HnswGraph::search_scored(const RowScorer& scorer, size_t k, size_t ef,
+                              std::vector<std::pair<float, uint32_t>>& found) const {
+    const Hnsw& h = impl_->hnsw;
+    found.clear();
+    if (h.cur_element_count == 0 || k == 0) return;
+    ef = std::max(ef, k);
+    std::vector<uint32_t> rows;
+    std::vector<float> distances;
+    auto score_links = [&](const linklistsizeint* list) {
+        const size_t count = h.getListCount(const_cast<linklistsizeint*>(list));
+        const tableint* links = reinterpret_cast<const tableint*>(list + 1);
+        rows.assign(links, links + count);
+        distances.resize(count);
+        scorer.score(rows.data(), count, distances.data());
+    };
+
+    // Greedy descent through the upper levels, as descend().
+    tableint current = h.enterpoint_node_;
+    float current_distance;
+    scorer.score(&current, 1, &current_distance);
+    for (int level = h.maxlevel_; level > 0; --level) {
+        for (bool changed = true; changed;) {
+            changed = false;
+            score_links(h.get_linklist(current, level));
+            for (size_t i = 0; i < rows.size(); ++i)
+                if (distances[i] < current_distance) {
+                    current_distance = distances[i];
+                    current = rows[i];
+                    changed = true;
+                }
+        }
+    }
+
+    // Level 0, as hnswlib's searchBaseLayerST: deleted rows are walked through, never kept.
+    hnswlib::VisitedList* visited = h.visited_list_pool_->getFreeVisitedList();
+    const hnswlib::vl_type tag = visited->curV;
+    Candidates top, frontier; // frontier holds negated distances: nearest first
+    float bound = std::numeric_limits<float>::max();
+    if (!h.isMarkedDeleted(current)) {
+        bound = current_distance;
+        top.emplace(current_distance, current);
+    }
+    frontier.emplace(-current_distance, current);
+    visited->mass[current] = tag;
+    while (!frontier.empty()) {
+        const auto [negated, row] = frontier.top();
+        if (-negated > bound && top.size() == ef) break;
+        frontier.pop();
+        const linklistsizeint* list = h.get_linklist0(row);
+        const size_t count = h.getListCount(const_cast<linklistsizeint*>(list));
+        const tableint* links = reinterpret_cast<const tableint*>(list + 1);
+        rows.clear();
+        for (size_t i = 0; i < count; ++i)
+            if (visited->mass[links[i]] != tag) {
+                visited->mass[links[i]] = tag;
+                rows.push_back(links[i]);
+            }
+        distances.resize(rows.size());
+        scorer.score(rows.data(), rows.size(), distances.data());
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const float d = distances[i];
+            if (top.size() < ef || d < bound) {
+                frontier.emplace(-d, rows[i]);
+                if (!h.isMarkedDeleted(rows[i])) top.emplace(d, rows[i]);
+                if (top.size() > ef) top.pop();
+                if (!top.empty()) bound = top.top().first;
+            }
+        }
+    }
+    h.visited_list_pool_->releaseVisitedList(visited);
     found.reserve(top.size());
     while (!top.empty()) {
         found.emplace_back(top.top().first, top.top().second);

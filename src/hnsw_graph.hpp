@@ -14,6 +14,15 @@
 
 namespace ruvec {
 
+// Distances from one query to rows, for searches that compare the query with something else than
+// the graph's float vectors (the quantized codes of the rows).
+class RowScorer {
+public:
+    virtual ~RowScorer() = default;
+    // distances[i]: from the query to rows[i], in the graph's units (l2: squared)
+    virtual void score(const uint32_t* rows, size_t count, float* distances) const = 0;
+};
+
 class HnswGraph {
 public:
     // An empty graph of vectors of `dims` floats with room for `capacity` rows.
@@ -42,6 +51,10 @@ public:
     // Up to `k` nearest live rows, (distance, row) in increasing order; ef >= k.
     void search(const float* query, size_t k, size_t ef,
                 std::vector<std::pair<float, uint32_t>>& found) const;
+
+    // search() with distances from `scorer`: the same walk over the same links.
+    void search_scored(const RowScorer& scorer, size_t k, size_t ef,
+                       std::vector<std::pair<float, uint32_t>>& found) const;
 
     uint32_t max_level() const;
     uint32_t entry_point() const;

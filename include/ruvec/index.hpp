@@ -141,6 +141,7 @@ private:
     };
 
     void build_name_lookup();
+    bool names_unique() const; // after build_name_lookup: no name repeated
     void search_exact(const float* query, size_t candidates,
                       std::vector<std::pair<float, uint32_t>>& found) const;
     // Brute force for queries [first, first + count) of already normalised `queries`.

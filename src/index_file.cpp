@@ -1,0 +1,344 @@
+// Index::save and Index::load: the .rvx file of index_format.hpp. Loading checks every field and
+// count before it is used or sizes anything.
+#include "ruvec/index.hpp"
+
+#include "finite.hpp"
+#include "hnsw_graph.hpp"
+#include "ruvec/error.hpp"
+#include "ruvec/format.hpp"
+#include "ruvec/index_format.hpp"
+#include "ruvec/vecfile.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+namespace ruvec {
+
+namespace {
+
+uint64_t align_up(uint64_t offset) {
+    return (offset + rvx_section_alignment - 1) / rvx_section_alignment * rvx_section_alignment;
+}
+
+const char* section_title(uint32_t tag) {
+    switch (tag) {
+    case rvx_tag_provenance:
+        return "provenance";
+    case rvx_tag_names:
+        return "names";
+    case rvx_tag_rows:
+        return "rows";
+    case rvx_tag_vectors:
+        return "vectors";
+    default:
+        return "graph";
+    }
+}
+
+} // namespace
+
+// ------------------------------------------------------------------------------------------
+// Saving
+
+void Index::save(ByteSink& out) {
+    insert_pending(1);
+    if (rows_.empty()) throw Error(ErrorKind::input, "no vectors to index");
+
+    std::string names_bytes;
+    for (const std::string& name : names_) {
+        names_bytes.append(name);
+        names_bytes.push_back('\0');
+    }
+    std::string rows_bytes(rows_.size() * rvx_row_size, '\0');
+    for (size_t i = 0; i < rows_.size(); ++i) {
+        unsigned char* p = reinterpret_cast<unsigned char*>(&rows_bytes[i * rvx_row_size]);
+        put_u64(p, rows_[i].start);
+        put_u64(p + 8, rows_[i].end);
+        put_u32(p + 16, rows_[i].name);
+        put_u32(p + 20, rows_[i].flags);
+    }
+    StreamingChecksum64 vectors_sum, graph_sum;
+    uint64_t vectors_length = 0;
+    graph_impl_->write_vectors([&](const char* data, size_t size) {
+        vectors_sum.update(data, size);
+        vectors_length += size;
+    });
+    const uint64_t graph_length = graph_impl_->graph_bytes();
+    graph_impl_->write_graph([&](const char* data, size_t size) { graph_sum.update(data, size); });
+
+    RvxSection sections[rvx_section_count] = {
+        {rvx_tag_provenance, 0, 0, provenance_.size(),
+         checksum64(provenance_.data(), provenance_.size())},
+        {rvx_tag_names, 0, 0, names_bytes.size(),
+         checksum64(names_bytes.data(), names_bytes.size())},
+        {rvx_tag_rows, 0, 0, rows_bytes.size(), checksum64(rows_bytes.data(), rows_bytes.size())},
+        {rvx_tag_vectors, 0, 0, vectors_length, vectors_sum.digest()},
+        {rvx_tag_graph, 0, 0, graph_length, graph_sum.digest()},
+    };
+    uint64_t offset = rvx_header_size + rvx_section_count * rvx_section_entry_size + 8;
+    for (RvxSection& section : sections) {
+        section.offset = align_up(offset);
+        offset = section.offset + section.length;
+    }
+
+    RvxHeader header{};
+    std::memcpy(header.magic, rvx_magic, 8);
+    header.version = rvx_format_version;
+    header.header_size = rvx_header_size;
+    header.k = embed_.k;
+    header.dims = embed_.dims;
+    header.canonical = embed_.canonical;
+    header.exact = embed_.exact;
+    header.weight = static_cast<uint8_t>(embed_.weight);
+    header.metric = static_cast<uint8_t>(graph_.metric);
+    header.hash_id = embed_.hash_id;
+    header.hash_seed = embed_.hash_seed;
+    header.window = embed_.window;
+    header.step = embed_.step;
+    header.rows = rows_.size();
+    header.deleted_rows = deleted_rows_;
+    header.names = names_.size();
+    header.M = graph_.M;
+    header.ef_construction = graph_.ef_construction;
+    header.seed = graph_.seed;
+    header.max_level = graph_impl_->max_level();
+    header.entry_point = graph_impl_->entry_point();
+    header.section_count = rvx_section_count;
+    header.vector_type = rvx_vector_float32;
+    unsigned char head[rvx_header_size + rvx_section_count * rvx_section_entry_size + 8];
+    encode_rvx_header(header, head);
+    unsigned char* table = head + rvx_header_size;
+    for (size_t i = 0; i < rvx_section_count; ++i)
+        encode_rvx_section(sections[i], table + i * rvx_section_entry_size);
+    put_u64(table + rvx_section_count * rvx_section_entry_size,
+            checksum64(table, rvx_section_count * rvx_section_entry_size));
+
+    uint64_t written = sizeof head;
+    out.write(reinterpret_cast<const char*>(head), sizeof head);
+    const char zeros[rvx_section_alignment] = {};
+    auto pad_to = [&](uint64_t target) {
+        out.write(zeros, static_cast<size_t>(target - written));
+        written = target;
+    };
+    auto emit = [&](const char* data, size_t size) {
+        out.write(data, size);
+        written += size;
+    };
+    pad_to(sections[0].offset);
+    emit(provenance_.data(), provenance_.size());
+    pad_to(sections[1].offset);
+    emit(names_bytes.data(), names_bytes.size());
+    pad_to(sections[2].offset);
+    emit(rows_bytes.data(), rows_bytes.size());
+    pad_to(sections[3].offset);
+    graph_impl_->write_vectors(emit);
+    pad_to(sections[4].offset);
+    graph_impl_->write_graph(emit);
+}
+
+// ------------------------------------------------------------------------------------------
+// Loading: every field and count is checked before it is used or sized anything.
+
+Index Index::load(const RandomAccessSource& source, const std::string& source_name) {
+    auto error = [&](ErrorKind kind, const std::string& message) {
+        return Error(kind, source_name + ": " + message);
+    };
+    auto damaged = [&](const std::string& message) {
+        return error(ErrorKind::corrupt, message + ": the file is damaged");
+    };
+    const uint64_t file_size = source.size();
+    unsigned char head[rvx_header_size];
+    const size_t head_bytes = static_cast<size_t>(std::min<uint64_t>(file_size, rvx_header_size));
+    source.read_at(0, reinterpret_cast<char*>(head), head_bytes);
+    if (head_bytes < 8 || std::memcmp(head, rvx_magic, 8) != 0) {
+        if (head_bytes >= 8 && std::memcmp(head, rvec_magic, 8) == 0)
+            throw error(ErrorKind::format,
+                        "is an .rvec embedding file, not an index: build one with 'ruvec index'");
+        throw error(ErrorKind::format, file_size == 0 ? "empty file, not a ruvec index (.rvx)"
+                                                      : "not a ruvec index (.rvx)");
+    }
+    if (head_bytes < 12) throw damaged("truncated in the header");
+    const uint32_t version = get_u32(head + 8);
+    if (version != rvx_format_version) {
+        if (version > rvx_format_version)
+            throw error(ErrorKind::format,
+                        "index format " + std::to_string(version) +
+                            " was written by a newer "
+                            "ruvec; this one reads format " +
+                            std::to_string(rvx_format_version) +
+                            ": upgrade ruvec or rebuild the index with this one");
+        throw error(ErrorKind::format, "built by an older ruvec (index format " +
+                                           std::to_string(version) +
+                                           "); rebuild it with 'ruvec index'");
+    }
+    if (file_size < rvx_header_size) throw damaged("truncated in the header");
+    const RvxHeader h = decode_rvx_header(head);
+    if (checksum64(head, 248) != h.checksum) throw damaged("header checksum mismatch");
+    if (h.header_size != rvx_header_size)
+        throw damaged("header size " + std::to_string(h.header_size) + " is not 256");
+    for (unsigned char b : h.reserved)
+        if (b != 0) throw damaged("reserved header bytes are not zero");
+
+    EmbedParams embed;
+    embed.k = h.k;
+    embed.dims = h.dims;
+    embed.canonical = h.canonical != 0;
+    embed.exact = h.exact != 0;
+    embed.weight = static_cast<Weight>(h.weight);
+    embed.hash_id = h.hash_id;
+    embed.hash_seed = h.hash_seed;
+    embed.window = h.window;
+    embed.step = h.step;
+    GraphParams graph;
+    graph.metric = static_cast<Metric>(h.metric);
+    graph.M = h.M;
+    graph.ef_construction = h.ef_construction;
+    graph.seed = h.seed;
+    try {
+        if (h.canonical > 1 || h.exact > 1) throw Error(ErrorKind::usage, "bad flag byte");
+        EmbedParams checked = embed;
+        finalize_params(checked);
+        if (checked.dims != embed.dims || checked.step != embed.step)
+            throw Error(ErrorKind::usage, "dims or step do not match the other parameters");
+        check_graph_params(graph);
+    } catch (const Error& e) {
+        throw damaged(std::string("bad parameters in the header (") + e.what() + ")");
+    }
+    if (h.vector_type != rvx_vector_float32)
+        throw damaged("unknown vector type " + std::to_string(h.vector_type));
+    if (h.section_count != rvx_section_count)
+        throw damaged("section count " + std::to_string(h.section_count) + " is not 5");
+    if (h.rows == 0 || h.rows > rvx_max_rows)
+        throw damaged("row count " + std::to_string(h.rows) + " is out of range");
+    if (h.deleted_rows > h.rows || h.names == 0 || h.names > h.rows)
+        throw damaged("deleted or name counts exceed the row count");
+    if (h.max_level > rvx_max_level || h.entry_point >= h.rows)
+        throw damaged("graph top level or entry point out of range");
+
+    const size_t table_bytes = rvx_section_count * rvx_section_entry_size;
+    if (file_size < rvx_header_size + table_bytes + 8)
+        throw damaged("truncated in the section table");
+    unsigned char table[rvx_section_count * rvx_section_entry_size + 8];
+    source.read_at(rvx_header_size, reinterpret_cast<char*>(table), sizeof table);
+    if (checksum64(table, table_bytes) != get_u64(table + table_bytes))
+        throw damaged("section table checksum mismatch");
+    RvxSection sections[rvx_section_count];
+    uint64_t end = rvx_header_size + table_bytes + 8;
+    for (size_t i = 0; i < rvx_section_count; ++i) {
+        RvxSection& s = sections[i];
+        s = decode_rvx_section(table + i * rvx_section_entry_size);
+        char tag[12];
+        if (s.tag != rvx_sections[i] || s.zero != 0)
+            throw damaged("section " + std::to_string(i + 1) + " is '" + rvx_tag_name(s.tag, tag) +
+                          "', expected '" + rvx_tag_name(rvx_sections[i], tag) + "'");
+        if (s.offset % rvx_section_alignment != 0 || s.offset < end || s.offset > file_size ||
+            s.length > file_size - s.offset)
+            throw damaged(std::string("section ") + section_title(s.tag) +
+                          " lies outside the file (" + std::to_string(file_size) +
+                          " bytes; truncated?)");
+        end = s.offset + s.length;
+    }
+    if (end != file_size)
+        throw damaged(std::to_string(file_size - end) + " bytes follow the last section");
+
+    const uint64_t rows = h.rows, dims = h.dims;
+    const RvxSection& prov = sections[0];
+    const RvxSection& names_section = sections[1];
+    const RvxSection& rows_section = sections[2];
+    const RvxSection& vectors_section = sections[3];
+    const RvxSection& graph_section = sections[4];
+    if (prov.length > rvx_max_provenance) throw damaged("provenance section is too large");
+    if (rows_section.length != rows * rvx_row_size)
+        throw damaged("rows section has " + std::to_string(rows_section.length) + " bytes for " +
+                      std::to_string(rows) + " rows");
+    if (vectors_section.length != rows * dims * sizeof(float))
+        throw damaged("vectors section has " + std::to_string(vectors_section.length) +
+                      " bytes for " + std::to_string(rows) + " rows of " + std::to_string(dims) +
+                      " floats");
+    if (names_section.length < 2 * h.names)
+        throw damaged("names section is too short for " + std::to_string(h.names) + " names");
+    const uint64_t list0 = 4 + 8 * static_cast<uint64_t>(h.M);
+    if (graph_section.length < rows * (list0 + 1))
+        throw damaged("graph section is too short for " + std::to_string(rows) + " rows");
+
+    auto read_section = [&](const RvxSection& s) {
+        std::string bytes(static_cast<size_t>(s.length), '\0');
+        source.read_at(s.offset, bytes.data(), bytes.size());
+        if (checksum64(bytes.data(), bytes.size()) != s.checksum)
+            throw damaged(std::string("checksum mismatch in section ") + section_title(s.tag));
+        return bytes;
+    };
+
+    Index index(embed, graph);
+    index.provenance_ = read_section(prov);
+
+    const std::string names_bytes = read_section(names_section);
+    index.names_.reserve(h.names);
+    for (size_t pos = 0; pos < names_bytes.size();) {
+        const size_t nul = names_bytes.find('\0', pos);
+        if (nul == std::string::npos) throw damaged("names section does not end with NUL");
+        if (nul == pos || nul - pos > rvec_max_name || index.names_.size() == h.names)
+            throw damaged("bad name in the names section");
+        index.names_.emplace_back(names_bytes, pos, nul - pos);
+        pos = nul + 1;
+    }
+    if (index.names_.size() != h.names)
+        throw damaged("names section holds " + std::to_string(index.names_.size()) +
+                      " names, the header says " + std::to_string(h.names));
+    index.build_name_lookup();
+    if (!index.names_unique()) throw damaged("names section repeats a name");
+
+    const std::string rows_bytes = read_section(rows_section);
+    index.rows_.resize(rows);
+    index.live_rows_of_name_.assign(h.names, 0);
+    for (uint64_t i = 0; i < rows; ++i) {
+        const unsigned char* p =
+            reinterpret_cast<const unsigned char*>(&rows_bytes[i * rvx_row_size]);
+        RowInfo& row = index.rows_[i];
+        row = {get_u64(p), get_u64(p + 8), get_u32(p + 16), get_u32(p + 20)};
+        if (row.start > row.end || row.name >= h.names || (row.flags & ~rvx_row_deleted) != 0)
+            throw damaged("row " + std::to_string(i) + " is malformed");
+        if (row.flags & rvx_row_deleted)
+            ++index.deleted_rows_;
+        else
+            ++index.live_rows_of_name_[row.name];
+    }
+    if (index.deleted_rows_ != h.deleted_rows)
+        throw damaged("rows section marks " + std::to_string(index.deleted_rows_) +
+                      " rows deleted, the header says " + std::to_string(h.deleted_rows));
+
+    {
+        StreamingChecksum64 sum;
+        bool finite = true;
+        index.graph_impl_->load_vectors(rows, [&](uint64_t offset, char* buffer, size_t size) {
+            source.read_at(vectors_section.offset + offset, buffer, size);
+            sum.update(buffer, size);
+            finite = finite && all_finite(reinterpret_cast<const float*>(buffer), size / 4);
+        });
+        if (sum.digest() != vectors_section.checksum)
+            throw damaged("checksum mismatch in section vectors");
+        if (!finite) throw damaged("vectors section holds a value that is not finite");
+    }
+    {
+        const std::string graph_bytes = read_section(graph_section);
+        try {
+            index.graph_impl_->load_graph(
+                graph_section.length, h.max_level, h.entry_point,
+                [&](uint64_t offset, char* buffer, size_t size) {
+                    if (offset > graph_bytes.size() || size > graph_bytes.size() - offset)
+                        throw Error(ErrorKind::corrupt, "graph section is too short");
+                    std::memcpy(buffer, graph_bytes.data() + offset, size);
+                });
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::corrupt) throw;
+            throw damaged(e.what());
+        }
+    }
+    for (uint64_t i = 0; i < rows; ++i)
+        if (index.rows_[i].flags & rvx_row_deleted)
+            index.graph_impl_->mark_deleted(static_cast<uint32_t>(i));
+    return index;
+}
+
+} // namespace ruvec
