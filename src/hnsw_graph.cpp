@@ -52,16 +52,18 @@ float squared_l2(const void* a, const void* b, const void* param) {
 
 class KernelSpace final : public hnswlib::SpaceInterface<float> {
 public:
-    KernelSpace(uint32_t dims, Metric metric) {
+    // Without vectors, hnswlib's rows hold no data (and its distance is never called).
+    KernelSpace(uint32_t dims, Metric metric, bool holds_vectors) : holds_vectors_(holds_vectors) {
         const simd::Kernels& kernels = simd::active();
         param_ = {dims, kernels.dot, kernels.l2sq};
         function_ = metric == Metric::l2 ? squared_l2 : one_minus_dot;
     }
-    size_t get_data_size() override { return param_.dims * sizeof(float); }
+    size_t get_data_size() override { return holds_vectors_ ? param_.dims * sizeof(float) : 0; }
     hnswlib::DISTFUNC<float> get_dist_func() override { return function_; }
     void* get_dist_func_param() override { return &param_; }
 
 private:
+    bool holds_vectors_;
     SpaceParam param_;
     hnswlib::DISTFUNC<float> function_;
 };
@@ -113,10 +115,11 @@ tableint descend(const Hnsw& h, const void* query, tableint entry, int top, int 
 } // namespace
 
 struct HnswGraph::Impl {
-    Impl(uint32_t dims, const GraphParams& params, uint64_t capacity)
-        : space(dims, params.metric), hnsw(&space, std::max<uint64_t>(capacity, 1), params.M,
-                                           params.ef_construction, params.seed),
-          seed(params.seed), dims(dims) {}
+    Impl(uint32_t dims, const GraphParams& params, uint64_t capacity, bool holds_vectors)
+        : space(dims, params.metric, holds_vectors),
+          hnsw(&space, std::max<uint64_t>(capacity, 1), params.M, params.ef_construction,
+               params.seed),
+          seed(params.seed), dims(dims), holds_vectors(holds_vectors) {}
 
     int random_level(uint64_t row) const {
         const uint64_t bits = mix64(seed ^ mix64(row));
@@ -131,10 +134,12 @@ struct HnswGraph::Impl {
     Hnsw hnsw;
     uint64_t seed;
     uint32_t dims;
+    bool holds_vectors;
 };
 
-HnswGraph::HnswGraph(uint32_t dims, const GraphParams& params, uint64_t capacity)
-    : impl_(std::make_unique<Impl>(dims, params, capacity)) {}
+HnswGraph::HnswGraph(uint32_t dims, const GraphParams& params, uint64_t capacity,
+                     bool holds_vectors)
+    : impl_(std::make_unique<Impl>(dims, params, capacity, holds_vectors)) {}
 
 HnswGraph::~HnswGraph() = default;
 
@@ -142,7 +147,12 @@ uint64_t HnswGraph::size() const {
     return impl_->hnsw.cur_element_count;
 }
 
+bool HnswGraph::holds_vectors() const {
+    return impl_->holds_vectors;
+}
+
 const float* HnswGraph::vector(uint32_t row) const {
+    if (!impl_->holds_vectors) return nullptr;
     return reinterpret_cast<const float*>(impl_->hnsw.getDataByInternalId(row));
 }
 
@@ -155,6 +165,8 @@ uint64_t HnswGraph::insert(const float* vectors, uint64_t count, int threads,
                            bool complete_batches_only) {
     Hnsw& h = impl_->hnsw;
     const uint64_t first = h.cur_element_count;
+    if (!impl_->holds_vectors)
+        throw Error(ErrorKind::usage, "a graph without vectors cannot link new rows");
     if (count > rvx_max_rows - first)
         throw Error(ErrorKind::resource,
                     "an index holds at most " + std::to_string(rvx_max_rows) + " vectors");
@@ -175,7 +187,7 @@ uint64_t HnswGraph::insert(const float* vectors, uint64_t count, int threads,
 uint64_t HnswGraph::connect_unreachable() {
     Hnsw& h = impl_->hnsw;
     const size_t n = h.cur_element_count;
-    if (n < 2) return 0;
+    if (n < 2 || !impl_->holds_vectors) return 0;
     auto links_of = [&](tableint row) {
         linklistsizeint* list = h.get_linklist0(row);
         return std::make_pair(reinterpret_cast<tableint*>(list + 1),
@@ -652,6 +664,7 @@ void HnswGraph::write_graph(const std::function<void(const char*, size_t)>& emit
 
 void HnswGraph::write_vectors(const std::function<void(const char*, size_t)>& emit) const {
     const Hnsw& h = impl_->hnsw;
+    if (!impl_->holds_vectors) return;
     Chunker out(emit);
     for (size_t row = 0; row < h.cur_element_count; ++row)
         out.add(h.getDataByInternalId(static_cast<tableint>(row)), h.data_size_);
@@ -662,6 +675,18 @@ void HnswGraph::load_vectors(uint64_t rows,
                              const std::function<void(uint64_t, char*, size_t)>& read) {
     Hnsw& h = impl_->hnsw;
     if (rows > h.max_elements_) h.resizeIndex(rows);
+    if (!impl_->holds_vectors) {
+        for (uint64_t row = 0; row < rows; ++row) {
+            std::memset(h.data_level0_memory_ + row * h.size_data_per_element_, 0,
+                        h.size_data_per_element_);
+            const hnswlib::labeltype label = row;
+            std::memcpy(h.getExternalLabeLp(static_cast<tableint>(row)), &label, sizeof label);
+            h.linkLists_[row] = nullptr;
+            h.element_levels_[row] = 0;
+        }
+        h.cur_element_count = rows;
+        return;
+    }
     const size_t row_bytes = h.data_size_;
     const uint64_t rows_per_read = std::max<uint64_t>(1, (size_t{16} << 20) / row_bytes);
     std::vector<char> buffer;

@@ -25,14 +25,18 @@ public:
 
 class HnswGraph {
 public:
-    // An empty graph of vectors of `dims` floats with room for `capacity` rows.
-    HnswGraph(uint32_t dims, const GraphParams& params, uint64_t capacity);
+    // An empty graph of vectors of `dims` floats with room for `capacity` rows. Without
+    // `holds_vectors` the graph keeps only its links (an index searched by quantized codes):
+    // it can be loaded and searched with search_scored, not built nor searched by vectors.
+    HnswGraph(uint32_t dims, const GraphParams& params, uint64_t capacity,
+              bool holds_vectors = true);
     ~HnswGraph();
     HnswGraph(const HnswGraph&) = delete;
     HnswGraph& operator=(const HnswGraph&) = delete;
 
     uint64_t size() const;
-    const float* vector(uint32_t row) const;
+    bool holds_vectors() const;
+    const float* vector(uint32_t row) const;              // nullptr without vectors
     float distance(const float* a, const float* b) const; // in the graph's metric (l2: squared)
 
     // Appends rows from `vectors` (count x dims floats, already normalised under cosine) and
@@ -71,7 +75,8 @@ public:
     void write_vectors(const std::function<void(const char*, size_t)>& emit) const;
 
     // Loading: an empty graph with capacity for `rows` gets its vectors and links from the
-    // sections, read through `read(offset_in_section, buffer, size)`, which also checksums.
+    // sections, read through `read(offset_in_section, buffer, size)`, which also checksums
+    // (a graph without vectors reads none: load_vectors only makes room for the rows).
     // Every link is checked (row range, level, counts) before the graph is searched; errors
     // are Error(corrupt) messages completed by the caller with the file name.
     void load_vectors(uint64_t rows, const std::function<void(uint64_t, char*, size_t)>& read);

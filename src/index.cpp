@@ -32,6 +32,27 @@ bool brute_force_is_no_more_work(uint64_t live_rows, const GraphParams& graph, s
     return static_cast<double>(ef) * 2.0 * graph.M >= static_cast<double>(live_rows);
 }
 
+namespace {
+
+// Distances from a prepared query to the codes of rows.
+class CodeScorer final : public RowScorer {
+public:
+    CodeScorer(const Quantizer& quantizer, const Quantizer::Query& query, const uint8_t* codes)
+        : quantizer_(quantizer), query_(query), codes_(codes), bytes_(quantizer.code_bytes()) {}
+    void score(const uint32_t* rows, size_t count, float* distances) const override {
+        for (size_t i = 0; i < count; ++i)
+            distances[i] = quantizer_.distance(query_, codes_ + size_t{rows[i]} * bytes_);
+    }
+
+private:
+    const Quantizer& quantizer_;
+    const Quantizer::Query& query_;
+    const uint8_t* codes_;
+    size_t bytes_;
+};
+
+} // namespace
+
 struct Index::NameLookup {
     std::unordered_map<std::string, uint32_t> index; // name -> its number
 };
@@ -55,7 +76,64 @@ const float* Index::row_vector(uint32_t row) const {
     return graph_impl_->vector(row);
 }
 
+const uint8_t* Index::row_code(uint32_t row) const {
+    return codes_.data() + size_t{row} * quantizer_->code_bytes();
+}
+
+void Index::encode_rows(uint64_t first, int threads) {
+    const size_t bytes = quantizer_->code_bytes();
+    const int64_t end = static_cast<int64_t>(graph_impl_->size());
+    codes_.resize(static_cast<size_t>(end) * bytes);
+#pragma omp parallel for num_threads(std::max(threads, 1)) schedule(static)
+    for (int64_t row = static_cast<int64_t>(first); row < end; ++row)
+        quantizer_->encode(graph_impl_->vector(static_cast<uint32_t>(row)),
+                           &codes_[static_cast<size_t>(row) * bytes]);
+}
+
+void Index::quantize(const QuantParams& params, int threads) {
+    if (!has_float_vectors_)
+        throw Error(ErrorKind::usage, "the float vectors of this index were dropped: quantize "
+                                      "the index it was made from");
+    check_quant_params(params, embed_.dims);
+    insert_pending(threads);
+    std::vector<uint32_t> live;
+    live.reserve(live_rows());
+    for (size_t row = 0; row < rows_.size(); ++row)
+        if (!(rows_[row].flags & rvx_row_deleted)) live.push_back(static_cast<uint32_t>(row));
+    if (live.empty()) throw Error(ErrorKind::input, "no live vectors to train a quantizer on");
+    quantizer_ = std::make_unique<Quantizer>(
+        Quantizer::train([&](uint64_t i) { return graph_impl_->vector(live[i]); }, live.size(),
+                         embed_.dims, graph_.metric, params, threads));
+    codes_.clear();
+    encode_rows(0, threads);
+}
+
+void Index::drop_float_vectors() {
+    if (!quantizer_)
+        throw Error(ErrorKind::usage, "only a quantized index can drop its float vectors");
+    if (!has_float_vectors_) return;
+    insert_pending(1);
+    std::string links;
+    links.reserve(graph_impl_->graph_bytes());
+    graph_impl_->write_graph([&](const char* data, size_t size) { links.append(data, size); });
+    auto compact = std::make_unique<HnswGraph>(embed_.dims, graph_, rows_.size(), false);
+    compact->load_vectors(rows_.size(), {});
+    compact->load_graph(links.size(), graph_impl_->max_level(), graph_impl_->entry_point(),
+                        [&](uint64_t offset, char* buffer, size_t size) {
+                            std::memcpy(buffer, links.data() + offset, size);
+                        });
+    for (size_t row = 0; row < rows_.size(); ++row)
+        if (rows_[row].flags & rvx_row_deleted) compact->mark_deleted(static_cast<uint32_t>(row));
+    graph_impl_ = std::move(compact);
+    has_float_vectors_ = false;
+}
+
 void Index::add(const VecRow& row, const float* vector) {
+    if (!has_float_vectors_)
+        throw Error(ErrorKind::usage,
+                    "this index holds codes without float vectors (quantized with --drop-float): "
+                    "it cannot link new rows; add them to the index it was made from and "
+                    "quantize again");
     if (row.name.empty() || row.name.size() > rvec_max_name)
         throw Error(ErrorKind::input,
                     "sequence names must be 1.." + std::to_string(rvec_max_name) + " bytes long");
@@ -108,8 +186,10 @@ void Index::add(const VecRow& row, const float* vector) {
 void Index::insert_pending(int threads, const std::function<void(uint64_t)>& progress,
                            bool complete_batches_only) {
     if (pending_rows_ > 0) {
+        const uint64_t first = graph_impl_->size();
         const uint64_t inserted = graph_impl_->insert(pending_vectors_.data(), pending_rows_,
                                                       threads, progress, complete_batches_only);
+        if (quantizer_ && inserted > 0) encode_rows(first, threads);
         pending_vectors_.erase(pending_vectors_.begin(),
                                pending_vectors_.begin() +
                                    static_cast<std::ptrdiff_t>(inserted * embed_.dims));
@@ -175,6 +255,30 @@ void Index::search_exact(const float* query, size_t candidates,
     std::reverse(found.begin(), found.end());
 }
 
+void Index::search_exact_codes(const Quantizer::Query& query, size_t candidates,
+                               std::vector<std::pair<float, uint32_t>>& found) const {
+    std::priority_queue<std::pair<float, uint32_t>> best;
+    const size_t bytes = quantizer_->code_bytes();
+    for (size_t row = 0; row < rows_.size(); ++row) {
+        if (rows_[row].flags & rvx_row_deleted) continue;
+        const std::pair<float, uint32_t> item(
+            quantizer_->distance(query, codes_.data() + row * bytes), static_cast<uint32_t>(row));
+        if (best.size() < candidates) {
+            best.push(item);
+        } else if (item < best.top()) {
+            best.pop();
+            best.push(item);
+        }
+    }
+    found.clear();
+    found.reserve(best.size());
+    while (!best.empty()) {
+        found.push_back(best.top());
+        best.pop();
+    }
+    std::reverse(found.begin(), found.end());
+}
+
 void Index::to_hits(std::vector<std::pair<float, uint32_t>>& found, const SearchOptions& options,
                     std::vector<SearchHit>& hits) const {
     hits.clear();
@@ -209,10 +313,32 @@ void Index::search(const float* query, const SearchOptions& options,
         query = normalized.data();
     }
     const size_t ef = std::max(options.ef, options.top);
+    // Per target, every row may be the best of its name: rank them all.
+    const size_t exact_candidates = options.per_target ? rows_.size() : options.top;
     std::vector<std::pair<float, uint32_t>> found;
-    if (options.exact) {
-        // Per target, every row may be the best of its name: rank them all.
-        search_exact(query, options.per_target ? rows_.size() : options.top, found);
+    if (quantizer_ && !has_float_vectors_) {
+        const Quantizer::Query prepared = quantizer_->prepare(query);
+        if (options.exact) {
+            search_exact_codes(prepared, exact_candidates, found);
+        } else {
+            const CodeScorer scorer(*quantizer_, prepared, codes_.data());
+            graph_impl_->search_scored(scorer, options.per_target ? ef : options.top, ef, found);
+        }
+    } else if (options.exact) {
+        search_exact(query, exact_candidates, found);
+    } else if (quantizer_) {
+        // Walk the graph by codes, then rank the best candidates again by float distance.
+        const Quantizer::Query prepared = quantizer_->prepare(query);
+        const CodeScorer scorer(*quantizer_, prepared, codes_.data());
+        const size_t rerank = options.rerank == 0 ? 0 : std::max(options.rerank, options.top);
+        const size_t keep =
+            options.per_target ? std::max(ef, rerank) : std::max(options.top, rerank);
+        graph_impl_->search_scored(scorer, keep, std::max(ef, rerank), found);
+        if (rerank > 0) {
+            for (auto& [distance, row] : found)
+                distance = graph_impl_->distance(query, graph_impl_->vector(row));
+            std::sort(found.begin(), found.end());
+        }
     } else {
         graph_impl_->search(query, options.per_target ? ef : options.top, ef, found);
     }
@@ -271,7 +397,8 @@ void Index::search_exact_block(const float* queries, size_t first, size_t count,
 void Index::search_many(const float* queries, size_t count, const SearchOptions& options,
                         int threads, std::vector<std::vector<SearchHit>>& hits) const {
     hits.resize(count);
-    if (!options.exact || options.top == 0 || live_rows() == 0) {
+    // Brute force over float vectors reads them in blocks; anything else goes query by query.
+    if (!options.exact || options.top == 0 || live_rows() == 0 || !has_float_vectors_) {
         std::exception_ptr failure;
 #pragma omp parallel for num_threads(std::max(threads, 1)) schedule(dynamic, 16)
         for (size_t i = 0; i < count; ++i) {

@@ -31,6 +31,10 @@ const char* section_title(uint32_t tag) {
         return "rows";
     case rvx_tag_vectors:
         return "vectors";
+    case rvx_tag_quantizer:
+        return "quantizer";
+    case rvx_tag_codes:
+        return "codes";
     default:
         return "graph";
     }
@@ -58,6 +62,8 @@ void Index::save(ByteSink& out) {
         put_u32(p + 16, rows_[i].name);
         put_u32(p + 20, rows_[i].flags);
     }
+    const bool quantized = quantizer_ != nullptr;
+    const std::string quantizer_bytes = quantized ? quantizer_->serialize() : std::string();
     StreamingChecksum64 vectors_sum, graph_sum;
     uint64_t vectors_length = 0;
     graph_impl_->write_vectors([&](const char* data, size_t size) {
@@ -67,24 +73,53 @@ void Index::save(ByteSink& out) {
     const uint64_t graph_length = graph_impl_->graph_bytes();
     graph_impl_->write_graph([&](const char* data, size_t size) { graph_sum.update(data, size); });
 
-    RvxSection sections[rvx_section_count] = {
-        {rvx_tag_provenance, 0, 0, provenance_.size(),
-         checksum64(provenance_.data(), provenance_.size())},
-        {rvx_tag_names, 0, 0, names_bytes.size(),
-         checksum64(names_bytes.data(), names_bytes.size())},
-        {rvx_tag_rows, 0, 0, rows_bytes.size(), checksum64(rows_bytes.data(), rows_bytes.size())},
-        {rvx_tag_vectors, 0, 0, vectors_length, vectors_sum.digest()},
-        {rvx_tag_graph, 0, 0, graph_length, graph_sum.digest()},
-    };
-    uint64_t offset = rvx_header_size + rvx_section_count * rvx_section_entry_size + 8;
-    for (RvxSection& section : sections) {
-        section.offset = align_up(offset);
-        offset = section.offset + section.length;
+    uint32_t tags[rvx_max_sections];
+    const uint32_t count = rvx_sections(quantized, !has_float_vectors_, tags);
+    RvxSection sections[rvx_max_sections];
+    for (uint32_t i = 0; i < count; ++i) {
+        RvxSection& section = sections[i];
+        section = {tags[i], 0, 0, 0, 0};
+        auto set = [&](const void* data, size_t size) {
+            section.length = size;
+            section.checksum = checksum64(data, size);
+        };
+        switch (tags[i]) {
+        case rvx_tag_provenance:
+            set(provenance_.data(), provenance_.size());
+            break;
+        case rvx_tag_names:
+            set(names_bytes.data(), names_bytes.size());
+            break;
+        case rvx_tag_rows:
+            set(rows_bytes.data(), rows_bytes.size());
+            break;
+        case rvx_tag_vectors:
+            section.length = vectors_length;
+            section.checksum = vectors_sum.digest();
+            break;
+        case rvx_tag_graph:
+            section.length = graph_length;
+            section.checksum = graph_sum.digest();
+            break;
+        case rvx_tag_quantizer:
+            set(quantizer_bytes.data(), quantizer_bytes.size());
+            break;
+        default: // rvx_tag_codes
+            set(codes_.data(), codes_.size());
+            break;
+        }
+    }
+    const size_t head_bytes = rvx_header_size + count * rvx_section_entry_size + 8;
+    uint64_t offset = head_bytes;
+    for (uint32_t i = 0; i < count; ++i) {
+        sections[i].offset = align_up(offset);
+        offset = sections[i].offset + sections[i].length;
     }
 
     RvxHeader header{};
     std::memcpy(header.magic, rvx_magic, 8);
-    header.version = rvx_format_version;
+    // Without codes, format 1: older ruvec reads it.
+    header.version = quantized ? rvx_format_version : rvx_plain_format_version;
     header.header_size = rvx_header_size;
     header.k = embed_.k;
     header.dims = embed_.dims;
@@ -104,37 +139,52 @@ void Index::save(ByteSink& out) {
     header.seed = graph_.seed;
     header.max_level = graph_impl_->max_level();
     header.entry_point = graph_impl_->entry_point();
-    header.section_count = rvx_section_count;
+    header.section_count = count;
     header.vector_type = rvx_vector_float32;
-    unsigned char head[rvx_header_size + rvx_section_count * rvx_section_entry_size + 8];
+    header.quantization = static_cast<uint8_t>(quantized ? quantizer_->kind() : QuantKind::none);
+    header.quant_flags = has_float_vectors_ ? 0 : rvx_floats_dropped;
+    unsigned char head[rvx_header_size + rvx_max_sections * rvx_section_entry_size + 8];
     encode_rvx_header(header, head);
     unsigned char* table = head + rvx_header_size;
-    for (size_t i = 0; i < rvx_section_count; ++i)
+    for (size_t i = 0; i < count; ++i)
         encode_rvx_section(sections[i], table + i * rvx_section_entry_size);
-    put_u64(table + rvx_section_count * rvx_section_entry_size,
-            checksum64(table, rvx_section_count * rvx_section_entry_size));
+    put_u64(table + count * rvx_section_entry_size,
+            checksum64(table, count * rvx_section_entry_size));
 
-    uint64_t written = sizeof head;
-    out.write(reinterpret_cast<const char*>(head), sizeof head);
+    uint64_t written = head_bytes;
+    out.write(reinterpret_cast<const char*>(head), head_bytes);
     const char zeros[rvx_section_alignment] = {};
-    auto pad_to = [&](uint64_t target) {
-        out.write(zeros, static_cast<size_t>(target - written));
-        written = target;
-    };
     auto emit = [&](const char* data, size_t size) {
         out.write(data, size);
         written += size;
     };
-    pad_to(sections[0].offset);
-    emit(provenance_.data(), provenance_.size());
-    pad_to(sections[1].offset);
-    emit(names_bytes.data(), names_bytes.size());
-    pad_to(sections[2].offset);
-    emit(rows_bytes.data(), rows_bytes.size());
-    pad_to(sections[3].offset);
-    graph_impl_->write_vectors(emit);
-    pad_to(sections[4].offset);
-    graph_impl_->write_graph(emit);
+    for (uint32_t i = 0; i < count; ++i) {
+        out.write(zeros, static_cast<size_t>(sections[i].offset - written));
+        written = sections[i].offset;
+        switch (tags[i]) {
+        case rvx_tag_provenance:
+            emit(provenance_.data(), provenance_.size());
+            break;
+        case rvx_tag_names:
+            emit(names_bytes.data(), names_bytes.size());
+            break;
+        case rvx_tag_rows:
+            emit(rows_bytes.data(), rows_bytes.size());
+            break;
+        case rvx_tag_vectors:
+            graph_impl_->write_vectors(emit);
+            break;
+        case rvx_tag_graph:
+            graph_impl_->write_graph(emit);
+            break;
+        case rvx_tag_quantizer:
+            emit(quantizer_bytes.data(), quantizer_bytes.size());
+            break;
+        default:
+            emit(reinterpret_cast<const char*>(codes_.data()), codes_.size());
+            break;
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -160,12 +210,12 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     }
     if (head_bytes < 12) throw damaged("truncated in the header");
     const uint32_t version = get_u32(head + 8);
-    if (version != rvx_format_version) {
+    if (version < rvx_plain_format_version || version > rvx_format_version) {
         if (version > rvx_format_version)
             throw error(ErrorKind::format,
                         "index format " + std::to_string(version) +
                             " was written by a newer "
-                            "ruvec; this one reads format " +
+                            "ruvec; this one reads formats 1 to " +
                             std::to_string(rvx_format_version) +
                             ": upgrade ruvec or rebuild the index with this one");
         throw error(ErrorKind::format, "built by an older ruvec (index format " +
@@ -179,6 +229,14 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         throw damaged("header size " + std::to_string(h.header_size) + " is not 256");
     for (unsigned char b : h.reserved)
         if (b != 0) throw damaged("reserved header bytes are not zero");
+    const bool quantized = version >= 2;
+    if (quantized ? (h.quantization < 1 || h.quantization > 3 ||
+                     (h.quant_flags & ~rvx_floats_dropped) != 0)
+                  : (h.quantization != 0 || h.quant_flags != 0))
+        throw damaged("bad quantization bytes in the header");
+    const bool floats_dropped = h.quant_flags & rvx_floats_dropped;
+    uint32_t tags[rvx_max_sections];
+    const uint32_t section_count = rvx_sections(quantized, floats_dropped, tags);
 
     EmbedParams embed;
     embed.k = h.k;
@@ -207,8 +265,9 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     }
     if (h.vector_type != rvx_vector_float32)
         throw damaged("unknown vector type " + std::to_string(h.vector_type));
-    if (h.section_count != rvx_section_count)
-        throw damaged("section count " + std::to_string(h.section_count) + " is not 5");
+    if (h.section_count != section_count)
+        throw damaged("section count " + std::to_string(h.section_count) + " is not " +
+                      std::to_string(section_count));
     if (h.rows == 0 || h.rows > rvx_max_rows)
         throw damaged("row count " + std::to_string(h.rows) + " is out of range");
     if (h.deleted_rows > h.rows || h.names == 0 || h.names > h.rows)
@@ -216,22 +275,22 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     if (h.max_level > rvx_max_level || h.entry_point >= h.rows)
         throw damaged("graph top level or entry point out of range");
 
-    const size_t table_bytes = rvx_section_count * rvx_section_entry_size;
+    const size_t table_bytes = section_count * rvx_section_entry_size;
     if (file_size < rvx_header_size + table_bytes + 8)
         throw damaged("truncated in the section table");
-    unsigned char table[rvx_section_count * rvx_section_entry_size + 8];
-    source.read_at(rvx_header_size, reinterpret_cast<char*>(table), sizeof table);
+    unsigned char table[rvx_max_sections * rvx_section_entry_size + 8];
+    source.read_at(rvx_header_size, reinterpret_cast<char*>(table), table_bytes + 8);
     if (checksum64(table, table_bytes) != get_u64(table + table_bytes))
         throw damaged("section table checksum mismatch");
-    RvxSection sections[rvx_section_count];
+    RvxSection sections[rvx_max_sections];
     uint64_t end = rvx_header_size + table_bytes + 8;
-    for (size_t i = 0; i < rvx_section_count; ++i) {
+    for (size_t i = 0; i < section_count; ++i) {
         RvxSection& s = sections[i];
         s = decode_rvx_section(table + i * rvx_section_entry_size);
-        char tag[12];
-        if (s.tag != rvx_sections[i] || s.zero != 0)
+        char tag[12], expected[12];
+        if (s.tag != tags[i] || s.zero != 0)
             throw damaged("section " + std::to_string(i + 1) + " is '" + rvx_tag_name(s.tag, tag) +
-                          "', expected '" + rvx_tag_name(rvx_sections[i], tag) + "'");
+                          "', expected '" + rvx_tag_name(tags[i], expected) + "'");
         if (s.offset % rvx_section_alignment != 0 || s.offset < end || s.offset > file_size ||
             s.length > file_size - s.offset)
             throw damaged(std::string("section ") + section_title(s.tag) +
@@ -241,19 +300,23 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     }
     if (end != file_size)
         throw damaged(std::to_string(file_size - end) + " bytes follow the last section");
+    auto section = [&](uint32_t tag) -> const RvxSection& {
+        for (size_t i = 0; i < section_count; ++i)
+            if (sections[i].tag == tag) return sections[i];
+        return sections[0]; // not reached: callers ask only for sections the file has
+    };
 
     const uint64_t rows = h.rows, dims = h.dims;
-    const RvxSection& prov = sections[0];
-    const RvxSection& names_section = sections[1];
-    const RvxSection& rows_section = sections[2];
-    const RvxSection& vectors_section = sections[3];
-    const RvxSection& graph_section = sections[4];
+    const RvxSection& prov = section(rvx_tag_provenance);
+    const RvxSection& names_section = section(rvx_tag_names);
+    const RvxSection& rows_section = section(rvx_tag_rows);
+    const RvxSection& graph_section = section(rvx_tag_graph);
     if (prov.length > rvx_max_provenance) throw damaged("provenance section is too large");
     if (rows_section.length != rows * rvx_row_size)
         throw damaged("rows section has " + std::to_string(rows_section.length) + " bytes for " +
                       std::to_string(rows) + " rows");
-    if (vectors_section.length != rows * dims * sizeof(float))
-        throw damaged("vectors section has " + std::to_string(vectors_section.length) +
+    if (!floats_dropped && section(rvx_tag_vectors).length != rows * dims * sizeof(float))
+        throw damaged("vectors section has " + std::to_string(section(rvx_tag_vectors).length) +
                       " bytes for " + std::to_string(rows) + " rows of " + std::to_string(dims) +
                       " floats");
     if (names_section.length < 2 * h.names)
@@ -261,6 +324,9 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     const uint64_t list0 = 4 + 8 * static_cast<uint64_t>(h.M);
     if (graph_section.length < rows * (list0 + 1))
         throw damaged("graph section is too short for " + std::to_string(rows) + " rows");
+    // The quantizer section holds at most the centroids of 256 codes per dimension.
+    if (quantized && section(rvx_tag_quantizer).length > 64 + dims * pq_centroids * sizeof(float))
+        throw damaged("quantizer section is too large");
 
     auto read_section = [&](const RvxSection& s) {
         std::string bytes(static_cast<size_t>(s.length), '\0');
@@ -308,7 +374,12 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         throw damaged("rows section marks " + std::to_string(index.deleted_rows_) +
                       " rows deleted, the header says " + std::to_string(h.deleted_rows));
 
-    {
+    if (floats_dropped) {
+        index.has_float_vectors_ = false;
+        index.graph_impl_ = std::make_unique<HnswGraph>(embed.dims, graph, rows, false);
+        index.graph_impl_->load_vectors(rows, {});
+    } else {
+        const RvxSection& vectors_section = section(rvx_tag_vectors);
         StreamingChecksum64 sum;
         bool finite = true;
         index.graph_impl_->load_vectors(rows, [&](uint64_t offset, char* buffer, size_t size) {
@@ -338,6 +409,37 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     for (uint64_t i = 0; i < rows; ++i)
         if (index.rows_[i].flags & rvx_row_deleted)
             index.graph_impl_->mark_deleted(static_cast<uint32_t>(i));
+    if (quantized) {
+        const std::string bytes = read_section(section(rvx_tag_quantizer));
+        try {
+            index.quantizer_ = std::make_unique<Quantizer>(
+                Quantizer::parse(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                                 embed.dims, graph.metric));
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::corrupt) throw;
+            throw damaged(e.what());
+        }
+        if (static_cast<uint8_t>(index.quantizer_->kind()) != h.quantization)
+            throw damaged("the quantizer section is not of the header's quantization");
+        const RvxSection& codes = section(rvx_tag_codes);
+        const size_t code_bytes = index.quantizer_->code_bytes();
+        if (codes.length != rows * code_bytes)
+            throw damaged("codes section has " + std::to_string(codes.length) + " bytes for " +
+                          std::to_string(rows) + " rows of " + std::to_string(code_bytes));
+        index.codes_.resize(codes.length);
+        StreamingChecksum64 sum;
+        const uint64_t chunk = uint64_t{16} << 20;
+        for (uint64_t offset = 0; offset < codes.length; offset += chunk) {
+            const size_t size = static_cast<size_t>(std::min(chunk, codes.length - offset));
+            char* at = reinterpret_cast<char*>(index.codes_.data()) + offset;
+            source.read_at(codes.offset + offset, at, size);
+            sum.update(at, size);
+        }
+        if (sum.digest() != codes.checksum) throw damaged("checksum mismatch in section codes");
+        for (uint64_t row = 0; row < rows; ++row)
+            if (!index.quantizer_->code_valid(index.codes_.data() + row * code_bytes))
+                throw damaged("the code of row " + std::to_string(row) + " is malformed");
+    }
     return index;
 }
 

@@ -32,7 +32,9 @@ void encode_rvx_header(const RvxHeader& h, unsigned char* out) {
     put_u32(out + 100, h.entry_point);
     put_u32(out + 104, h.section_count);
     put_u32(out + 108, h.vector_type);
-    std::memcpy(out + 112, h.reserved, sizeof h.reserved);
+    put_u8(out + 112, h.quantization);
+    put_u8(out + 113, h.quant_flags);
+    std::memcpy(out + 114, h.reserved, sizeof h.reserved);
     put_u64(out + 248, checksum64(out, 248));
 }
 
@@ -61,7 +63,9 @@ RvxHeader decode_rvx_header(const unsigned char* in) {
     h.entry_point = get_u32(in + 100);
     h.section_count = get_u32(in + 104);
     h.vector_type = get_u32(in + 108);
-    std::memcpy(h.reserved, in + 112, sizeof h.reserved);
+    h.quantization = in[112];
+    h.quant_flags = in[113];
+    std::memcpy(h.reserved, in + 114, sizeof h.reserved);
     h.checksum = get_u64(in + 248);
     return h;
 }

@@ -112,8 +112,8 @@ struct Quantizer::Impl {
             words = (dims + 63) / 64;
             bits_offset = keeps_length() ? 8 : 0;
             code_bytes = bits_offset + 8 * words;
-            cos_of_bits.resize(size_t{dims} + 1);
-            for (uint32_t h = 0; h <= dims; ++h)
+            cos_of_bits.resize(64 * words + 1); // padding bits are zero, but never read past
+            for (uint32_t h = 0; h <= 64 * words; ++h)
                 cos_of_bits[h] = static_cast<float>(std::cos(pi * h / dims));
             break;
         case QuantKind::pq:
@@ -172,6 +172,12 @@ const QuantParams& Quantizer::params() const noexcept {
 
 Quantizer Quantizer::train(const float* vectors, uint64_t rows, uint32_t dims, Metric metric,
                            const QuantParams& params, int threads) {
+    return train([&](uint64_t row) { return vectors + row * dims; }, rows, dims, metric, params,
+                 threads);
+}
+
+Quantizer Quantizer::train(const std::function<const float*(uint64_t)>& vector_of, uint64_t rows,
+                           uint32_t dims, Metric metric, const QuantParams& params, int threads) {
     check_quant_params(params, dims);
     if (rows == 0) throw Error(ErrorKind::input, "no vectors to train the quantizer on");
     auto impl = std::make_unique<Impl>();
@@ -191,8 +197,10 @@ Quantizer Quantizer::train(const float* vectors, uint64_t rows, uint32_t dims, M
     if (params.kind == QuantKind::binary) {
         if (params.binary_centre) {
             std::vector<double> sums(dims, 0.0);
-            for (uint64_t row : sample)
-                for (uint32_t i = 0; i < dims; ++i) sums[i] += vectors[row * dims + i];
+            for (uint64_t row : sample) {
+                const float* v = vector_of(row);
+                for (uint32_t i = 0; i < dims; ++i) sums[i] += v[i];
+            }
             q.centre.resize(dims);
             for (uint32_t i = 0; i < dims; ++i)
                 q.centre[i] = static_cast<float>(sums[i] / static_cast<double>(sample.size()));
@@ -204,7 +212,7 @@ Quantizer Quantizer::train(const float* vectors, uint64_t rows, uint32_t dims, M
     // sub-space on its own; sub-spaces run in parallel, so threads never change the result.
     std::vector<float> points(sample.size() * dims);
     for (size_t i = 0; i < sample.size(); ++i)
-        std::copy_n(vectors + sample[i] * dims, dims, points.begin() + i * dims);
+        std::copy_n(vector_of(sample[i]), dims, points.begin() + i * dims);
     q.centroids.resize(size_t{q.m} * pq_centroids * q.sub);
     std::exception_ptr failure;
     const int64_t subspaces = q.m;
@@ -294,6 +302,25 @@ void Quantizer::decode(const uint8_t* code, float* v) const {
         break;
     default:
         break;
+    }
+}
+
+bool Quantizer::code_valid(const uint8_t* code) const {
+    const Impl& q = *impl_;
+    auto good = [](float x) { return std::isfinite(x) && x >= 0; };
+    switch (q.params.kind) {
+    case QuantKind::sq8:
+        return good(load_f32(code)) && (q.metric != Metric::l2 || good(load_f32(code + 4)));
+    case QuantKind::binary: {
+        uint32_t padding = 0;
+        if (q.keeps_length()) std::memcpy(&padding, code + 4, 4);
+        if (q.keeps_length() && (!good(load_f32(code)) || padding != 0)) return false;
+        uint64_t last;
+        std::memcpy(&last, code + q.bits_offset + 8 * (q.words - 1), 8);
+        return q.dims % 64 == 0 || (last >> (q.dims % 64)) == 0;
+    }
+    default:
+        return true;
     }
 }
 

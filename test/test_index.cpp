@@ -159,7 +159,7 @@ const unsigned char* at(const std::string& file, uint64_t offset) {
     return reinterpret_cast<const unsigned char*>(file.data() + offset);
 }
 
-constexpr size_t table_bytes = rvx_section_count * rvx_section_entry_size;
+constexpr size_t table_bytes = rvx_plain_section_count * rvx_section_entry_size;
 constexpr size_t table_end = rvx_header_size + table_bytes + 8; // with the table's checksum
 
 enum Section { prov_section, names_section, rows_section, vectors_section, graph_section };
@@ -195,7 +195,7 @@ bool same_file(const std::string& a, const std::string& b) {
     std::string where = i < rvx_header_size ? "header"
                         : i < table_end     ? "section table"
                                             : "padding";
-    for (size_t s = 0; s < rvx_section_count; ++s) {
+    for (size_t s = 0; s < rvx_plain_section_count; ++s) {
         const RvxSection section = section_of(a, s);
         char tag[12];
         if (i >= section.offset && i < section.offset + section.length)
@@ -937,9 +937,11 @@ TEST_CASE("index: the small corruption fixture is what the loops below assume") 
     const RvxHeader h = decode_rvx_header(at(file, 0));
     CHECK(h.max_level >= 1); // upper lists exist
     uint64_t end = table_end;
-    for (size_t i = 0; i < rvx_section_count; ++i) {
+    uint32_t tags[rvx_max_sections];
+    REQUIRE(rvx_sections(false, false, tags) == rvx_plain_section_count);
+    for (size_t i = 0; i < rvx_plain_section_count; ++i) {
         const RvxSection s = section_of(file, i);
-        CHECK(s.tag == rvx_sections[i]);
+        CHECK(s.tag == tags[i]);
         CHECK(s.offset % rvx_section_alignment == 0);
         CHECK(s.offset >= end);
         CHECK(s.length > 0);
@@ -948,7 +950,7 @@ TEST_CASE("index: the small corruption fixture is what the loops below assume") 
     CHECK(end == file.size());
     // The resealing helpers change nothing on their own.
     std::string resealed = file;
-    for (size_t i = 0; i < rvx_section_count; ++i) reseal_section(resealed, i);
+    for (size_t i = 0; i < rvx_plain_section_count; ++i) reseal_section(resealed, i);
     reseal_header(resealed);
     CHECK(same_file(resealed, file));
     CHECK(same_file(with_header(file, [](RvxHeader&) {}), file));
@@ -962,7 +964,7 @@ TEST_CASE("index: a truncated or extended index is refused") {
     for (size_t n : {size_t{8}, size_t{12}, rvx_header_size, rvx_header_size + table_bytes,
                      table_end, file.size() - 1})
         lengths.insert(n);
-    for (size_t i = 0; i < rvx_section_count; ++i) {
+    for (size_t i = 0; i < rvx_plain_section_count; ++i) {
         const RvxSection s = section_of(file, i);
         for (uint64_t n :
              {s.offset - 1, s.offset, s.offset + 1, s.offset + s.length - 1, s.offset + s.length})
@@ -991,7 +993,7 @@ TEST_CASE("index: an index with any byte changed is refused or answers as before
     // Padding between sections is the only part no checksum covers.
     std::vector<bool> padding(file.size(), false);
     uint64_t end = table_end;
-    for (size_t i = 0; i < rvx_section_count; ++i) {
+    for (size_t i = 0; i < rvx_plain_section_count; ++i) {
         const RvxSection s = section_of(file, i);
         for (uint64_t p = end; p < s.offset; ++p) padding[p] = true;
         end = s.offset + s.length;
@@ -1000,7 +1002,7 @@ TEST_CASE("index: an index with any byte changed is refused or answers as before
     // either kind, inside sections, where only the checksum can tell (keeps ASan runs short).
     std::vector<bool> edge(file.size(), false);
     for (size_t i = 0; i < table_end; ++i) edge[i] = true;
-    for (size_t s = 0; s < rvx_section_count; ++s) {
+    for (size_t s = 0; s < rvx_plain_section_count; ++s) {
         const RvxSection section = section_of(file, s);
         for (uint64_t i = 0; i < section.length; ++i)
             if (i < 64 || section.length - i <= 64) edge[section.offset + i] = true;
@@ -1052,7 +1054,7 @@ TEST_CASE("index: magic and version errors say what the file is") {
     CHECK(message.find("older") != std::string::npos);
     CHECK(message.find("rebuild") != std::string::npos);
     std::string newer = file;
-    put_u32(at(newer, 8), 2);
+    put_u32(at(newer, 8), rvx_format_version + 1);
     reseal_header(newer);
     CHECK(load_error(newer, &message) == ErrorKind::format);
     CHECK(message.find("newer") != std::string::npos);
@@ -1106,7 +1108,10 @@ TEST_CASE("index: crafted header counts are refused before anything is allocated
     refused([](RvxHeader& x) { x.section_count = 6; });
     refused([](RvxHeader& x) { x.vector_type = 2; });
     refused([](RvxHeader& x) { x.header_size = 255; });
-    refused([](RvxHeader& x) { x.reserved[135] = 1; });
+    refused([](RvxHeader& x) { x.reserved[133] = 1; });
+    refused([](RvxHeader& x) { x.quantization = 1; }); // codes in a format 1 file
+    refused([](RvxHeader& x) { x.quant_flags = rvx_floats_dropped; });
+    refused([](RvxHeader& x) { x.version = 2; }); // format 2 without a quantization
     refused([](RvxHeader& x) { x.metric = 3; });
     refused([](RvxHeader& x) { x.weight = 9; });
     refused([](RvxHeader& x) { x.canonical = 2; });
@@ -1120,10 +1125,10 @@ TEST_CASE("index: a crafted section table is refused") {
     const std::string& file = small_file();
     const auto refused = [&](const std::function<void(RvxSection*)>& edit) {
         std::string bad = file;
-        RvxSection s[rvx_section_count];
-        for (size_t i = 0; i < rvx_section_count; ++i) s[i] = section_of(bad, i);
+        RvxSection s[rvx_plain_section_count];
+        for (size_t i = 0; i < rvx_plain_section_count; ++i) s[i] = section_of(bad, i);
         edit(s);
-        for (size_t i = 0; i < rvx_section_count; ++i)
+        for (size_t i = 0; i < rvx_plain_section_count; ++i)
             encode_rvx_section(s[i], at(bad, rvx_header_size + i * rvx_section_entry_size));
         reseal_table(bad);
         std::string message;

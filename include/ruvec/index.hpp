@@ -9,6 +9,7 @@
 #include "ruvec/embed.hpp"
 #include "ruvec/io.hpp"
 #include "ruvec/metric.hpp"
+#include "ruvec/quantize.hpp"
 #include "ruvec/vecfile.hpp"
 
 #include <cstdint>
@@ -45,11 +46,19 @@ bool brute_force_is_no_more_work(uint64_t live_rows, const GraphParams& graph, s
 // Throws Error(usage) naming the parameter out of range.
 void check_graph_params(const GraphParams& params);
 
+// Candidates of a search by quantized codes whose exact float distances are computed to rank
+// them, when the index keeps its float vectors. Provisional: to be measured.
+inline constexpr size_t default_rerank = 64;
+
 struct SearchOptions {
     size_t top = 5;                // neighbours per query
     size_t ef = default_search_ef; // HNSW candidate list size (raised to `top` if smaller)
-    bool exact = false;            // brute force over every row instead of the graph
-    bool per_target = false;       // best row per sequence name, not per row
+    // Quantized index with float vectors: the best `rerank` candidates by code distance (at
+    // least `top`; all of them with per_target) are ranked again by float distance; 0: hits
+    // keep their code distances.
+    size_t rerank = default_rerank;
+    bool exact = false;      // brute force over every row instead of the graph
+    bool per_target = false; // best row per sequence name, not per row
     float min_similarity = -std::numeric_limits<float>::infinity(); // drop weaker hits
 };
 
@@ -97,7 +106,19 @@ public:
     const std::string& row_name(uint32_t row) const { return names_[rows_[row].name]; }
     Window row_window(uint32_t row) const { return {rows_[row].start, rows_[row].end}; }
     bool row_deleted(uint32_t row) const { return rows_[row].flags & 1u; }
-    const float* row_vector(uint32_t row) const; // dims floats, as stored (unit for cosine)
+    // dims floats, as stored (unit for cosine); nullptr once the float vectors are dropped
+    const float* row_vector(uint32_t row) const;
+
+    // Quantization. quantize() trains a quantizer on the live rows and encodes every row;
+    // searches then walk the graph comparing the query with codes, and re-rank with the float
+    // vectors. Rows added later are encoded with the same quantizer. Replaces an earlier one.
+    void quantize(const QuantParams& params, int threads);
+    // Forgets the float vectors of a quantized index: a compact index searched by codes alone,
+    // which can no longer re-rank nor link new rows (add() refuses them).
+    void drop_float_vectors();
+    const Quantizer* quantizer() const noexcept { return quantizer_.get(); }
+    bool has_float_vectors() const noexcept { return has_float_vectors_; }
+    const uint8_t* row_code(uint32_t row) const; // quantizer()->code_bytes() bytes
 
     // Queues one row. The windows of one sequence come together, starts increasing; any other
     // row whose name already has live rows is refused (Error(input)), so names identify
@@ -144,6 +165,11 @@ private:
     bool names_unique() const; // after build_name_lookup: no name repeated
     void search_exact(const float* query, size_t candidates,
                       std::vector<std::pair<float, uint32_t>>& found) const;
+    // The same over the codes: a quantized index without float vectors.
+    void search_exact_codes(const Quantizer::Query& query, size_t candidates,
+                            std::vector<std::pair<float, uint32_t>>& found) const;
+    // Encodes rows [first, graph size) into codes_.
+    void encode_rows(uint64_t first, int threads);
     // Brute force for queries [first, first + count) of already normalised `queries`.
     void search_exact_block(const float* queries, size_t first, size_t count,
                             const SearchOptions& options,
@@ -165,6 +191,9 @@ private:
     uint64_t pending_rows_ = 0;
     bool graph_changed_ = false; // rows linked since the last connect_unreachable
     std::unique_ptr<HnswGraph> graph_impl_;
+    std::unique_ptr<Quantizer> quantizer_; // null: not quantized
+    std::vector<uint8_t> codes_;           // rows x quantizer_->code_bytes()
+    bool has_float_vectors_ = true;
 };
 
 // Estimated per-base identity between a query and a target from the similarity of their k-mer

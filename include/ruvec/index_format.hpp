@@ -1,4 +1,6 @@
-// The .rvx index file, format version 1: one file holding everything a search needs.
+// The .rvx index file, format versions 1 and 2: one file holding everything a search needs.
+// Version 2 is a quantized index (it adds the QPAR and QCOD sections, and may lack VECT); an
+// index without quantization is still written as version 1, which older ruvec reads.
 //
 // All integers and floats are little-endian. A fixed header, a section table, then the sections,
 // each starting at a multiple of 64 bytes (zero padding between them). Every part is checked by
@@ -8,7 +10,7 @@
 //   Header, 256 bytes (struct RvxHeader below; the offsets are static_asserted)
 //     off size
 //       0    8  magic "\x89RVX\r\n\x1a\n" (the \r\n and \x1a catch text-mode mangling, as PNG)
-//       8    4  format version (1), independent of the software version
+//       8    4  format version (1, or 2 when quantized), independent of the software version
 //      12    4  header size (256)
 //      16    4  k                      the embedding parameters, exactly as in .rvec:
 //      20    4  dims                   queries are embedded with these (16..55)
@@ -28,9 +30,11 @@
 //      88    8  seed of the node levels
 //      96    4  graph top level L (<= 63)
 //     100    4  entry point: the row where searches start (its level is L)
-//     104    4  section count (5)
+//     104    4  section count (5; version 2: 7, or 6 without VECT)
 //     108    4  vector type (1 = float32)
-//     112  136  reserved, zero (readers refuse anything else)
+//     112    1  quantization (0 none, 1 sq8, 2 pq, 3 binary; version 1: 0)
+//     113    1  quantization flags (bit 0: float vectors dropped, no VECT; version 1: 0)
+//     114  134  reserved, zero (readers refuse anything else)
 //     248    8  XXH64 of bytes 0..247
 //   Section table, section count x 32 bytes (struct RvxSection), then 8 bytes: XXH64 of the table
 //       0    4  tag
@@ -55,6 +59,21 @@
 //                      each of which has a level >= that list's level
 //           hnswlib's bytes carry no version of their own; this layout pins them, and a new
 //           hnswlib layout would get a new format version here.
+//     QPAR  (version 2) the quantizer, as Quantizer::serialize writes it:
+//             0    1  quantization (as header byte 112)
+//             1    1  flags (bit 0: binary codes are taken around a centre)
+//             2    2  zero
+//             4    4  dims
+//             8    4  code bytes C per row
+//            12    4  pq: sub-spaces m (dims / m each), otherwise 0
+//            16    4  pq: centroids per sub-space (256), otherwise 0
+//            20    4  pq: k-means iterations, otherwise 0
+//            24    8  rows sampled to train (pq, binary)
+//            32    8  seed of the sample
+//            40       pq: m x 256 x (dims / m) float32 centroids (sub-space, centroid,
+//                     dimension); binary with a centre: dims float32; sq8: nothing
+//           Code layouts (C bytes per row) are described in ruvec/quantize.hpp.
+//     QCOD  (version 2) N x C bytes: the codes of the rows, in row order
 #pragma once
 
 #include <cstddef>
@@ -63,12 +82,14 @@
 namespace ruvec {
 
 inline constexpr char rvx_magic[8] = {'\x89', 'R', 'V', 'X', '\r', '\n', '\x1a', '\n'};
-inline constexpr uint32_t rvx_format_version = 1;
+inline constexpr uint32_t rvx_format_version = 2;       // the newest this ruvec reads and writes
+inline constexpr uint32_t rvx_plain_format_version = 1; // what an index without codes is written as
 inline constexpr size_t rvx_header_size = 256;
 inline constexpr size_t rvx_section_entry_size = 32;
 inline constexpr uint64_t rvx_section_alignment = 64;
 inline constexpr uint32_t rvx_vector_float32 = 1;
 inline constexpr uint32_t rvx_row_deleted = 1;        // ROWS flag bit 0
+inline constexpr uint8_t rvx_floats_dropped = 1;      // header byte 113, bit 0
 inline constexpr size_t rvx_row_size = 24;            // bytes per ROWS entry
 inline constexpr uint32_t rvx_max_level = 63;         // deeper graphs are refused
 inline constexpr uint64_t rvx_max_rows = 0xFFFFFFFEu; // hnswlib numbers nodes with u32
@@ -86,10 +107,27 @@ inline constexpr uint32_t rvx_tag_names = rvx_tag("NAME");
 inline constexpr uint32_t rvx_tag_rows = rvx_tag("ROWS");
 inline constexpr uint32_t rvx_tag_vectors = rvx_tag("VECT");
 inline constexpr uint32_t rvx_tag_graph = rvx_tag("GRPH");
-// The sections of format version 1, in file order.
-inline constexpr uint32_t rvx_sections[] = {rvx_tag_provenance, rvx_tag_names, rvx_tag_rows,
-                                            rvx_tag_vectors, rvx_tag_graph};
-inline constexpr uint32_t rvx_section_count = 5;
+inline constexpr uint32_t rvx_tag_quantizer = rvx_tag("QPAR");
+inline constexpr uint32_t rvx_tag_codes = rvx_tag("QCOD");
+inline constexpr uint32_t rvx_max_sections = 7;
+inline constexpr uint32_t rvx_plain_section_count = 5; // PROV NAME ROWS VECT GRPH
+
+// The sections a file has, in file order: PROV NAME ROWS [VECT] GRPH [QPAR QCOD]. Returns how
+// many were written to `tags`.
+inline uint32_t rvx_sections(bool quantized, bool floats_dropped,
+                             uint32_t (&tags)[rvx_max_sections]) {
+    uint32_t n = 0;
+    tags[n++] = rvx_tag_provenance;
+    tags[n++] = rvx_tag_names;
+    tags[n++] = rvx_tag_rows;
+    if (!floats_dropped) tags[n++] = rvx_tag_vectors;
+    tags[n++] = rvx_tag_graph;
+    if (quantized) {
+        tags[n++] = rvx_tag_quantizer;
+        tags[n++] = rvx_tag_codes;
+    }
+    return n;
+}
 
 // The header's fields in file order (encoded field by field, never by memcpy of the struct).
 struct RvxHeader {
@@ -114,15 +152,18 @@ struct RvxHeader {
     uint64_t seed;            // seed of the node levels
     uint32_t max_level;       // top level of the graph
     uint32_t entry_point;     // row where searches start
-    uint32_t section_count;   // rvx_section_count
+    uint32_t section_count;   // as rvx_sections gives
     uint32_t vector_type;     // rvx_vector_float32
-    uint8_t reserved[136];    // zero
+    uint8_t quantization;     // ruvec::QuantKind
+    uint8_t quant_flags;      // rvx_floats_dropped
+    uint8_t reserved[134];    // zero
     uint64_t checksum;        // XXH64 of bytes 0..247
 };
 static_assert(sizeof(RvxHeader) == rvx_header_size, "the .rvx header is 256 bytes");
 static_assert(offsetof(RvxHeader, metric) == 27 && offsetof(RvxHeader, rows) == 56 &&
                   offsetof(RvxHeader, M) == 80 && offsetof(RvxHeader, section_count) == 104 &&
-                  offsetof(RvxHeader, reserved) == 112 && offsetof(RvxHeader, checksum) == 248,
+                  offsetof(RvxHeader, quantization) == 112 &&
+                  offsetof(RvxHeader, reserved) == 114 && offsetof(RvxHeader, checksum) == 248,
               "RvxHeader fields sit at the documented offsets");
 
 // One entry of the section table.

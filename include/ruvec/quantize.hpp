@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -72,6 +73,9 @@ public:
     // centroids). `threads` only changes the speed.
     static Quantizer train(const float* vectors, uint64_t rows, uint32_t dims, Metric metric,
                            const QuantParams& params, int threads);
+    // The same, reading row i's vector from vector_of(i) (rows need not be contiguous).
+    static Quantizer train(const std::function<const float*(uint64_t)>& vector_of, uint64_t rows,
+                           uint32_t dims, Metric metric, const QuantParams& params, int threads);
     // A quantizer from the bytes serialize() wrote; throws Error(corrupt) for bytes that are not
     // a valid quantizer for `dims` and `metric` (never reads outside them).
     static Quantizer parse(const unsigned char* bytes, size_t size, uint32_t dims, Metric metric);
@@ -92,6 +96,10 @@ public:
     // The vector a code stands for (sq8: s c; pq: the centroids; binary: centre_i +- |x| /
     // sqrt(dims), |x| = 1 under cosine).
     void decode(const uint8_t* code, float* vector) const;
+
+    // False for a code no encode() can give (a scale or length that is not finite or is
+    // negative, binary padding bits set): loaders refuse such codes before any search.
+    bool code_valid(const uint8_t* code) const;
 
     Query prepare(const float* query) const;
     // Estimated distance between a prepared query and a code, in the graph's units.

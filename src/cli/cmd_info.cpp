@@ -77,11 +77,11 @@ int info_main(int argc, char** argv) {
     const Index index = Index::load(source, path);
 
     // Index::load has validated the table; read it again to show it.
-    unsigned char head[rvx_header_size + rvx_section_count * rvx_section_entry_size];
+    unsigned char head[rvx_header_size + rvx_plain_section_count * rvx_section_entry_size];
     source.read_at(0, reinterpret_cast<char*>(head), sizeof head);
     const RvxHeader header = decode_rvx_header(head);
     std::vector<RvxSection> sections;
-    for (size_t i = 0; i < rvx_section_count; ++i)
+    for (size_t i = 0; i < rvx_plain_section_count; ++i)
         sections.push_back(decode_rvx_section(head + rvx_header_size + i * rvx_section_entry_size));
 
     const EmbedParams& e = index.embed_params();
