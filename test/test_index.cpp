@@ -4,6 +4,7 @@
 // more than the file can back (run under ASan: see the RUVEC_SANITIZE build).
 #include "ruvec/index.hpp"
 
+#include "index_test_support.hpp"
 #include "ruvec/embed.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/format.hpp"
@@ -26,109 +27,9 @@
 #include <vector>
 
 using namespace ruvec;
+using namespace ruvec::test;
 
 namespace {
-
-// ------------------------------------------------------------------------------------------
-// Vectors and indexes
-
-EmbedParams embed_params(uint32_t dims) {
-    EmbedParams p;
-    p.dims = dims;
-    finalize_params(p);
-    return p;
-}
-
-GraphParams graph_params(Metric metric, uint32_t M, uint32_t ef_construction) {
-    GraphParams g;
-    g.metric = metric;
-    g.M = M;
-    g.ef_construction = ef_construction;
-    return g;
-}
-
-// Rows of Gaussian values from a fixed seed. std::normal_distribution differs between standard
-// libraries, so tests compare the index with itself or with brute force, never with numbers
-// recorded elsewhere.
-struct Data {
-    uint32_t dims;
-    std::vector<float> values; // rows x dims
-    size_t rows() const { return values.size() / dims; }
-    const float* row(size_t i) const { return values.data() + i * dims; }
-};
-
-Data gaussian(size_t rows, uint32_t dims, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    Data d{dims, std::vector<float>(rows * dims)};
-    for (float& v : d.values) v = normal(rng);
-    return d;
-}
-
-// Row i of a data set: `windows` consecutive rows per sequence name, starts increasing.
-VecRow row_of(size_t i, size_t windows = 1) {
-    const uint64_t start = (i % windows) * 100;
-    return {"seq" + std::to_string(i / windows), start, start + 150};
-}
-
-void add_rows(Index& index, const Data& data, size_t first, size_t last, size_t windows = 1) {
-    for (size_t i = first; i < last; ++i) index.add(row_of(i, windows), data.row(i));
-}
-
-Index build(const Data& data, const GraphParams& graph, size_t windows = 1, int threads = 1) {
-    Index index(embed_params(data.dims), graph);
-    add_rows(index, data, 0, data.rows(), windows);
-    index.insert_pending(threads);
-    return index;
-}
-
-std::string save(Index& index) {
-    StringSink sink;
-    index.save(sink);
-    return sink.bytes;
-}
-
-Index load(const std::string& bytes) {
-    MemoryRandomSource source(bytes);
-    return Index::load(source, "test.rvx");
-}
-
-// The kind of Error loading `bytes` throws; fails the test if they load. `bytes` is always an
-// exact-size copy, so ASan sees any read past the end of a truncated file.
-ErrorKind load_error(const std::string& bytes, std::string* message = nullptr) {
-    try {
-        load(bytes);
-    } catch (const Error& e) {
-        if (message) *message = e.what();
-        return e.kind();
-    }
-    FAIL("damaged bytes loaded without an error");
-    return ErrorKind::usage;
-}
-
-std::vector<SearchHit> search(const Index& index, const float* query, const SearchOptions& o) {
-    std::vector<SearchHit> hits;
-    index.search(query, o, hits);
-    return hits;
-}
-
-SearchOptions options(size_t top, bool exact, size_t ef = default_search_ef) {
-    SearchOptions o;
-    o.top = top;
-    o.exact = exact;
-    o.ef = ef;
-    return o;
-}
-
-// Bit for bit: searches are deterministic, so a loaded index must answer exactly as the original.
-bool same_hits(const std::vector<SearchHit>& a, const std::vector<SearchHit>& b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (a[i].row != b[i].row || std::memcmp(&a[i].distance, &b[i].distance, 4) != 0 ||
-            std::memcmp(&a[i].similarity, &b[i].similarity, 4) != 0)
-            return false;
-    return true;
-}
 
 std::set<uint32_t> rows_of(const std::vector<SearchHit>& hits) {
     std::set<uint32_t> rows;
@@ -151,13 +52,6 @@ std::vector<float> unit(const float* v, size_t n) {
 
 // ------------------------------------------------------------------------------------------
 // The bytes of a saved file
-
-unsigned char* at(std::string& file, uint64_t offset) {
-    return reinterpret_cast<unsigned char*>(&file[offset]);
-}
-const unsigned char* at(const std::string& file, uint64_t offset) {
-    return reinterpret_cast<const unsigned char*>(file.data() + offset);
-}
 
 constexpr size_t table_bytes = rvx_plain_section_count * rvx_section_entry_size;
 constexpr size_t table_end = rvx_header_size + table_bytes + 8; // with the table's checksum
