@@ -90,16 +90,21 @@ void Index::encode_rows(uint64_t first, int threads) {
                            &codes_[static_cast<size_t>(row) * bytes]);
 }
 
-void Index::quantize(const QuantParams& params, int threads) {
+void Index::quantize(const QuantParams& params, int threads,
+                     const std::vector<uint32_t>& held_out) {
     if (!has_float_vectors_)
         throw Error(ErrorKind::usage, "the float vectors of this index were dropped: quantize "
                                       "the index it was made from");
     check_quant_params(params, embed_.dims);
     insert_pending(threads);
+    std::vector<char> excluded(rows_.size(), 0);
+    for (uint32_t row : held_out)
+        if (row < rows_.size()) excluded[row] = 1;
     std::vector<uint32_t> live;
     live.reserve(live_rows());
     for (size_t row = 0; row < rows_.size(); ++row)
-        if (!(rows_[row].flags & rvx_row_deleted)) live.push_back(static_cast<uint32_t>(row));
+        if (!(rows_[row].flags & rvx_row_deleted) && !excluded[row])
+            live.push_back(static_cast<uint32_t>(row));
     if (live.empty()) throw Error(ErrorKind::input, "no live vectors to train a quantizer on");
     quantizer_ = std::make_unique<Quantizer>(
         Quantizer::train([&](uint64_t i) { return graph_impl_->vector(live[i]); }, live.size(),
@@ -292,6 +297,8 @@ void Index::to_hits(std::vector<std::pair<float, uint32_t>>& found, const Search
             seen = 1;
         }
         SearchHit hit{row, distance, 1.0f - distance};
+        // 1 - cosine of a vector with itself may round below 0; it is 0.
+        if (graph_.metric == Metric::cosine) hit.distance = std::max(distance, 0.0f);
         if (graph_.metric == Metric::l2) {
             hit.distance = std::sqrt(std::max(distance, 0.0f));
             hit.similarity = 1.0f - distance / 2.0f;

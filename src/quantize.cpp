@@ -244,12 +244,19 @@ void Quantizer::encode(const float* v, uint8_t* code) const {
         const float inverse = largest > 0 ? 127.0f / largest : 0.0f;
         auto* values = reinterpret_cast<int8_t*>(code + q.sq8_values);
         float norm2 = 0;
+        int64_t integer_norm2 = 0;
         for (uint32_t i = 0; i < q.dims; ++i) {
             const float c = std::clamp(std::nearbyint(v[i] * inverse), -127.0f, 127.0f);
             values[i] = static_cast<int8_t>(c);
             norm2 += (scale * c) * (scale * c);
+            integer_norm2 += static_cast<int64_t>(c) * static_cast<int64_t>(c);
         }
-        store_f32(code, scale);
+        // Under cosine only directions count: the scale makes the decoded vector unit length,
+        // so a code's similarity with itself is 1 and code similarities are cosines of codes.
+        store_f32(code,
+                  q.metric == Metric::cosine && integer_norm2 > 0
+                      ? static_cast<float>(1.0 / std::sqrt(static_cast<double>(integer_norm2)))
+                      : scale);
         if (q.metric == Metric::l2) store_f32(code + 4, norm2);
         break;
     }

@@ -112,7 +112,10 @@ public:
     // Quantization. quantize() trains a quantizer on the live rows and encodes every row;
     // searches then walk the graph comparing the query with codes, and re-rank with the float
     // vectors. Rows added later are encoded with the same quantizer. Replaces an earlier one.
-    void quantize(const QuantParams& params, int threads);
+    // Rows in `held_out` are left out of the training (they are still encoded), so they can
+    // measure the quantizer as unseen data would.
+    void quantize(const QuantParams& params, int threads,
+                  const std::vector<uint32_t>& held_out = {});
     // Forgets the float vectors of a quantized index: a compact index searched by codes alone,
     // which can no longer re-rank nor link new rows (add() refuses them).
     void drop_float_vectors();

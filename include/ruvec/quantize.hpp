@@ -7,9 +7,10 @@
 // searched by the same graph code with codes in place of floats. Training is deterministic: it
 // depends on the vectors, the parameters and the seed, never on the thread count.
 //
-//   sq8     code: f32 scale s, [f32 |x'|^2 under l2], dims x int8 c with x' = s c and
-//           s = max |x_i| / 127 (one scale per vector). Queries are encoded the same way and
-//           compared with the int8 SIMD kernel: dot(q', x') = s_q s_x sum c_q c_x, exactly
+//   sq8     code: f32 scale s, [f32 |x'|^2 under l2], dims x int8 c with x' = s c,
+//           c_i = round(127 x_i / max |x_j|) and s = max |x_j| / 127 (one scale per vector),
+//           or under cosine s = 1 / |c|, so that x' has unit length. Queries are encoded the same
+//           way and compared with the int8 SIMD kernel: dot(q', x') = s_q s_x sum c_q c_x, exactly
 //           (int32). Nothing to train.
 //   pq      code: m bytes, one centroid number per sub-space of dims / m consecutive
 //           dimensions; 256 centroids per sub-space from k-means on a seeded sample. A query

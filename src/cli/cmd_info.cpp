@@ -77,11 +77,13 @@ int info_main(int argc, char** argv) {
     const Index index = Index::load(source, path);
 
     // Index::load has validated the table; read it again to show it.
-    unsigned char head[rvx_header_size + rvx_plain_section_count * rvx_section_entry_size];
-    source.read_at(0, reinterpret_cast<char*>(head), sizeof head);
+    unsigned char head[rvx_header_size + rvx_max_sections * rvx_section_entry_size];
+    source.read_at(0, reinterpret_cast<char*>(head), rvx_header_size);
     const RvxHeader header = decode_rvx_header(head);
+    source.read_at(rvx_header_size, reinterpret_cast<char*>(head + rvx_header_size),
+                   header.section_count * rvx_section_entry_size);
     std::vector<RvxSection> sections;
-    for (size_t i = 0; i < rvx_plain_section_count; ++i)
+    for (size_t i = 0; i < header.section_count; ++i)
         sections.push_back(decode_rvx_section(head + rvx_header_size + i * rvx_section_entry_size));
 
     const EmbedParams& e = index.embed_params();
@@ -107,7 +109,18 @@ int info_main(int argc, char** argv) {
                        header.entry_point, stats.mean_links_level0, stats.unreachable_rows);
         for (size_t l = 0; l < stats.nodes_per_level.size(); ++l)
             text += format("%s%" PRIu64, l ? "," : "", stats.nodes_per_level[l]);
-        text += format("]},\"rows\":%" PRIu64 ",\"live_rows\":%" PRIu64 ",\"deleted_rows\":%" PRIu64
+        text += "]},\"quantization\":";
+        if (const Quantizer* q = index.quantizer())
+            text += format("{\"type\":\"%s\",\"code_bytes\":%zu,\"float_vectors\":%s,"
+                           "\"pq_subspaces\":%u,\"binary_centre\":%s,\"train_rows\":%" PRIu64
+                           ",\"seed\":%" PRIu64 "}",
+                           quant_kind_name(q->kind()), q->code_bytes(),
+                           index.has_float_vectors() ? "true" : "false", q->params().pq_subspaces,
+                           q->params().binary_centre ? "true" : "false", q->params().train_rows,
+                           q->params().seed);
+        else
+            text += "null";
+        text += format(",\"rows\":%" PRIu64 ",\"live_rows\":%" PRIu64 ",\"deleted_rows\":%" PRIu64
                        ",\"names\":%" PRIu64 ",\"sections\":[",
                        index.rows(), index.live_rows(), index.deleted_rows(), index.names());
         for (size_t i = 0; i < sections.size(); ++i)
@@ -139,6 +152,18 @@ int info_main(int argc, char** argv) {
         text +=
             format("\nlinks\t%.2f per row on level 0 (at most %u); %" PRIu64 " rows unreachable\n",
                    stats.mean_links_level0, 2 * g.M, stats.unreachable_rows);
+        if (const Quantizer* q = index.quantizer()) {
+            text += format("quantization\t%s, %zu bytes per vector", quant_kind_name(q->kind()),
+                           q->code_bytes());
+            if (q->kind() == QuantKind::pq)
+                text += format(", %u sub-spaces", q->params().pq_subspaces);
+            if (q->kind() == QuantKind::binary && q->params().binary_centre)
+                text += ", signs around the mean";
+            text += index.has_float_vectors() ? "; float vectors kept for re-ranking\n"
+                                              : "; float vectors dropped\n";
+        } else {
+            text += "quantization\tnone\n";
+        }
         for (const RvxSection& s : sections)
             text +=
                 format("section\t%s offset %" PRIu64 " length %" PRIu64 " xxh64 %016" PRIx64 "\n",

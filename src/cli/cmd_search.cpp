@@ -58,7 +58,13 @@ void search_usage(std::FILE* out) {
          ": recall@10 >= 0.95 measured on real genomes;\n"
          "                     without --ef, brute force when ef x 2M >= vectors]\n"
          "      --min-sim FLOAT  report only hits with at least this similarity\n"
-         "      --exact        brute force over every vector instead of the graph\n"
+         "      --rerank INT   quantized index (ruvec quantize): the best INT candidates found\n"
+         "                     by codes are ranked again by float distance; 0: report code\n"
+         "                     distances [" +
+         std::to_string(d.rerank) +
+         "]\n"
+         "      --exact        brute force over every vector instead of the graph (over the\n"
+         "                     codes when the index has no float vectors)\n"
          "      --per-target   the best window per target sequence (which genome, not which\n"
          "                     windows of it)\n"
          "      --format STR   tsv or jsonl (one JSON object per hit) [tsv]\n"
@@ -84,6 +90,8 @@ int search_main(int argc, char** argv) {
     app.add_option("-n,--top", cli.options.top)->check(not_negative());
     CLI::Option* ef_option = app.add_option("--ef", cli.options.ef)->check(not_negative());
     app.add_option("--min-sim", cli.options.min_similarity);
+    CLI::Option* rerank_option =
+        app.add_option("--rerank", cli.options.rerank)->check(not_negative());
     app.add_flag("--exact", cli.options.exact);
     app.add_flag("--per-target", cli.options.per_target);
     app.add_option("--format", cli.format);
@@ -105,6 +113,8 @@ int search_main(int argc, char** argv) {
     if (cli.options.top == 0) throw Error(ErrorKind::usage, "--top must be at least 1");
     if (cli.options.ef == 0 || cli.options.ef > max_ef)
         throw Error(ErrorKind::usage, "--ef must be 1.." + std::to_string(max_ef));
+    if (cli.options.rerank > max_ef)
+        throw Error(ErrorKind::usage, "--rerank must be 0.." + std::to_string(max_ef));
     if (std::isnan(cli.options.min_similarity))
         throw Error(ErrorKind::usage, "--min-sim must be a number");
     const Messages messages("search", common.verbosity());
@@ -114,6 +124,15 @@ int search_main(int argc, char** argv) {
     const EmbedParams params = index.embed_params();
     check_embed_options_agree(embed_options, params, db_path);
     if (index.live_rows() == 0) messages.warning(db_path + ": every vector is deleted");
+    if (index.quantizer() && !index.has_float_vectors())
+        messages.warning(db_path +
+                         " has no float vectors: similarity, distance and identity "
+                         "are estimated from its " +
+                         quant_kind_name(index.quantizer()->kind()) + " codes");
+    if (rerank_option->count() && !(index.quantizer() && index.has_float_vectors()))
+        messages.warning(
+            "--rerank has no effect: " + db_path +
+            (index.quantizer() ? " has no float vectors to re-rank with" : " is not quantized"));
     // Without an explicit --ef, brute force replaces a graph search that would compare each
     // query with about as many vectors anyway: exact, and faster (it reads memory in order).
     if (!cli.options.exact && ef_option->count() == 0 &&

@@ -11,6 +11,8 @@ int embed_main(int argc, char** argv);
 void embed_usage(std::FILE* out);
 int index_main(int argc, char** argv);
 void index_usage(std::FILE* out);
+int quantize_main(int argc, char** argv);
+void quantize_usage(std::FILE* out);
 int search_main(int argc, char** argv);
 void search_usage(std::FILE* out);
 int info_main(int argc, char** argv);

@@ -30,6 +30,8 @@ const Command commands[] = {
      embed_main, embed_usage},
     {"index", "Indexing", "HNSW index (.rvx) of sequences or vectors; --add, --remove", index_main,
      index_usage},
+    {"quantize", "Indexing", "int8, product or binary codes that searches walk the graph by",
+     quantize_main, quantize_usage},
     {"info", "Indexing", "parameters, sections and statistics of an index (validates it)",
      info_main, info_usage},
     {"search", "Searching", "nearest neighbours of query sequences in an index, as TSV",

@@ -1,0 +1,347 @@
+// ruvec quantize: trains a quantizer on an index's float vectors, stores the codes in the index
+// (format 2) so that searches walk the graph by codes, and reports what that gains and costs:
+// bytes per vector, and recall@10 against exact float search for rows held out of training.
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/file_source.hpp"
+#include "cli/output.hpp"
+#include "cli/progress.hpp"
+#include "ruvec/error.hpp"
+#include "ruvec/index.hpp"
+#include "ruvec/index_format.hpp"
+#include "ruvec/quantize.hpp"
+#include "ruvec/version.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+#include <random>
+#include <set>
+
+namespace ruvec::cli {
+
+namespace {
+
+constexpr unsigned quantize_common = opt_threads | opt_output | opt_messages;
+
+struct QuantizeCli {
+    QuantParams params;
+    std::string type;         // -t
+    bool no_centre = false;   // --no-centre
+    bool drop_float = false;  // --drop-float
+    uint64_t held_out = 1000; // --eval: rows held out of training to measure recall
+    SearchOptions search;     // --ef, --rerank: the graph search measured
+    bool json = false;        // --json
+};
+
+std::string format(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
+std::string format(const char* pattern, ...) {
+    char text[512];
+    va_list args;
+    va_start(args, pattern);
+    std::vsnprintf(text, sizeof text, pattern, args);
+    va_end(args);
+    return text;
+}
+
+// `count` live rows in a seeded random order (mt19937_64's raw output, as the quantizer's own
+// sample), in increasing row order.
+std::vector<uint32_t> pick_rows(const Index& index, uint64_t count, uint64_t seed) {
+    std::vector<uint32_t> live;
+    for (uint32_t row = 0; row < index.rows(); ++row)
+        if (!index.row_deleted(row)) live.push_back(row);
+    std::mt19937_64 engine(seed);
+    count = std::min<uint64_t>(count, live.size());
+    for (uint64_t i = 0; i < count; ++i) std::swap(live[i], live[i + engine() % (live.size() - i)]);
+    live.resize(count);
+    std::sort(live.begin(), live.end());
+    return live;
+}
+
+// The 10 nearest rows to each held-out row other than itself, by some ranking.
+using Neighbours = std::vector<std::vector<uint32_t>>;
+
+constexpr size_t recall_k = 10;
+
+Neighbours without_self(const std::vector<std::vector<SearchHit>>& hits,
+                        const std::vector<uint32_t>& queries) {
+    Neighbours out(hits.size());
+    for (size_t q = 0; q < hits.size(); ++q)
+        for (const SearchHit& hit : hits[q])
+            if (hit.row != queries[q] && out[q].size() < recall_k) out[q].push_back(hit.row);
+    return out;
+}
+
+double recall(const Neighbours& found, const Neighbours& truth) {
+    uint64_t shared = 0, wanted = 0;
+    for (size_t q = 0; q < truth.size(); ++q) {
+        const std::set<uint32_t> true_rows(truth[q].begin(), truth[q].end());
+        wanted += truth[q].size();
+        for (uint32_t row : found[q]) shared += true_rows.count(row);
+    }
+    return wanted ? static_cast<double>(shared) / static_cast<double>(wanted) : 0.0;
+}
+
+// Ranking every live row by code distance alone (no graph): the quantization's own error. With
+// `rerank`, the best `rerank` by codes are ranked again by float distance.
+Neighbours by_codes(const Index& index, const std::vector<float>& queries,
+                    const std::vector<uint32_t>& rows, size_t rerank, int threads) {
+    const Quantizer& q = *index.quantizer();
+    const size_t dims = index.embed_params().dims;
+    const Metric metric = index.graph_params().metric;
+    Neighbours out(rows.size());
+    const int64_t n = static_cast<int64_t>(rows.size());
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
+    for (int64_t i = 0; i < n; ++i) {
+        const float* query = &queries[static_cast<size_t>(i) * dims];
+        const Quantizer::Query prepared = q.prepare(query);
+        std::vector<std::pair<float, uint32_t>> ranked;
+        for (uint32_t row = 0; row < index.rows(); ++row)
+            if (!index.row_deleted(row) && row != rows[static_cast<size_t>(i)])
+                ranked.emplace_back(q.distance(prepared, index.row_code(row)), row);
+        const size_t keep = std::min(ranked.size(), std::max(rerank, recall_k));
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+                          ranked.end());
+        ranked.resize(keep);
+        if (rerank > 0) {
+            for (auto& [distance, row] : ranked) {
+                const float* v = index.row_vector(row);
+                double d = 0;
+                for (size_t j = 0; j < dims; ++j)
+                    d += metric == Metric::l2
+                             ? (double{query[j]} - v[j]) * (double{query[j]} - v[j])
+                             : -double{query[j]} * v[j];
+                distance = static_cast<float>(d);
+            }
+            std::sort(ranked.begin(), ranked.end());
+        }
+        for (size_t j = 0; j < std::min(recall_k, ranked.size()); ++j)
+            out[static_cast<size_t>(i)].push_back(ranked[j].second);
+    }
+    return out;
+}
+
+std::string describe_codes(const Quantizer& q) {
+    switch (q.kind()) {
+    case QuantKind::sq8:
+        return "int8 per dimension, one scale per vector";
+    case QuantKind::pq:
+        return format("%u sub-spaces of %u dimensions, 256 centroids each", q.params().pq_subspaces,
+                      q.dims() / q.params().pq_subspaces);
+    default:
+        return q.params().binary_centre ? "one bit per dimension, signs around the mean"
+                                        : "one bit per dimension, signs";
+    }
+}
+
+} // namespace
+
+void quantize_usage(std::FILE* out) {
+    const QuantizeCli d;
+    std::fprintf(
+        out, "%s",
+        ("\n"
+         "Usage: ruvec quantize [options] -t sq8|pq|binary -o out.rvx <in.rvx>\n"
+         "\n"
+         "Compresses the vectors of an index into codes that searches then use: the graph is\n"
+         "walked comparing the query with codes, and the best candidates are ranked again with\n"
+         "the float vectors (ruvec search --rerank). Prints bytes per vector and recall@10\n"
+         "against exact float search, for rows held out of training (their nearest rows other\n"
+         "than themselves).\n"
+         "  sq8     int8 per dimension, a scale per vector (about 4x smaller)\n"
+         "  pq      product quantization: -m sub-spaces, 256 centroids each (k-means)\n"
+         "  binary  one bit per dimension (32x smaller), compared by Hamming distance\n"
+         "\n"
+         "Quantize options:\n"
+         "  -t, --type STR     sq8, pq or binary (required)\n"
+         "  -m INT             pq: sub-spaces, dividing the dimensions [dims / 8]\n"
+         "      --no-centre    binary: signs of the values, not of their difference from the\n"
+         "                     per-dimension mean\n"
+         "      --train INT    rows sampled to train pq and the binary centre [" +
+         std::to_string(d.params.train_rows) +
+         "]\n"
+         "      --iterations INT  pq: k-means iterations [" +
+         std::to_string(d.params.iterations) +
+         "]\n"
+         "      --seed INT     seed of the training sample and the held-out rows [" +
+         std::to_string(d.params.seed) +
+         "]\n"
+         "      --drop-float   leave the float vectors out: a compact index searched by codes\n"
+         "                     alone (no re-ranking, no --add)\n"
+         "      --eval INT     rows held out of training to measure recall (0: none) [" +
+         std::to_string(d.held_out) +
+         "]\n"
+         "      --ef INT       ef of the graph search measured [" +
+         std::to_string(d.search.ef) +
+         "]\n"
+         "      --rerank INT   candidates re-ranked by float distance in that search [" +
+         std::to_string(d.search.rerank) +
+         "]\n"
+         "      --json         the report as one JSON object\n"
+         "\n"
+         "General options:\n" +
+         common_usage(quantize_common) + "\n")
+            .c_str());
+}
+
+int quantize_main(int argc, char** argv) {
+    const auto start = std::chrono::steady_clock::now();
+    CLI::App app("ruvec quantize");
+    CommonOptions common;
+    common.output.clear();
+    QuantizeCli cli;
+    std::vector<std::string> operands;
+    add_common_options(app, common, quantize_common);
+    app.add_option("-t,--type", cli.type);
+    app.add_option("-m", cli.params.pq_subspaces)->check(CLI::Range(1u, 1u << 16));
+    app.add_flag("--no-centre", cli.no_centre);
+    app.add_option("--train", cli.params.train_rows)->check(CLI::Range(uint64_t{1}, rvx_max_rows));
+    app.add_option("--iterations", cli.params.iterations)
+        ->check(CLI::Range(1u, max_train_iterations));
+    app.add_option("--seed", cli.params.seed)->check(not_negative());
+    app.add_flag("--drop-float", cli.drop_float);
+    app.add_option("--eval", cli.held_out)->check(CLI::Range(uint64_t{0}, uint64_t{1} << 20));
+    app.add_option("--ef", cli.search.ef)->check(CLI::Range(size_t{1}, size_t{max_ef}));
+    app.add_option("--rerank", cli.search.rerank)->check(CLI::Range(size_t{0}, size_t{max_ef}));
+    app.add_flag("--json", cli.json);
+    app.add_option("input", operands);
+    parse_arguments(app, argc, argv);
+    if (common.help || argc <= 1) {
+        quantize_usage(stdout);
+        return 0;
+    }
+    if (cli.type.empty())
+        throw Error(ErrorKind::usage, "give the quantization with -t sq8|pq|binary");
+    if (!parse_quant_kind(cli.type, cli.params.kind) || cli.params.kind == QuantKind::none)
+        throw Error(ErrorKind::usage, "unknown -t '" + cli.type + "' (sq8, pq or binary)");
+    if (cli.params.pq_subspaces && cli.params.kind != QuantKind::pq)
+        throw Error(ErrorKind::usage, "-m is for -t pq");
+    if (cli.no_centre && cli.params.kind != QuantKind::binary)
+        throw Error(ErrorKind::usage, "--no-centre is for -t binary");
+    cli.params.binary_centre = !cli.no_centre;
+    if (operands.size() != 1) throw Error(ErrorKind::usage, "give one index file (.rvx)");
+    if (common.output.empty())
+        throw Error(ErrorKind::usage, "give the output index with -o out.rvx");
+    if (common.output == "-")
+        throw Error(ErrorKind::usage, "an index is a file: give -o out.rvx, not standard output");
+    const std::string& input = operands[0];
+    const int threads = common.threads + 1;
+    const Messages messages("quantize", common.verbosity());
+    install_cleanup_signal_handlers();
+
+    Index index = Index::load(FileSource(input), input);
+    if (!index.has_float_vectors())
+        throw Error(ErrorKind::usage, input + " holds codes without float vectors (--drop-float): "
+                                              "quantize the index it was made from");
+    check_quant_params(cli.params, index.embed_params().dims);
+    OutputFile output(common.output); // fails now, not after the work, if it cannot be written
+    const size_t dims = index.embed_params().dims;
+    // Held-out rows: at most half of the live rows, and none when fewer than 2 x 11 are live.
+    const uint64_t live = index.live_rows();
+    const std::vector<uint32_t> held_out = live >= 2 * (recall_k + 1)
+                                               ? pick_rows(index, std::min(cli.held_out, live / 2),
+                                                           cli.params.seed ^ 0x68656c646f7574ULL)
+                                               : std::vector<uint32_t>();
+
+    messages.info("training " + cli.type + " on " + std::to_string(live - held_out.size()) +
+                  " vectors");
+    const auto train_start = std::chrono::steady_clock::now();
+    index.quantize(cli.params, threads, held_out);
+    const double train_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
+    const Quantizer& q = *index.quantizer();
+
+    // Recall@10 of each way of ranking, against exact float search.
+    struct Measure {
+        std::string what;
+        double recall;
+    };
+    std::vector<Measure> measures;
+    if (!held_out.empty()) {
+        messages.info("measuring recall@10 on " + std::to_string(held_out.size()) +
+                      " held-out vectors");
+        std::vector<float> queries(held_out.size() * dims);
+        for (size_t i = 0; i < held_out.size(); ++i)
+            std::copy_n(index.row_vector(held_out[i]), dims, &queries[i * dims]);
+        SearchOptions exact;
+        exact.top = recall_k + 1;
+        exact.exact = true;
+        std::vector<std::vector<SearchHit>> hits;
+        index.search_many(queries.data(), held_out.size(), exact, threads, hits);
+        const Neighbours truth = without_self(hits, held_out);
+        measures.push_back({"codes alone, every vector ranked",
+                            recall(by_codes(index, queries, held_out, 0, threads), truth)});
+        const size_t rerank = std::max(cli.search.rerank, recall_k);
+        measures.push_back({"codes, best " + std::to_string(rerank) + " re-ranked by floats",
+                            recall(by_codes(index, queries, held_out, rerank, threads), truth)});
+        SearchOptions graph = cli.search;
+        graph.top = recall_k + 1;
+        for (size_t r : {size_t{0}, cli.search.rerank}) {
+            graph.rerank = r;
+            index.search_many(queries.data(), held_out.size(), graph, threads, hits);
+            measures.push_back({"graph by codes, ef " + std::to_string(graph.ef) +
+                                    (r ? ", best " + std::to_string(std::max(r, graph.top)) +
+                                             " re-ranked by floats"
+                                       : ", no re-ranking"),
+                                recall(without_self(hits, held_out), truth)});
+            if (cli.search.rerank == 0) break;
+        }
+    }
+
+    if (cli.drop_float) index.drop_float_vectors();
+    index.add_provenance(std::string("ruvec ") + RUVEC_VERSION + "\t" +
+                         quoted_command_line(argc, argv));
+    index.save(output);
+    output.commit();
+    const uint64_t file_bytes = FileSource(common.output).size();
+    const uint64_t input_bytes = FileSource(input).size();
+
+    const double float_bytes = dims * 4.0;
+    const double code_bytes = static_cast<double>(q.code_bytes());
+    std::string report;
+    if (cli.json) {
+        report = format("{\"quantization\":\"%s\",\"codes\":\"%s\",\"dims\":%zu,\"metric\":\"%s\","
+                        "\"vectors\":%" PRIu64 ",\"trained_on\":%" PRIu64
+                        ",\"held_out\":%zu,\"float_bytes_per_vector\":%zu,"
+                        "\"code_bytes_per_vector\":%zu,\"compression\":%.4g,"
+                        "\"float_vectors_kept\":%s,\"input_file_bytes\":%" PRIu64
+                        ",\"output_file_bytes\":%" PRIu64 ",\"train_encode_seconds\":%.4g,",
+                        quant_kind_name(q.kind()), json_escape(describe_codes(q)).c_str(), dims,
+                        metric_name(index.graph_params().metric), index.rows(),
+                        q.params().train_rows ? q.params().train_rows : live - held_out.size(),
+                        held_out.size(), dims * 4, q.code_bytes(), float_bytes / code_bytes,
+                        cli.drop_float ? "false" : "true", input_bytes, file_bytes, train_seconds);
+        report += "\"recall_at_10\":[";
+        for (size_t i = 0; i < measures.size(); ++i)
+            report += format("%s{\"ranking\":\"%s\",\"recall\":%.4f}", i ? "," : "",
+                             json_escape(measures[i].what).c_str(), measures[i].recall);
+        report += "]}\n";
+    } else {
+        report +=
+            format("quantization\t%s: %s\n", quant_kind_name(q.kind()), describe_codes(q).c_str());
+        report += format("vectors\t%" PRIu64 " of %zu dimensions (%s); trained on %" PRIu64
+                         ", %zu held out to measure recall\n",
+                         index.rows(), dims, metric_name(index.graph_params().metric),
+                         q.params().train_rows ? q.params().train_rows : live - held_out.size(),
+                         held_out.size());
+        report += format("bytes per vector\tfloat %.0f, code %.0f: %.2fx smaller%s\n", float_bytes,
+                         code_bytes, float_bytes / code_bytes,
+                         cli.drop_float ? " (float vectors dropped)"
+                                        : " (float vectors kept for re-ranking)");
+        report +=
+            format("file\t%" PRIu64 " bytes in, %" PRIu64 " bytes out (%.2fx)\n", input_bytes,
+                   file_bytes, static_cast<double>(input_bytes) / static_cast<double>(file_bytes));
+        for (const Measure& m : measures)
+            report += format("recall@10\t%.4f\t%s\n", m.recall, m.what.c_str());
+        if (held_out.empty())
+            report += "recall@10\tnot measured (--eval 0, or fewer than 22 live vectors)\n";
+        report += format("time\t%.2f s to train and encode\n", train_seconds);
+    }
+    std::fputs(report.c_str(), stdout);
+    messages.info(describe(resource_usage(start)));
+    return 0;
+}
+
+} // namespace ruvec::cli
