@@ -4,6 +4,7 @@
 #include "cli/common.hpp"
 #include "cli/embed_options.hpp"
 #include "cli/file_source.hpp"
+#include "cli/index_inputs.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "cli/vector_inputs.hpp"
@@ -22,8 +23,6 @@ namespace ruvec::cli {
 namespace {
 
 constexpr unsigned index_common = opt_threads | opt_output | opt_list | opt_messages;
-// Rows are linked into the graph each time this many bytes of vectors are queued.
-constexpr uint64_t link_every_bytes = uint64_t{64} << 20;
 
 struct GraphOptions {
     GraphParams params;
@@ -211,25 +210,8 @@ int index_main(int argc, char** argv) {
     const uint64_t rows_before = index.rows();
     OutputFile output(output_path); // fails now, not after the work, if it cannot be written
 
-    Progress link_progress("index", messages.verbosity() >= 1);
-    uint64_t linked = 0;
-    const auto report = [&](uint64_t done) {
-        link_progress.update_items(linked + done, "vectors linked");
-    };
-    const uint64_t link_every_rows = std::max<uint64_t>(1, link_every_bytes / (params.dims * 4));
-    auto link = [&](bool complete_batches_only) {
-        const uint64_t pending = index.pending_rows();
-        index.insert_pending(common.threads + 1, report, complete_batches_only);
-        linked += pending - index.pending_rows();
-    };
-    const InputRowStats stats = read_input_rows(
-        inputs, params, add_path.empty() ? "the index" : add_path, common.threads, messages,
-        /*show_progress=*/true, [&](const VecRow& row, const float* vector) {
-            index.add(row, vector);
-            if (index.pending_rows() >= link_every_rows) link(true);
-        });
-    link(false);
-    link_progress.finish();
+    const InputRowStats stats = add_inputs_to_index(
+        index, inputs, add_path.empty() ? "the index" : add_path, common.threads, messages);
     if (index.rows() == rows_before)
         throw Error(ErrorKind::input,
                     "no vectors to index: the inputs hold no record with a valid " +

@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/file_source.hpp"
+#include "cli/index_inputs.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "ruvec/error.hpp"
@@ -143,13 +144,14 @@ void quantize_usage(std::FILE* out) {
     std::fprintf(
         out, "%s",
         ("\n"
-         "Usage: ruvec quantize [options] -t sq8|pq|binary -o out.rvx <in.rvx>\n"
+         "Usage: ruvec quantize [options] -t sq8|pq|binary -o out.rvx <in.rvx|in.rvec>\n"
          "\n"
          "Compresses the vectors of an index into codes that searches then use: the graph is\n"
          "walked comparing the query with codes, and the best candidates are ranked again with\n"
          "the float vectors (ruvec search --rerank). Prints bytes per vector and recall@10\n"
          "against exact float search, for rows held out of training (their nearest rows other\n"
-         "than themselves).\n"
+         "than themselves). An .rvec (ruvec embed) is indexed first with the defaults of\n"
+         "ruvec index.\n"
          "  sq8     int8 per dimension, a scale per vector (about 4x smaller)\n"
          "  pq      product quantization: -m sub-spaces, 256 centroids each (k-means)\n"
          "  binary  one bit per dimension (32x smaller), compared by Hamming distance\n"
@@ -221,7 +223,8 @@ int quantize_main(int argc, char** argv) {
     if (cli.no_centre && cli.params.kind != QuantKind::binary)
         throw Error(ErrorKind::usage, "--no-centre is for -t binary");
     cli.params.binary_centre = !cli.no_centre;
-    if (operands.size() != 1) throw Error(ErrorKind::usage, "give one index file (.rvx)");
+    if (operands.size() != 1)
+        throw Error(ErrorKind::usage, "give one index (.rvx) or vector file (.rvec)");
     if (common.output.empty())
         throw Error(ErrorKind::usage, "give the output index with -o out.rvx");
     if (common.output == "-")
@@ -231,7 +234,20 @@ int quantize_main(int argc, char** argv) {
     const Messages messages("quantize", common.verbosity());
     install_cleanup_signal_handlers();
 
-    Index index = Index::load(FileSource(input), input);
+    // An .rvec is indexed first, as ruvec index would with its default graph parameters.
+    const bool from_rvec = is_rvec_file(input);
+    Index index = [&] {
+        if (!from_rvec) return Index::load(FileSource(input), input);
+        EmbedParams params;
+        first_rvec_params({input}, params);
+        Index built(params, GraphParams{});
+        messages.info("indexing " + input + " (ruvec index defaults)");
+        add_inputs_to_index(built, {input}, input, common.threads, messages);
+        built.add_provenance(std::string("ruvec ") + RUVEC_VERSION +
+                             "\t(ruvec quantize: index of " + input +
+                             " with the defaults of ruvec index)");
+        return built;
+    }();
     if (!index.has_float_vectors())
         throw Error(ErrorKind::usage, input + " holds codes without float vectors (--drop-float): "
                                               "quantize the index it was made from");
@@ -330,9 +346,12 @@ int quantize_main(int argc, char** argv) {
                          code_bytes, float_bytes / code_bytes,
                          cli.drop_float ? " (float vectors dropped)"
                                         : " (float vectors kept for re-ranking)");
-        report +=
-            format("file\t%" PRIu64 " bytes in, %" PRIu64 " bytes out (%.2fx)\n", input_bytes,
-                   file_bytes, static_cast<double>(input_bytes) / static_cast<double>(file_bytes));
+        if (from_rvec)
+            report += format("file\t%" PRIu64 " bytes (indexed from the .rvec)\n", file_bytes);
+        else
+            report += format("file\t%" PRIu64 " bytes in, %" PRIu64 " bytes out (%.2fx)\n",
+                             input_bytes, file_bytes,
+                             static_cast<double>(input_bytes) / static_cast<double>(file_bytes));
         for (const Measure& m : measures)
             report += format("recall@10\t%.4f\t%s\n", m.recall, m.what.c_str());
         if (held_out.empty())

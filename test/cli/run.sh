@@ -594,6 +594,17 @@ assert "VECT" not in [s["tag"] for s in d["sections"]]'
     check "quantize a compact index: exit 1" test $status -eq 1
     check "quantize a compact index: says why" grep -q "holds codes without float vectors" err
 
+    # An .rvec is indexed with the defaults of ruvec index, then quantized.
+    "$ruvec" embed -w 1000 --step 500 -o g.rvec "$genomes"/*.fa* 2>/dev/null
+    run "$ruvec" quantize -t sq8 -o fromrvec.rvx g.rvec
+    check "quantize an .rvec: exit 0" test $status -eq 0
+    run "$ruvec" info --json fromrvec.rvx
+    check "quantize an .rvec: the rows of the .rvec, sq8" python3 -c '
+import json
+d = json.load(open("out"))
+assert d["rows"] == '"$rows"' and d["quantization"]["type"] == "sq8" and d["graph"]["M"] == 16'
+    check "quantize an .rvec: each window finds itself" finds_itself fromrvec.rvx
+
     # Rows added to a quantized index are encoded with its quantizer.
     run "$ruvec" index --add g.sq8.rvx -o more.rvx -w 1000 --step 500 "$data/reads/honeybee_2k.fq.gz"
     check "--add to an sq8 index: exit 0" test $status -eq 0

@@ -1,0 +1,22 @@
+// Filling an index from inputs (sequences or .rvec), linking rows into its graph as they arrive
+// so memory holds at most one slice of unlinked vectors: what ruvec index does, shared with ruvec
+// quantize for .rvec inputs.
+#pragma once
+
+#include "cli/common.hpp"
+#include "cli/vector_inputs.hpp"
+#include "ruvec/index.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ruvec::cli {
+
+// Adds every row of `inputs` to `index` and links them all (with `extra_threads` + 1 threads,
+// which do not change the graph). Errors name `params_owner` as read_input_rows does. Shows a
+// progress line of vectors linked when the messages' verbosity allows.
+InputRowStats add_inputs_to_index(Index& index, const std::vector<std::string>& inputs,
+                                  const std::string& params_owner, int extra_threads,
+                                  const Messages& messages);
+
+} // namespace ruvec::cli
