@@ -289,7 +289,8 @@ uint64_t HnswGraph::connect_unreachable() {
     return linked;
 }
 
-void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch, int threads) {
+void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch,
+                                   [[maybe_unused]] int threads) {
     Hnsw& h = hnsw;
     const tableint first = static_cast<tableint>(h.cur_element_count);
     const int top = h.maxlevel_; // the graph as it stands before this batch

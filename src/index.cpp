@@ -80,7 +80,7 @@ const uint8_t* Index::row_code(uint32_t row) const {
     return codes_.data() + size_t{row} * quantizer_->code_bytes();
 }
 
-void Index::encode_rows(uint64_t first, int threads) {
+void Index::encode_rows(uint64_t first, [[maybe_unused]] int threads) {
     const size_t bytes = quantizer_->code_bytes();
     const int64_t end = static_cast<int64_t>(graph_impl_->size());
     codes_.resize(static_cast<size_t>(end) * bytes);
@@ -402,7 +402,8 @@ void Index::search_exact_block(const float* queries, size_t first, size_t count,
 }
 
 void Index::search_many(const float* queries, size_t count, const SearchOptions& options,
-                        int threads, std::vector<std::vector<SearchHit>>& hits) const {
+                        [[maybe_unused]] int threads,
+                        std::vector<std::vector<SearchHit>>& hits) const {
     hits.resize(count);
     // Brute force over float vectors reads them in blocks; anything else goes query by query.
     if (!options.exact || options.top == 0 || live_rows() == 0 || !has_float_vectors_) {

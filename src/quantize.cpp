@@ -177,7 +177,8 @@ Quantizer Quantizer::train(const float* vectors, uint64_t rows, uint32_t dims, M
 }
 
 Quantizer Quantizer::train(const std::function<const float*(uint64_t)>& vector_of, uint64_t rows,
-                           uint32_t dims, Metric metric, const QuantParams& params, int threads) {
+                           uint32_t dims, Metric metric, const QuantParams& params,
+                           [[maybe_unused]] int threads) {
     check_quant_params(params, dims);
     if (rows == 0) throw Error(ErrorKind::input, "no vectors to train the quantizer on");
     auto impl = std::make_unique<Impl>();
@@ -276,7 +277,7 @@ void Quantizer::encode(const float* v, uint8_t* code) const {
 }
 
 void Quantizer::encode_many(const float* vectors, uint64_t rows, uint8_t* codes,
-                            int threads) const {
+                            [[maybe_unused]] int threads) const {
     const int64_t n = static_cast<int64_t>(rows);
     const size_t dims = impl_->dims, bytes = impl_->code_bytes;
 #pragma omp parallel for num_threads(std::max(threads, 1)) schedule(static)
