@@ -309,15 +309,23 @@ suite_threads() {
         check "3 Mbp record: -@ $threads = -@ 0" same_file long-$threads.tsv long-0.tsv
         check "3 Mbp record, exact k=4: -@ $threads = -@ 0" same_file long-exact-$threads.tsv long-exact-0.tsv
     done
+    quantize_all() { # THREADS: quantized indexes of mix.rvx and graph searches by their codes
+        for type in sq8 pq binary; do
+            "$ruvec" quantize -@ "$1" -t $type --iterations 5 --eval 0 -o mix.$type.rvx mix.rvx >/dev/null &&
+                "$ruvec" search -@ "$1" --ef 64 mix.$type.rvx "$reads" >hits.$type.tsv || return 1
+        done
+    }
     # Index builds and searches are byte-identical whatever -@ (the provenance leaves -@ out).
     for threads in 0 1 3; do
         (cd t$threads && "$ruvec" index -@ $threads -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
             "$ruvec" search -@ $threads mix.rvx "$reads" >hits.tsv &&
-            "$ruvec" search -@ $threads --exact --per-target mix.rvx "$reads" >exact.tsv)
+            "$ruvec" search -@ $threads --exact --per-target mix.rvx "$reads" >exact.tsv &&
+            quantize_all $threads)
         check "index and search with -@ $threads" test -s t$threads/hits.tsv
     done
     for threads in 1 3; do
-        for file in mix.rvx hits.tsv exact.tsv; do
+        for file in mix.rvx hits.tsv exact.tsv mix.sq8.rvx mix.pq.rvx mix.binary.rvx hits.sq8.tsv \
+            hits.pq.tsv hits.binary.tsv; do
             check "$file: -@ $threads = -@ 0" same_file t$threads/$file t0/$file
         done
     done
@@ -328,9 +336,11 @@ suite_threads() {
             (cd isa-$isa && export RUVEC_ISA=$isa &&
                 "$ruvec" index -@ 1 -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
                 "$ruvec" search -@ 1 mix.rvx "$reads" >hits.tsv &&
-                "$ruvec" search -@ 1 --exact --per-target mix.rvx "$reads" >exact.tsv)
+                "$ruvec" search -@ 1 --exact --per-target mix.rvx "$reads" >exact.tsv &&
+                quantize_all 1)
             # Distances add in one fixed order on every ISA, so indexes are the same file.
-            for file in reads.rvec reads.tsv mix.rvec log.tsv mix.rvx hits.tsv exact.tsv; do
+            for file in reads.rvec reads.tsv mix.rvec log.tsv mix.rvx hits.tsv exact.tsv \
+                mix.sq8.rvx mix.pq.rvx mix.binary.rvx hits.sq8.tsv hits.pq.tsv hits.binary.tsv; do
                 check "$file: ISA $isa = default" same_file isa-$isa/$file t0/$file
             done
         fi
