@@ -12,6 +12,7 @@
 #   RERANKS [0 10 16 32 64 128 256]   --rerank values tried
 #   EF      [2048]                    --ef of every graph search (the default of ruvec search)
 #   TYPES   [sq8 pq binary]           quantizations; pq with the default -m (dims / 8)
+#   QUERIES [all]                     use about QUERIES of them, evenly spread (every n-th)
 # Needs /usr/bin/time and /usr/bin/python3 (stdlib only).
 set -euo pipefail
 
@@ -31,21 +32,27 @@ cd "$out"
 for f in genomes.rvx queries.fq; do
     [ -s "$src/$f" ] || { echo "measure-rerank: $src/$f is missing: run measure-default-ef.sh" >&2; exit 1; }
 done
+if [ -n "${QUERIES:-}" ]; then
+    stride=$(( ($(wc -l <"$src/queries.fq") / 4 + QUERIES - 1) / QUERIES ))
+    awk -v s="$stride" 'int((NR - 1) / 4) % s == 0' "$src/queries.fq" >queries.fq
+else
+    cp "$src/queries.fq" queries.fq
+fi
 
 wall() { # wall seconds of a command, printed on fd 3; its stdout is dropped
     /usr/bin/time -f %e -o time.tmp "$@" >/dev/null 2>>log
     cat time.tmp >&3
 }
 : >log
-n_q=$(($(wc -l <"$src/queries.fq") / 4))
-"$ruvec" search --exact -n 10 --no-header -o exact.tsv "$src/genomes.rvx" "$src/queries.fq" 2>>log
-float_s=$(wall "$ruvec" search --ef "$ef" -n 10 --no-header -o float.tsv "$src/genomes.rvx" "$src/queries.fq" 3>&1)
+n_q=$(($(wc -l <queries.fq) / 4))
+"$ruvec" search --exact -n 10 --no-header -o exact.tsv "$src/genomes.rvx" queries.fq 2>>log
+float_s=$(wall "$ruvec" search --ef "$ef" -n 10 --no-header -o float.tsv "$src/genomes.rvx" queries.fq 3>&1)
 : >times.tsv
 for t in $types; do
     q_s=$(wall "$ruvec" quantize -t "$t" --eval 0 -o "$t.rvx" "$src/genomes.rvx" 3>&1)
     printf '%s\tquantize\t%s\t%s\n' "$t" "$q_s" "$(wc -c <"$t.rvx")" >>times.tsv
     for r in $reranks; do
-        s=$(wall "$ruvec" search --ef "$ef" --rerank "$r" -n 10 --no-header -o "$t.$r.tsv" "$t.rvx" "$src/queries.fq" 3>&1)
+        s=$(wall "$ruvec" search --ef "$ef" --rerank "$r" -n 10 --no-header -o "$t.$r.tsv" "$t.rvx" queries.fq 3>&1)
         printf '%s\t%s\t%s\n' "$t" "$r" "$s" >>times.tsv
     done
 done

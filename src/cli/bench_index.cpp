@@ -233,35 +233,44 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         add("exact", threads, s, "queries/s", 1.0);
     }
 
-    // The sweep: recall@10 and QPS per ef, until recall reaches the stop.
-    std::vector<EfPoint> points;
-    for (uint32_t ef : index_bench_efs) {
-        SearchOptions hnsw;
-        hnsw.top = IndexBenchOptions::top;
-        hnsw.ef = ef;
-        EfPoint p{ef, 0, {}, {}};
-        p.qps_one = time_searches(*index, queries, o.queries, hnsw, 1, o.repeats, found);
-        p.recall = recall(found, truth);
-        p.qps_all = p.qps_one;
-        if (all > 1) {
-            p.qps_all = time_searches(*index, queries, o.queries, hnsw, all, o.repeats, found);
-            if (recall(found, truth) != p.recall) // searches must not depend on the threads
-                messages.warning("index: ef " + std::to_string(ef) +
-                                 ": recall differs between 1 and " + std::to_string(all) +
-                                 " threads");
+    // A sweep: recall@10 and QPS per ef, until recall reaches the stop, for one way of
+    // searching (`variant` names it in the figures: "hnsw" for float vectors).
+    auto sweep = [&](const std::string& variant, size_t rerank) {
+        std::vector<EfPoint> points;
+        const std::string recall_name = variant == "hnsw" ? "recall@10" : "recall@10 " + variant;
+        for (uint32_t ef : index_bench_efs) {
+            if (ef < rerank) continue; // the search would take ef = rerank anyway
+            SearchOptions hnsw;
+            hnsw.top = IndexBenchOptions::top;
+            hnsw.ef = ef;
+            hnsw.rerank = rerank;
+            EfPoint p{ef, 0, {}, {}};
+            p.qps_one = time_searches(*index, queries, o.queries, hnsw, 1, o.repeats, found);
+            p.recall = recall(found, truth);
+            p.qps_all = p.qps_one;
+            if (all > 1) {
+                p.qps_all = time_searches(*index, queries, o.queries, hnsw, all, o.repeats, found);
+                if (recall(found, truth) != p.recall) // searches must not depend on the threads
+                    messages.warning("index: " + variant + " ef " + std::to_string(ef) +
+                                     ": recall differs between 1 and " + std::to_string(all) +
+                                     " threads");
+            }
+            add(recall_name, 1, {p.recall, p.recall, p.recall}, "recall", no_ratio, ef);
+            add(variant, 1, p.qps_one, "queries/s", p.qps_one.median / exact_qps[0], ef);
+            if (all > 1)
+                add(variant, all, p.qps_all, "queries/s", p.qps_all.median / exact_qps[1], ef);
+            messages.info("index: " + variant + " ef " + std::to_string(ef) +
+                          format(": recall@10 %.4f, %.0f queries/s", p.recall, p.qps_one.median));
+            points.push_back(p);
+            if (p.recall >= index_bench_stop_recall) break;
+            if (p.qps_one.median < exact_qps[0]) {
+                messages.info("index: the graph is now slower than exact search; the sweep stops");
+                break;
+            }
         }
-        add("recall@10", 1, {p.recall, p.recall, p.recall}, "recall", no_ratio, ef);
-        add("hnsw", 1, p.qps_one, "queries/s", p.qps_one.median / exact_qps[0], ef);
-        if (all > 1) add("hnsw", all, p.qps_all, "queries/s", p.qps_all.median / exact_qps[1], ef);
-        messages.info("index: ef " + std::to_string(ef) +
-                      format(": recall@10 %.4f, %.0f queries/s", p.recall, p.qps_one.median));
-        points.push_back(p);
-        if (p.recall >= index_bench_stop_recall) break;
-        if (p.qps_one.median < exact_qps[0]) {
-            messages.info("index: the graph is now slower than exact search; the sweep stops");
-            break;
-        }
-    }
+        return points;
+    };
+    const std::vector<EfPoint> points = sweep("hnsw", 0);
 
     // The summary: the smallest ef reaching each recall target.
     IndexBenchReport report;
@@ -282,33 +291,70 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                           exact_qps[0]);
     if (all > 1) report.text += format(", %.1f at %.0f threads", exact_all, all);
     report.text += "\n";
-    std::string targets_json;
-    for (double target : index_bench_recall_targets) {
-        const auto hit = std::find_if(points.begin(), points.end(),
-                                      [&](const EfPoint& p) { return p.recall >= target; });
-        report.text += format("  QPS at recall@10 >= %.2f: ", target);
-        if (!targets_json.empty()) targets_json += ", ";
-        targets_json += format("{\"recall_target\": %.2f, ", target);
-        if (hit == points.end()) {
-            const EfPoint& last = points.back();
-            report.text +=
-                format("not reached (recall@10 %.4f at ef %.0f)\n", last.recall, last.ef);
-            targets_json += "\"ef\": null}";
-            continue;
-        }
-        report.text +=
-            format("ef %.0f, recall@10 %.4f, %.0f queries/s at 1 thread (%.1fx exact)", hit->ef,
-                   hit->recall, hit->qps_one.median, hit->qps_one.median / exact_qps[0]);
-        if (all > 1)
-            report.text += format(", %.0f at %.0f threads (%.1fx exact)", hit->qps_all.median, all,
-                                  hit->qps_all.median / exact_all);
-        report.text += "\n";
-        targets_json += format("\"ef\": %.0f, \"recall\": %.4f, \"qps_1_thread\": %.6g, ", hit->ef,
-                               hit->recall, hit->qps_one.median) +
-                        format("\"speedup_1_thread\": %.4g, \"qps_all_threads\": %.6g, "
-                               "\"speedup_all_threads\": %.4g}",
-                               hit->qps_one.median / exact_qps[0], hit->qps_all.median,
+    // Per recall target, the smallest ef reaching it: lines of text and a JSON array.
+    auto summarize = [&](const std::string& indent, const std::vector<EfPoint>& swept,
+                         std::string& text) {
+        std::string json;
+        for (double target : index_bench_recall_targets) {
+            const auto hit = std::find_if(swept.begin(), swept.end(),
+                                          [&](const EfPoint& p) { return p.recall >= target; });
+            text += indent + format("QPS at recall@10 >= %.2f: ", target);
+            if (!json.empty()) json += ", ";
+            json += format("{\"recall_target\": %.2f, ", target);
+            if (hit == swept.end()) {
+                const EfPoint& last = swept.back();
+                text += format("not reached (recall@10 %.4f at ef %.0f)\n", last.recall, last.ef);
+                json += "\"ef\": null}";
+                continue;
+            }
+            text +=
+                format("ef %.0f, recall@10 %.4f, %.0f queries/s at 1 thread (%.1fx exact)", hit->ef,
+                       hit->recall, hit->qps_one.median, hit->qps_one.median / exact_qps[0]);
+            if (all > 1)
+                text += format(", %.0f at %.0f threads (%.1fx exact)", hit->qps_all.median, all,
                                hit->qps_all.median / exact_all);
+            text += "\n";
+            json += format("\"ef\": %.0f, \"recall\": %.4f, \"qps_1_thread\": %.6g, ", hit->ef,
+                           hit->recall, hit->qps_one.median) +
+                    format("\"speedup_1_thread\": %.4g, \"qps_all_threads\": %.6g, "
+                           "\"speedup_all_threads\": %.4g}",
+                           hit->qps_one.median / exact_qps[0], hit->qps_all.median,
+                           hit->qps_all.median / exact_all);
+        }
+        return json;
+    };
+    const std::string targets_json = summarize("  ", points, report.text);
+
+    // Quantized variants: the same graph walked by codes, with and without re-ranking.
+    std::string variants_json;
+    for (QuantKind kind : o.quantize) {
+        QuantParams params;
+        params.kind = kind;
+        const std::string name = quant_kind_name(kind);
+        messages.info("index: quantizing as " + name);
+        start = std::chrono::steady_clock::now();
+        index->quantize(params, all);
+        const double quantize_seconds = seconds_since(start);
+        const size_t code_bytes = index->quantizer()->code_bytes();
+        const std::string rerank_name = name + "+rerank" + std::to_string(default_rerank);
+        const std::vector<EfPoint> plain = sweep(name, 0);
+        const std::vector<EfPoint> reranked = sweep(rerank_name, default_rerank);
+        report.text += "  " + name +
+                       format(": %.0f code bytes per vector (%.2fx smaller than floats), "
+                              "trained and encoded in %.1f s\n",
+                              static_cast<double>(code_bytes),
+                              dim * 4.0 / static_cast<double>(code_bytes), quantize_seconds);
+        report.text += "    walked by codes, no re-ranking:\n";
+        const std::string plain_json = summarize("      ", plain, report.text);
+        report.text += format("    walked by codes, best %.0f re-ranked by floats:\n",
+                              static_cast<double>(default_rerank));
+        const std::string reranked_json = summarize("      ", reranked, report.text);
+        if (!variants_json.empty()) variants_json += ", ";
+        variants_json += "{\"quantization\": \"" + name +
+                         "\", \"code_bytes\": " + std::to_string(code_bytes) +
+                         format(", \"quantize_seconds\": %.6g", quantize_seconds) +
+                         ", \"rerank\": " + std::to_string(default_rerank) + ", \"at_recall\": [" +
+                         plain_json + "], \"at_recall_reranked\": [" + reranked_json + "]}";
     }
     report.json =
         "{\"rows\": " + std::to_string(o.rows) + ", \"dim\": " + std::to_string(dim) +
@@ -322,7 +368,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         format(", \"load_average_start\": %.2f, \"load_average_end\": %.2f", load_at_start,
                load_at_end) +
         ", \"load_cache\": \"warm\", \"file_bytes\": " + std::to_string(source.size()) +
-        ", \"at_recall\": [" + targets_json + "]}";
+        ", \"at_recall\": [" + targets_json + "], \"quantized\": [" + variants_json + "]}";
     return report;
 }
 

@@ -53,6 +53,7 @@ struct IndexBenchOptions {
     int threads = 1;                  // all threads: -@ + 1; searches are also timed at 1
     GraphParams graph{Metric::l2};    // -M, --ef-construction, --metric
     std::string keep;                 // --keep: where to save the index; empty: a temporary file
+    std::vector<QuantKind> quantize;  // --quantize: codes searched after the float vectors
     uint64_t data_seed = 42;          // seed of the indexed vectors; queries use data_seed + 1
     static constexpr size_t top = 10; // recall@10
 };

@@ -223,6 +223,8 @@ void bench_usage(std::FILE* out) {
          std::to_string(d.index.graph.ef_construction) +
          "]\n"
          "      --keep FILE    save the index as FILE and keep it [a temporary file, removed]\n"
+         "      --quantize LIST  then quantize it (sq8,pq,binary, comma-separated) and measure\n"
+         "                     the graph walked by codes, without and with re-ranking\n"
          "\n" +
          kmer_embed_usage +
          "\n"
@@ -254,6 +256,8 @@ int bench_main(int argc, char** argv) {
     app.add_option("-M", options.index.graph.M)->check(not_negative());
     app.add_option("--ef-construction", options.index.graph.ef_construction)->check(not_negative());
     app.add_option("--keep", options.index.keep);
+    std::vector<std::string> quantize;
+    app.add_option("--quantize", quantize)->delimiter(',')->allow_extra_args(false);
     app.add_option("suites", suites);
     parse_arguments(app, argc, argv);
     if (common.help) {
@@ -272,6 +276,12 @@ int bench_main(int argc, char** argv) {
     if (!parse_metric(metric, options.index.graph.metric))
         throw Error(ErrorKind::usage, "unknown --metric '" + metric + "' (l2, cosine or ip)");
     check_graph_params(options.index.graph);
+    for (const std::string& type : quantize) {
+        QuantKind kind;
+        if (!parse_quant_kind(type, kind) || kind == QuantKind::none)
+            throw Error(ErrorKind::usage, "unknown --quantize '" + type + "' (sq8, pq or binary)");
+        options.index.quantize.push_back(kind);
+    }
     for (size_t dim : index_dims)
         if (std::find(suites.begin(), suites.end(), "index") != suites.end() &&
             (dim < min_dims || dim > max_dims))

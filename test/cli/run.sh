@@ -506,7 +506,7 @@ PY
     check "--ef 0: refused" test $status -eq 1
 
     # ruvec bench index: a smoke run measuring a real (tiny) index, and the JSON scripts read.
-    run "$ruvec" bench --rows 3000 --dim 16 --queries 100 -r 1 -@ 1 --keep bench.rvx --json index
+    run "$ruvec" bench --rows 3000 --dim 16 --queries 100 -r 1 -@ 1 --keep bench.rvx --quantize sq8,binary --json index
     check "bench index exits 0" test $status -eq 0
     check "bench index: JSON with index_runs and recall targets" python3 -c '
 import json, sys
@@ -520,6 +520,9 @@ assert recalls and max(recalls) <= 1 and recalls == sorted(recalls), recalls
 exact = [r for r in d["results"] if r["name"] == "exact"]
 assert len(exact) == 2 and all(r["speedup_vs_exact"] == 1 and r["median"] > 0 for r in exact)
 assert [r["median"] for r in d["results"] if r["name"] == "file_size"] == [run["file_bytes"]]
+assert [q["quantization"] for q in run["quantized"]] == ["sq8", "binary"], run["quantized"]
+assert run["quantized"][0]["code_bytes"] == 24 and run["quantized"][1]["code_bytes"] == 16
+assert any(r["name"] == "sq8+rerank64" and r["ef"] >= 64 for r in d["results"])
 '
     run "$ruvec" info --json bench.rvx
     check "bench index --keep: the kept index is valid and says what it holds" grep -q '"rows":3000,' out
