@@ -148,60 +148,66 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     const double no_ratio = std::nan("");
     const double load_at_start = load_average();
 
-    // Build: construction, add and linking are timed; drawing the random numbers is not.
-    EmbedParams embed;
-    embed.dims = o.dim; // the embedding parameters are only a label here; vectors are given
-    finalize_params(embed);
-    if (embed.dims != o.dim)
-        throw Error(ErrorKind::usage, "--dim " + std::to_string(o.dim) + " is not a vector size");
-    check_graph_params(o.graph);
-    messages.info("index: building " + what + " with " + std::to_string(all) + " thread(s)");
-    GaussianRows base_rows(o.dim, o.data_seed);
-    std::vector<float> chunk;
-    const uint64_t chunk_rows = std::max<uint64_t>(1, link_every_bytes / (uint64_t{o.dim} * 4));
     double build_seconds = 0, build_cpu = 0;
+    std::optional<Index> index;
     auto start = std::chrono::steady_clock::now();
-    double cpu_start = cpu_seconds();
-    std::optional<Index> index(std::in_place, embed, o.graph);
-    build_seconds += seconds_since(start);
-    build_cpu += cpu_seconds() - cpu_start;
-    for (uint64_t done = 0; done < o.rows;) {
-        const uint64_t n = std::min(chunk_rows, o.rows - done);
-        base_rows.fill(chunk, n);
+    std::optional<TempDir> temp;
+    std::string path = o.existing;
+    if (o.existing.empty()) {
+        // Build: construction, add and linking are timed; drawing the random numbers is not.
+        EmbedParams embed;
+        embed.dims = o.dim; // the embedding parameters are only a label here; vectors are given
+        finalize_params(embed);
+        if (embed.dims != o.dim)
+            throw Error(ErrorKind::usage,
+                        "--dim " + std::to_string(o.dim) + " is not a vector size");
+        check_graph_params(o.graph);
+        messages.info("index: building " + what + " with " + std::to_string(all) + " thread(s)");
+        GaussianRows base_rows(o.dim, o.data_seed);
+        std::vector<float> chunk;
+        const uint64_t chunk_rows = std::max<uint64_t>(1, link_every_bytes / (uint64_t{o.dim} * 4));
         start = std::chrono::steady_clock::now();
-        cpu_start = cpu_seconds();
-        for (uint64_t i = 0; i < n; ++i)
-            index->add({"v" + std::to_string(done + i), 0, 1}, &chunk[i * o.dim]);
-        index->insert_pending(all);
+        double cpu_start = cpu_seconds();
+        index.emplace(embed, o.graph);
         build_seconds += seconds_since(start);
         build_cpu += cpu_seconds() - cpu_start;
-        done += n;
-        messages.info("index: " + std::to_string(done) + " vectors linked, " +
-                      format("%.0f/s", static_cast<double>(done) / build_seconds));
-    }
-    const double build_rate = static_cast<double>(o.rows) / build_seconds;
-    add("build", all, {build_rate, build_rate, build_rate}, "vectors/s", no_ratio);
-    // ru_maxrss covers the whole process: the index, the names, and one chunk of the generator.
-    const double peak_rss =
-        static_cast<double>(resource_usage(std::chrono::steady_clock::now()).peak_rss_bytes);
-    add("peak_rss", all, {peak_rss, peak_rss, peak_rss}, "bytes", no_ratio);
-    std::vector<float>().swap(chunk);
+        for (uint64_t done = 0; done < o.rows;) {
+            const uint64_t n = std::min(chunk_rows, o.rows - done);
+            base_rows.fill(chunk, n);
+            start = std::chrono::steady_clock::now();
+            cpu_start = cpu_seconds();
+            for (uint64_t i = 0; i < n; ++i)
+                index->add({"v" + std::to_string(done + i), 0, 1}, &chunk[i * o.dim]);
+            index->insert_pending(all);
+            build_seconds += seconds_since(start);
+            build_cpu += cpu_seconds() - cpu_start;
+            done += n;
+            messages.info("index: " + std::to_string(done) + " vectors linked, " +
+                          format("%.0f/s", static_cast<double>(done) / build_seconds));
+        }
+        const double build_rate = static_cast<double>(o.rows) / build_seconds;
+        add("build", all, {build_rate, build_rate, build_rate}, "vectors/s", no_ratio);
+        // ru_maxrss covers the whole process: the index, the names, and one chunk of the generator.
+        const double peak_rss =
+            static_cast<double>(resource_usage(std::chrono::steady_clock::now()).peak_rss_bytes);
+        add("peak_rss", all, {peak_rss, peak_rss, peak_rss}, "bytes", no_ratio);
+        std::vector<float>().swap(chunk);
 
-    // Save, then load the file again and again from the (warm) page cache.
-    std::optional<TempDir> temp;
-    if (o.keep.empty()) temp.emplace();
-    const std::string path = o.keep.empty() ? temp->file("bench.rvx") : o.keep;
-    {
-        OutputFile out(path);
-        // A kept file says what it holds: its embedding parameters are only labels.
-        index->add_provenance(std::string("ruvec ") + RUVEC_VERSION +
-                              "\tbench index: " + std::to_string(o.rows) +
-                              " N(0,1) random vectors (std::mt19937_64 seed " +
-                              std::to_string(o.data_seed) + "), not k-mer embeddings");
-        index->save(out);
-        out.commit();
+        // Save, then load the file again and again from the (warm) page cache.
+        if (o.keep.empty()) temp.emplace();
+        path = o.keep.empty() ? temp->file("bench.rvx") : o.keep;
+        {
+            OutputFile out(path);
+            // A kept file says what it holds: its embedding parameters are only labels.
+            index->add_provenance(std::string("ruvec ") + RUVEC_VERSION +
+                                  "\tbench index: " + std::to_string(o.rows) +
+                                  " N(0,1) random vectors (std::mt19937_64 seed " +
+                                  std::to_string(o.data_seed) + "), not k-mer embeddings");
+            index->save(out);
+            out.commit();
+        }
+        index.reset();
     }
-    index.reset();
     const FileSource source(path);
     const double file_bytes = static_cast<double>(source.size());
     add("file_size", 1, {file_bytes, file_bytes, file_bytes}, "bytes", no_ratio);
@@ -282,9 +288,12 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                   " thread(s); N(0,1) vectors from std::mt19937_64 seeds " +
                   std::to_string(o.data_seed) + " (rows) and " + std::to_string(o.data_seed + 1) +
                   " (queries); load times from a warm page cache\n";
-    report.text += format("  build %.1f s wall, %.1f s CPU; 1-minute load average %.2f at the "
-                          "start, %.2f at the end",
-                          build_seconds, build_cpu, load_at_start, load_at_end);
+    if (o.existing.empty())
+        report.text += format("  build %.1f s wall, %.1f s CPU", build_seconds, build_cpu);
+    else
+        report.text += "  index " + o.existing + " (not built in this run)";
+    report.text += format("; 1-minute load average %.2f at the start, %.2f at the end",
+                          load_at_start, load_at_end);
     report.text +=
         format(" (%.0f cores online)\n", static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)));
     report.text += format("  file %.0f bytes; exact search %.1f queries/s at 1 thread", file_bytes,

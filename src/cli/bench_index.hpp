@@ -46,15 +46,16 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
 
 // Parameters of one run of the index suite.
 struct IndexBenchOptions {
-    uint64_t rows = 10000;            // --rows: vectors in the index
-    uint32_t dim = 128;               // --dim: floats per vector
-    uint64_t queries = 1000;          // --queries: query vectors, drawn apart from the indexed ones
-    int repeats = 3;                  // timed passes per figure (-r)
-    int threads = 1;                  // all threads: -@ + 1; searches are also timed at 1
-    GraphParams graph{Metric::l2};    // -M, --ef-construction, --metric
-    std::string keep;                 // --keep: where to save the index; empty: a temporary file
-    std::vector<QuantKind> quantize;  // --quantize: codes searched after the float vectors
-    uint64_t data_seed = 42;          // seed of the indexed vectors; queries use data_seed + 1
+    uint64_t rows = 10000;           // --rows: vectors in the index
+    uint32_t dim = 128;              // --dim: floats per vector
+    uint64_t queries = 1000;         // --queries: query vectors, drawn apart from the indexed ones
+    int repeats = 3;                 // timed passes per figure (-r)
+    int threads = 1;                 // all threads: -@ + 1; searches are also timed at 1
+    GraphParams graph{Metric::l2};   // -M, --ef-construction, --metric
+    std::string keep;                // --keep: where to save the index; empty: a temporary file
+    std::vector<QuantKind> quantize; // --quantize: codes searched after the float vectors
+    std::string existing;    // --index: measure this index (made by --keep) instead of building one
+    uint64_t data_seed = 42; // seed of the indexed vectors; queries use data_seed + 1
     static constexpr size_t top = 10; // recall@10
 };
 

@@ -8,6 +8,7 @@
 #include "cli/common.hpp"
 #include "cli/embed_options.hpp"
 #include "cli/embed_pipeline.hpp"
+#include "cli/file_source.hpp"
 #include "cli/output.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/index.hpp"
@@ -223,6 +224,7 @@ void bench_usage(std::FILE* out) {
          std::to_string(d.index.graph.ef_construction) +
          "]\n"
          "      --keep FILE    save the index as FILE and keep it [a temporary file, removed]\n"
+         "      --index FILE   measure FILE (an index kept with --keep) instead of building one\n"
          "      --quantize LIST  then quantize it (sq8,pq,binary, comma-separated) and measure\n"
          "                     the graph walked by codes, without and with re-ranking\n"
          "\n" +
@@ -249,13 +251,15 @@ int bench_main(int argc, char** argv) {
     CLI::Option* repeats =
         app.add_option("-r,--repeats", options.repeats)->check(CLI::Range(1, 1000));
     app.add_option("--dim", dims)->check(CLI::Range(1, 1 << 20))->allow_extra_args(false);
-    app.add_option("--rows", options.rows)->check(CLI::Range(1, 10'000'000));
+    CLI::Option* rows_option =
+        app.add_option("--rows", options.rows)->check(CLI::Range(1, 10'000'000));
     app.add_flag("--json", options.json);
     app.add_option("--queries", options.index.queries)->check(CLI::Range(1, 10'000'000));
     app.add_option("--metric", metric);
     app.add_option("-M", options.index.graph.M)->check(not_negative());
     app.add_option("--ef-construction", options.index.graph.ef_construction)->check(not_negative());
     app.add_option("--keep", options.index.keep);
+    app.add_option("--index", options.index.existing);
     std::vector<std::string> quantize;
     app.add_option("--quantize", quantize)->delimiter(',')->allow_extra_args(false);
     app.add_option("suites", suites);
@@ -292,6 +296,20 @@ int bench_main(int argc, char** argv) {
         !options.index.keep.empty() && index_dims.size() > 1)
         throw Error(ErrorKind::usage, "--keep saves one index: give one --dim");
     options.index.rows = options.rows;
+    if (!options.index.existing.empty()) {
+        // Its rows, dims and graph parameters are the file's.
+        if (!options.index.keep.empty() || dims.size() > 0 || rows_option->count())
+            throw Error(ErrorKind::usage, "--index measures that file: leave out --keep, --dim "
+                                          "and --rows");
+        const Index probe = Index::load(FileSource(options.index.existing), options.index.existing);
+        if (probe.quantizer())
+            throw Error(ErrorKind::usage, options.index.existing +
+                                              " is quantized: give the float index (--quantize "
+                                              "quantizes it here)");
+        options.index.rows = probe.rows();
+        options.index.graph = probe.graph_params();
+        index_dims = {probe.embed_params().dims};
+    }
     options.index.threads = common.threads + 1;
     if (repeats->count()) options.index.repeats = options.repeats;
     const Messages quiet("bench", 0);
