@@ -16,8 +16,9 @@
 //           dimensions; 256 centroids per sub-space from k-means on a seeded sample. A query
 //           gets a table of its distance to every centroid (m x 256 floats) and a code's
 //           distance is the sum of m table entries (asymmetric distance computation).
-//   binary  code: dims bits in 64-bit words (bit i: x_i > centre_i, centre the per-dimension
-//           mean of a training sample, or 0 without centring), then [f32 |x| under l2 and ip].
+//   binary  code: [f32 |x|, 4 zero bytes under l2 and ip], then dims bits in 64-bit words
+//           (bit i of word i / 64: x_i > centre_i, centre the per-dimension mean of a training
+//           sample, or 0 without centring; bits past dims zero).
 //           Queries are encoded the same way and compared by Hamming distance (popcount). The
 //           angle between two vectors is estimated as pi h / dims (h differing bits), as for
 //           sign random projections: it ranks well, and re-ranking with the float vectors
