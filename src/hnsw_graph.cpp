@@ -108,6 +108,18 @@ tableint descend(const Hnsw& h, const void* query, tableint entry, int top, int 
     return current;
 }
 
+// All candidates sorted before the cut to k, so ties at the cut go to the lower row as in brute
+// force (hnswlib's own cut keeps whichever the heap holds).
+void sorted_cut(Candidates& top, size_t k, std::vector<std::pair<float, uint32_t>>& found) {
+    found.reserve(top.size());
+    while (!top.empty()) {
+        found.emplace_back(top.top().first, top.top().second);
+        top.pop();
+    }
+    std::sort(found.begin(), found.end());
+    if (found.size() > k) found.resize(k);
+}
+
 [[noreturn]] void corrupt(const std::string& message) {
     throw Error(ErrorKind::corrupt, message);
 }
@@ -475,15 +487,7 @@ void HnswGraph::search(const float* query, size_t k, size_t ef,
     ef = std::max(ef, k);
     Candidates top = h.num_deleted_ ? h.searchBaseLayerST<true>(start, query, ef)
                                     : h.searchBaseLayerST<false>(start, query, ef);
-    // Sort all ef candidates before cutting to k, so ties at the cut go to the lower row as in
-    // brute force (hnswlib's own cut keeps whichever the heap holds).
-    found.reserve(top.size());
-    while (!top.empty()) {
-        found.emplace_back(top.top().first, top.top().second);
-        top.pop();
-    }
-    std::sort(found.begin(), found.end());
-    if (found.size() > k) found.resize(k);
+    sorted_cut(top, k, found);
 }
 
 void HnswGraph::search_scored(const RowScorer& scorer, size_t k, size_t ef,
@@ -556,13 +560,7 @@ void HnswGraph::search_scored(const RowScorer& scorer, size_t k, size_t ef,
         }
     }
     h.visited_list_pool_->releaseVisitedList(visited);
-    found.reserve(top.size());
-    while (!top.empty()) {
-        found.emplace_back(top.top().first, top.top().second);
-        top.pop();
-    }
-    std::sort(found.begin(), found.end());
-    if (found.size() > k) found.resize(k);
+    sorted_cut(top, k, found);
 }
 
 uint32_t HnswGraph::max_level() const {

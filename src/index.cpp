@@ -235,15 +235,17 @@ std::vector<uint64_t> Index::remove(const std::vector<std::string>& names,
     return removed;
 }
 
-void Index::search_exact(const float* query, size_t candidates,
-                         std::vector<std::pair<float, uint32_t>>& found) const {
-    // A max-heap on (distance, row) keeps the `candidates` nearest, ties to the lower row.
+namespace {
+
+// The `candidates` live rows nearest by `distance_of(row)`, nearest first, ties to the lower row
+// (a max-heap on (distance, row) keeps them).
+template <class Deleted, class Distance>
+void nearest_rows(size_t rows, Deleted deleted, size_t candidates, Distance distance_of,
+                  std::vector<std::pair<float, uint32_t>>& found) {
     std::priority_queue<std::pair<float, uint32_t>> best;
-    for (size_t row = 0; row < rows_.size(); ++row) {
-        if (rows_[row].flags & rvx_row_deleted) continue;
-        const std::pair<float, uint32_t> item(
-            graph_impl_->distance(query, graph_impl_->vector(static_cast<uint32_t>(row))),
-            static_cast<uint32_t>(row));
+    for (size_t row = 0; row < rows; ++row) {
+        if (deleted(row)) continue;
+        const std::pair<float, uint32_t> item(distance_of(row), static_cast<uint32_t>(row));
         if (best.size() < candidates) {
             best.push(item);
         } else if (item < best.top()) {
@@ -260,28 +262,27 @@ void Index::search_exact(const float* query, size_t candidates,
     std::reverse(found.begin(), found.end());
 }
 
+} // namespace
+
+void Index::search_exact(const float* query, size_t candidates,
+                         std::vector<std::pair<float, uint32_t>>& found) const {
+    nearest_rows(
+        rows_.size(), [&](size_t row) { return (rows_[row].flags & rvx_row_deleted) != 0; },
+        candidates,
+        [&](size_t row) {
+            return graph_impl_->distance(query, graph_impl_->vector(static_cast<uint32_t>(row)));
+        },
+        found);
+}
+
 void Index::search_exact_codes(const Quantizer::Query& query, size_t candidates,
                                std::vector<std::pair<float, uint32_t>>& found) const {
-    std::priority_queue<std::pair<float, uint32_t>> best;
     const size_t bytes = quantizer_->code_bytes();
-    for (size_t row = 0; row < rows_.size(); ++row) {
-        if (rows_[row].flags & rvx_row_deleted) continue;
-        const std::pair<float, uint32_t> item(
-            quantizer_->distance(query, codes_.data() + row * bytes), static_cast<uint32_t>(row));
-        if (best.size() < candidates) {
-            best.push(item);
-        } else if (item < best.top()) {
-            best.pop();
-            best.push(item);
-        }
-    }
-    found.clear();
-    found.reserve(best.size());
-    while (!best.empty()) {
-        found.push_back(best.top());
-        best.pop();
-    }
-    std::reverse(found.begin(), found.end());
+    nearest_rows(
+        rows_.size(), [&](size_t row) { return (rows_[row].flags & rvx_row_deleted) != 0; },
+        candidates,
+        [&](size_t row) { return quantizer_->distance(query, codes_.data() + row * bytes); },
+        found);
 }
 
 void Index::to_hits(std::vector<std::pair<float, uint32_t>>& found, const SearchOptions& options,

@@ -8,7 +8,6 @@
 #include "ruvec/index_format.hpp"
 
 #include <cinttypes>
-#include <cstdarg>
 #include <cstdio>
 #include <vector>
 
@@ -17,16 +16,6 @@ namespace ruvec::cli {
 namespace {
 
 constexpr unsigned info_common = opt_output;
-
-std::string format(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
-std::string format(const char* pattern, ...) {
-    char text[512];
-    va_list args;
-    va_start(args, pattern);
-    std::vsnprintf(text, sizeof text, pattern, args);
-    va_end(args);
-    return text;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -94,69 +83,73 @@ int info_main(int argc, char** argv) {
     char tag[12];
     if (json) {
         text += "{\"file\":\"" + json_escape(path) + "\"";
+        text += printf_string(",\"format_version\":%u,\"file_bytes\":%" PRIu64, header.version,
+                              source.size());
         text +=
-            format(",\"format_version\":%u,\"file_bytes\":%" PRIu64, header.version, source.size());
-        text += format(",\"embedding\":{\"k\":%u,\"dims\":%u,\"canonical\":%s,\"exact\":%s,"
-                       "\"weight\":\"%s\",\"hash_id\":%u,\"hash_seed\":%" PRIu64
-                       ",\"window\":%" PRIu64 ",\"step\":%" PRIu64 "}",
-                       e.k, e.dims, e.canonical ? "true" : "false", e.exact ? "true" : "false",
-                       weight_name(e.weight), e.hash_id, e.hash_seed, e.window, e.step);
-        text += format(",\"graph\":{\"metric\":\"%s\",\"M\":%u,\"ef_construction\":%u,"
-                       "\"seed\":%" PRIu64 ",\"top_level\":%u,\"entry_point\":%u,"
-                       "\"mean_links_level0\":%.3f,\"unreachable_rows\":%" PRIu64
-                       ",\"nodes_per_level\":[",
-                       metric_name(g.metric), g.M, g.ef_construction, g.seed, header.max_level,
-                       header.entry_point, stats.mean_links_level0, stats.unreachable_rows);
+            printf_string(",\"embedding\":{\"k\":%u,\"dims\":%u,\"canonical\":%s,\"exact\":%s,"
+                          "\"weight\":\"%s\",\"hash_id\":%u,\"hash_seed\":%" PRIu64
+                          ",\"window\":%" PRIu64 ",\"step\":%" PRIu64 "}",
+                          e.k, e.dims, e.canonical ? "true" : "false", e.exact ? "true" : "false",
+                          weight_name(e.weight), e.hash_id, e.hash_seed, e.window, e.step);
+        text += printf_string(
+            ",\"graph\":{\"metric\":\"%s\",\"M\":%u,\"ef_construction\":%u,"
+            "\"seed\":%" PRIu64 ",\"top_level\":%u,\"entry_point\":%u,"
+            "\"mean_links_level0\":%.3f,\"unreachable_rows\":%" PRIu64 ",\"nodes_per_level\":[",
+            metric_name(g.metric), g.M, g.ef_construction, g.seed, header.max_level,
+            header.entry_point, stats.mean_links_level0, stats.unreachable_rows);
         for (size_t l = 0; l < stats.nodes_per_level.size(); ++l)
-            text += format("%s%" PRIu64, l ? "," : "", stats.nodes_per_level[l]);
+            text += printf_string("%s%" PRIu64, l ? "," : "", stats.nodes_per_level[l]);
         text += "]},\"quantization\":";
         if (const Quantizer* q = index.quantizer())
-            text += format("{\"type\":\"%s\",\"code_bytes\":%zu,\"float_vectors\":%s,"
-                           "\"pq_subspaces\":%u,\"binary_centre\":%s,\"train_rows\":%" PRIu64
-                           ",\"seed\":%" PRIu64 "}",
-                           quant_kind_name(q->kind()), q->code_bytes(),
-                           index.has_float_vectors() ? "true" : "false", q->params().pq_subspaces,
-                           q->params().binary_centre ? "true" : "false", q->params().train_rows,
-                           q->params().seed);
+            text += printf_string("{\"type\":\"%s\",\"code_bytes\":%zu,\"float_vectors\":%s,"
+                                  "\"pq_subspaces\":%u,\"binary_centre\":%s,\"train_rows\":%" PRIu64
+                                  ",\"seed\":%" PRIu64 "}",
+                                  quant_kind_name(q->kind()), q->code_bytes(),
+                                  index.has_float_vectors() ? "true" : "false",
+                                  q->params().pq_subspaces,
+                                  q->params().binary_centre ? "true" : "false",
+                                  q->params().train_rows, q->params().seed);
         else
             text += "null";
-        text += format(",\"rows\":%" PRIu64 ",\"live_rows\":%" PRIu64 ",\"deleted_rows\":%" PRIu64
-                       ",\"names\":%" PRIu64 ",\"sections\":[",
-                       index.rows(), index.live_rows(), index.deleted_rows(), index.names());
+        text += printf_string(",\"rows\":%" PRIu64 ",\"live_rows\":%" PRIu64
+                              ",\"deleted_rows\":%" PRIu64 ",\"names\":%" PRIu64 ",\"sections\":[",
+                              index.rows(), index.live_rows(), index.deleted_rows(), index.names());
         for (size_t i = 0; i < sections.size(); ++i)
-            text += format("%s{\"tag\":\"%s\",\"offset\":%" PRIu64 ",\"length\":%" PRIu64
-                           ",\"checksum\":\"%016" PRIx64 "\"}",
-                           i ? "," : "", rvx_tag_name(sections[i].tag, tag), sections[i].offset,
-                           sections[i].length, sections[i].checksum);
+            text += printf_string("%s{\"tag\":\"%s\",\"offset\":%" PRIu64 ",\"length\":%" PRIu64
+                                  ",\"checksum\":\"%016" PRIx64 "\"}",
+                                  i ? "," : "", rvx_tag_name(sections[i].tag, tag),
+                                  sections[i].offset, sections[i].length, sections[i].checksum);
         text += "],\"provenance\":[";
         for (size_t i = 0; i < provenance.size(); ++i)
             text += std::string(i ? "," : "") + "\"" + json_escape(provenance[i]) + "\"";
         text += "]}\n";
     } else {
         text += "file\t" + path + "\n";
-        text += format("format\trvx %u, %" PRIu64 " bytes\n", header.version, source.size());
-        text += format(
+        text += printf_string("format\trvx %u, %" PRIu64 " bytes\n", header.version, source.size());
+        text += printf_string(
             "embedding\tk %u, dims %u, %s, %s, weight %s, hash %u seed 0x%016" PRIx64 ", ", e.k,
             e.dims, e.canonical ? "canonical" : "not canonical",
             e.exact ? "exact profile" : "hashed", weight_name(e.weight), e.hash_id, e.hash_seed);
-        text += e.window ? format("window %" PRIu64 " step %" PRIu64 "\n", e.window, e.step)
+        text += e.window ? printf_string("window %" PRIu64 " step %" PRIu64 "\n", e.window, e.step)
                          : std::string("one vector per record\n");
-        text += format("graph\tHNSW, metric %s, M %u, ef_construction %u, seed %" PRIu64 "\n",
-                       metric_name(g.metric), g.M, g.ef_construction, g.seed);
-        text += format("vectors\t%" PRIu64 " (%" PRIu64 " live, %" PRIu64 " deleted) of %" PRIu64
-                       " sequences\n",
-                       index.rows(), index.live_rows(), index.deleted_rows(), index.names());
-        text += format("levels\ttop %u, entry point row %u; rows per level:", header.max_level,
-                       header.entry_point);
-        for (uint64_t count : stats.nodes_per_level) text += format(" %" PRIu64, count);
         text +=
-            format("\nlinks\t%.2f per row on level 0 (at most %u); %" PRIu64 " rows unreachable\n",
-                   stats.mean_links_level0, 2 * g.M, stats.unreachable_rows);
+            printf_string("graph\tHNSW, metric %s, M %u, ef_construction %u, seed %" PRIu64 "\n",
+                          metric_name(g.metric), g.M, g.ef_construction, g.seed);
+        text += printf_string("vectors\t%" PRIu64 " (%" PRIu64 " live, %" PRIu64
+                              " deleted) of %" PRIu64 " sequences\n",
+                              index.rows(), index.live_rows(), index.deleted_rows(), index.names());
+        text +=
+            printf_string("levels\ttop %u, entry point row %u; rows per level:", header.max_level,
+                          header.entry_point);
+        for (uint64_t count : stats.nodes_per_level) text += printf_string(" %" PRIu64, count);
+        text += printf_string("\nlinks\t%.2f per row on level 0 (at most %u); %" PRIu64
+                              " rows unreachable\n",
+                              stats.mean_links_level0, 2 * g.M, stats.unreachable_rows);
         if (const Quantizer* q = index.quantizer()) {
-            text += format("quantization\t%s, %zu bytes per vector", quant_kind_name(q->kind()),
-                           q->code_bytes());
+            text += printf_string("quantization\t%s, %zu bytes per vector",
+                                  quant_kind_name(q->kind()), q->code_bytes());
             if (q->kind() == QuantKind::pq)
-                text += format(", %u sub-spaces", q->params().pq_subspaces);
+                text += printf_string(", %u sub-spaces", q->params().pq_subspaces);
             if (q->kind() == QuantKind::binary && q->params().binary_centre)
                 text += ", signs around the mean";
             text += index.has_float_vectors() ? "; float vectors kept for re-ranking\n"
@@ -165,9 +158,9 @@ int info_main(int argc, char** argv) {
             text += "quantization\tnone\n";
         }
         for (const RvxSection& s : sections)
-            text +=
-                format("section\t%s offset %" PRIu64 " length %" PRIu64 " xxh64 %016" PRIx64 "\n",
-                       rvx_tag_name(s.tag, tag), s.offset, s.length, s.checksum);
+            text += printf_string("section\t%s offset %" PRIu64 " length %" PRIu64
+                                  " xxh64 %016" PRIx64 "\n",
+                                  rvx_tag_name(s.tag, tag), s.offset, s.length, s.checksum);
         for (const std::string& line : provenance) text += "provenance\t" + line + "\n";
     }
     OutputFile output(common.output);

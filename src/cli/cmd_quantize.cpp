@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
-#include <cstdarg>
 #include <cstdio>
 #include <random>
 #include <set>
@@ -36,16 +35,6 @@ struct QuantizeCli {
     SearchOptions search;     // --ef, --rerank: the graph search measured
     bool json = false;        // --json
 };
-
-std::string format(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
-std::string format(const char* pattern, ...) {
-    char text[512];
-    va_list args;
-    va_start(args, pattern);
-    std::vsnprintf(text, sizeof text, pattern, args);
-    va_end(args);
-    return text;
-}
 
 // `count` live rows in a seeded random order (mt19937_64's raw output, as the quantizer's own
 // sample), in increasing row order.
@@ -129,8 +118,8 @@ std::string describe_codes(const Quantizer& q) {
     case QuantKind::sq8:
         return "int8 per dimension, one scale per vector";
     case QuantKind::pq:
-        return format("%u sub-spaces of %u dimensions, 256 centroids each", q.params().pq_subspaces,
-                      q.dims() / q.params().pq_subspaces);
+        return printf_string("%u sub-spaces of %u dimensions, 256 centroids each",
+                             q.params().pq_subspaces, q.dims() / q.params().pq_subspaces);
     default:
         return q.params().binary_centre ? "one bit per dimension, signs around the mean"
                                         : "one bit per dimension, signs";
@@ -318,45 +307,48 @@ int quantize_main(int argc, char** argv) {
     const double code_bytes = static_cast<double>(q.code_bytes());
     std::string report;
     if (cli.json) {
-        report = format("{\"quantization\":\"%s\",\"codes\":\"%s\",\"dims\":%zu,\"metric\":\"%s\","
-                        "\"vectors\":%" PRIu64 ",\"trained_on\":%" PRIu64
-                        ",\"held_out\":%zu,\"float_bytes_per_vector\":%zu,"
-                        "\"code_bytes_per_vector\":%zu,\"compression\":%.4g,"
-                        "\"float_vectors_kept\":%s,\"input_file_bytes\":%" PRIu64
-                        ",\"output_file_bytes\":%" PRIu64 ",\"train_encode_seconds\":%.4g,",
-                        quant_kind_name(q.kind()), json_escape(describe_codes(q)).c_str(), dims,
-                        metric_name(index.graph_params().metric), index.rows(),
-                        q.params().train_rows ? q.params().train_rows : live - held_out.size(),
-                        held_out.size(), dims * 4, q.code_bytes(), float_bytes / code_bytes,
-                        cli.drop_float ? "false" : "true", input_bytes, file_bytes, train_seconds);
+        report = printf_string(
+            "{\"quantization\":\"%s\",\"codes\":\"%s\",\"dims\":%zu,\"metric\":\"%s\","
+            "\"vectors\":%" PRIu64 ",\"trained_on\":%" PRIu64
+            ",\"held_out\":%zu,\"float_bytes_per_vector\":%zu,"
+            "\"code_bytes_per_vector\":%zu,\"compression\":%.4g,"
+            "\"float_vectors_kept\":%s,\"input_file_bytes\":%" PRIu64
+            ",\"output_file_bytes\":%" PRIu64 ",\"train_encode_seconds\":%.4g,",
+            quant_kind_name(q.kind()), json_escape(describe_codes(q)).c_str(), dims,
+            metric_name(index.graph_params().metric), index.rows(),
+            q.params().train_rows ? q.params().train_rows : live - held_out.size(), held_out.size(),
+            dims * 4, q.code_bytes(), float_bytes / code_bytes, cli.drop_float ? "false" : "true",
+            input_bytes, file_bytes, train_seconds);
         report += "\"recall_at_10\":[";
         for (size_t i = 0; i < measures.size(); ++i)
-            report += format("%s{\"ranking\":\"%s\",\"recall\":%.4f}", i ? "," : "",
-                             json_escape(measures[i].what).c_str(), measures[i].recall);
+            report += printf_string("%s{\"ranking\":\"%s\",\"recall\":%.4f}", i ? "," : "",
+                                    json_escape(measures[i].what).c_str(), measures[i].recall);
         report += "]}\n";
     } else {
+        report += printf_string("quantization\t%s: %s\n", quant_kind_name(q.kind()),
+                                describe_codes(q).c_str());
         report +=
-            format("quantization\t%s: %s\n", quant_kind_name(q.kind()), describe_codes(q).c_str());
-        report += format("vectors\t%" PRIu64 " of %zu dimensions (%s); trained on %" PRIu64
-                         ", %zu held out to measure recall\n",
-                         index.rows(), dims, metric_name(index.graph_params().metric),
-                         q.params().train_rows ? q.params().train_rows : live - held_out.size(),
-                         held_out.size());
-        report += format("bytes per vector\tfloat %.0f, code %.0f: %.2fx smaller%s\n", float_bytes,
-                         code_bytes, float_bytes / code_bytes,
-                         cli.drop_float ? " (float vectors dropped)"
-                                        : " (float vectors kept for re-ranking)");
+            printf_string("vectors\t%" PRIu64 " of %zu dimensions (%s); trained on %" PRIu64
+                          ", %zu held out to measure recall\n",
+                          index.rows(), dims, metric_name(index.graph_params().metric),
+                          q.params().train_rows ? q.params().train_rows : live - held_out.size(),
+                          held_out.size());
+        report += printf_string("bytes per vector\tfloat %.0f, code %.0f: %.2fx smaller%s\n",
+                                float_bytes, code_bytes, float_bytes / code_bytes,
+                                cli.drop_float ? " (float vectors dropped)"
+                                               : " (float vectors kept for re-ranking)");
         if (from_rvec)
-            report += format("file\t%" PRIu64 " bytes (indexed from the .rvec)\n", file_bytes);
+            report +=
+                printf_string("file\t%" PRIu64 " bytes (indexed from the .rvec)\n", file_bytes);
         else
-            report += format("file\t%" PRIu64 " bytes in, %" PRIu64 " bytes out (%.2fx)\n",
-                             input_bytes, file_bytes,
-                             static_cast<double>(input_bytes) / static_cast<double>(file_bytes));
+            report += printf_string(
+                "file\t%" PRIu64 " bytes in, %" PRIu64 " bytes out (%.2fx)\n", input_bytes,
+                file_bytes, static_cast<double>(input_bytes) / static_cast<double>(file_bytes));
         for (const Measure& m : measures)
-            report += format("recall@10\t%.4f\t%s\n", m.recall, m.what.c_str());
+            report += printf_string("recall@10\t%.4f\t%s\n", m.recall, m.what.c_str());
         if (held_out.empty())
             report += "recall@10\tnot measured (--eval 0, or fewer than 22 live vectors)\n";
-        report += format("time\t%.2f s to train and encode\n", train_seconds);
+        report += printf_string("time\t%.2f s to train and encode\n", train_seconds);
     }
     std::fputs(report.c_str(), stdout);
     messages.info(describe(resource_usage(start)));

@@ -3,6 +3,8 @@
 #include "ruvec/error.hpp"
 
 #include <cerrno>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <unistd.h>
@@ -113,6 +115,19 @@ bool output_neutral(const std::string& arg) {
            (arg.size() >= 2 && arg[0] == '-' && arg.find_first_not_of('v', 1) == std::string::npos);
 }
 } // namespace
+
+std::string printf_string(const char* pattern, ...) {
+    va_list args;
+    va_start(args, pattern);
+    va_list again;
+    va_copy(again, args);
+    const int size = std::vsnprintf(nullptr, 0, pattern, args);
+    va_end(args);
+    std::string text(size > 0 ? static_cast<size_t>(size) : 0, '\0');
+    if (size > 0) std::vsnprintf(text.data(), text.size() + 1, pattern, again);
+    va_end(again);
+    return text;
+}
 
 std::string quoted_command_line(int argc, char** argv) {
     std::string line = "ruvec";

@@ -52,6 +52,9 @@ std::vector<std::string> gather_inputs(const std::vector<std::string>& operands,
 
 bool is_terminal(std::FILE* stream);
 
+// printf into a std::string (of any length).
+std::string printf_string(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
+
 // `s` as the inside of a JSON string: quotes, backslashes and control characters escaped.
 std::string json_escape(const std::string& s);
 
