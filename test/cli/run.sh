@@ -288,10 +288,16 @@ suite_threads() {
             "$ruvec" embed -@ "$3" -w 1000 --step 500 ../mix.fa -o mix.rvec &&
             "$ruvec" embed -@ "$3" -k 12 --weight log -w 2000 ../mix.fa -o log.tsv)
     }
-    for threads in 0 1 3; do
+    # Under the sanitizers (RUVEC_TEST_SANITIZED, set by the RUVEC_SANITIZE build) fewer thread
+    # counts and ISAs: the release build checks them all, the sanitizers look for memory errors.
+    local thread_counts="0 1 3" other_threads="1 3" isas="scalar sse2 sse4_2 avx2 avx512bw"
+    if [ -n "${RUVEC_TEST_SANITIZED:-}" ]; then
+        thread_counts="0 3" other_threads="3" isas="scalar"
+    fi
+    for threads in $thread_counts; do
         check "embed with -@ $threads" embed_all t$threads "" $threads
     done
-    for threads in 1 3; do
+    for threads in $other_threads; do
         for file in reads.rvec reads.tsv mix.rvec log.tsv; do
             check "$file: -@ $threads = -@ 0" same_file t$threads/$file t0/$file
         done
@@ -300,12 +306,12 @@ suite_threads() {
     # A record longer than a piece (1 Mbp) is counted on several threads: same bits as one thread.
     python3 -c 'import sys; s="".join(l.strip() for l in open(sys.argv[1]) if l[0] != ">"); print(">long\n" + s * 62)' \
         <(zcat "$data/genomes/phage_lambda.fa.gz") >long.fa
-    for threads in 0 1 3; do
+    for threads in $thread_counts; do
         "$ruvec" embed -@ $threads long.fa >long-$threads.tsv
         "$ruvec" embed -@ $threads -k 4 --exact long.fa >long-exact-$threads.tsv
     done
     check "3 Mbp record was embedded" test "$(wc -l <long-0.tsv)" -eq 1
-    for threads in 1 3; do
+    for threads in $other_threads; do
         check "3 Mbp record: -@ $threads = -@ 0" same_file long-$threads.tsv long-0.tsv
         check "3 Mbp record, exact k=4: -@ $threads = -@ 0" same_file long-exact-$threads.tsv long-exact-0.tsv
     done
@@ -316,21 +322,21 @@ suite_threads() {
         done
     }
     # Index builds and searches are byte-identical whatever -@ (the provenance leaves -@ out).
-    for threads in 0 1 3; do
+    for threads in $thread_counts; do
         (cd t$threads && "$ruvec" index -@ $threads -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
             "$ruvec" search -@ $threads mix.rvx "$reads" >hits.tsv &&
             "$ruvec" search -@ $threads --exact --per-target mix.rvx "$reads" >exact.tsv &&
             quantize_all $threads)
         check "index and search with -@ $threads" test -s t$threads/hits.tsv
     done
-    for threads in 1 3; do
+    for threads in $other_threads; do
         for file in mix.rvx hits.tsv exact.tsv mix.sq8.rvx mix.pq.rvx mix.binary.rvx hits.sq8.tsv \
             hits.pq.tsv hits.binary.tsv; do
             check "$file: -@ $threads = -@ 0" same_file t$threads/$file t0/$file
         done
     done
     # Every SIMD ISA gives the same bytes.
-    for isa in scalar sse2 sse4_2 avx2 avx512bw; do
+    for isa in $isas; do
         if RUVEC_ISA=$isa "$ruvec" --version >/dev/null 2>&1; then
             check "embed with RUVEC_ISA=$isa" embed_all isa-$isa $isa 1
             (cd isa-$isa && export RUVEC_ISA=$isa &&
