@@ -338,10 +338,11 @@ void Index::search(const float* query, const SearchOptions& options,
         // Walk the graph by codes, then rank the best candidates again by float distance.
         const Quantizer::Query prepared = quantizer_->prepare(query);
         const CodeScorer scorer(*quantizer_, prepared, codes_.data());
-        const size_t rerank = options.rerank == 0 ? 0 : std::max(options.rerank, options.top);
-        const size_t keep =
-            options.per_target ? std::max(ef, rerank) : std::max(options.top, rerank);
-        graph_impl_->search_scored(scorer, keep, std::max(ef, rerank), found);
+        // The best `rerank` of the ef candidates (at least top; all of them per target).
+        const size_t rerank =
+            options.rerank == 0 ? 0 : std::min(ef, std::max(options.rerank, options.top));
+        const size_t keep = options.per_target ? ef : std::max(options.top, rerank);
+        graph_impl_->search_scored(scorer, keep, ef, found);
         if (rerank > 0) {
             for (auto& [distance, row] : found)
                 distance = graph_impl_->distance(query, graph_impl_->vector(row));

@@ -245,7 +245,6 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         std::vector<EfPoint> points;
         const std::string recall_name = variant == "hnsw" ? "recall@10" : "recall@10 " + variant;
         for (uint32_t ef : index_bench_efs) {
-            if (ef < rerank) continue; // the search would take ef = rerank anyway
             SearchOptions hnsw;
             hnsw.top = IndexBenchOptions::top;
             hnsw.ef = ef;
