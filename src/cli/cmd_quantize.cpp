@@ -225,6 +225,7 @@ int quantize_main(int argc, char** argv) {
 
     // An .rvec is indexed first, as ruvec index would with its default graph parameters.
     const bool from_rvec = is_rvec_file(input);
+    const uint64_t input_bytes = FileSource(input).size(); // before -o may replace it
     Index index = [&] {
         if (!from_rvec) return Index::load(FileSource(input), input);
         EmbedParams params;
@@ -301,7 +302,6 @@ int quantize_main(int argc, char** argv) {
     index.save(output);
     output.commit();
     const uint64_t file_bytes = FileSource(common.output).size();
-    const uint64_t input_bytes = FileSource(input).size();
 
     const double float_bytes = dims * 4.0;
     const double code_bytes = static_cast<double>(q.code_bytes());

@@ -613,6 +613,13 @@ assert "VECT" not in [s["tag"] for s in d["sections"]]'
     check "quantize a compact index: exit 1" test $status -eq 1
     check "quantize a compact index: says why" grep -q "holds codes without float vectors" err
 
+    # In place: -o may be the input, which is read whole first.
+    cp g.rvx inplace.rvx
+    run "$ruvec" quantize -t sq8 --eval 0 -o inplace.rvx inplace.rvx
+    check "quantize in place: exit 0" test $status -eq 0
+    check "quantize in place: the input's size reported" grep -q "^file.$(wc -c <g.rvx) bytes in, $(wc -c <inplace.rvx) bytes out" out
+    check "quantize in place: same file as to another name" cmp -s <("$ruvec" info inplace.rvx | grep -v '^file\|^format\|provenance\|PROV\|section') <("$ruvec" info g.sq8.rvx | grep -v '^file\|^format\|provenance\|PROV\|section')
+
     # An .rvec is indexed with the defaults of ruvec index, then quantized.
     "$ruvec" embed -w 1000 --step 500 -o g.rvec "$genomes"/*.fa* 2>/dev/null
     run "$ruvec" quantize -t sq8 -o fromrvec.rvx g.rvec
