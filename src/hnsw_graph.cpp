@@ -120,6 +120,18 @@ void sorted_cut(Candidates& top, size_t k, std::vector<std::pair<float, uint32_t
     if (found.size() > k) found.resize(k);
 }
 
+// An empty row `row` of hnswlib's level-0 memory: no links, level 0, its label its number, and
+// `vector` (data_size_ bytes) as its data unless null.
+void init_row(Hnsw& h, tableint row, const void* vector) {
+    std::memset(h.data_level0_memory_ + row * h.size_data_per_element_, 0,
+                h.size_data_per_element_);
+    const hnswlib::labeltype label = row;
+    std::memcpy(h.getExternalLabeLp(row), &label, sizeof label);
+    if (vector) std::memcpy(h.getDataByInternalId(row), vector, h.data_size_);
+    h.linkLists_[row] = nullptr;
+    h.element_levels_[row] = 0;
+}
+
 [[noreturn]] void corrupt(const std::string& message) {
     throw Error(ErrorKind::corrupt, message);
 }
@@ -313,13 +325,7 @@ void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch,
     for (uint64_t j = 0; j < batch; ++j) {
         const tableint row = first + static_cast<tableint>(j);
         levels[j] = random_level(row);
-        std::memset(h.data_level0_memory_ + row * h.size_data_per_element_, 0,
-                    h.size_data_per_element_);
-        const hnswlib::labeltype label = row;
-        std::memcpy(h.getExternalLabeLp(row), &label, sizeof label);
-        std::memcpy(h.getDataByInternalId(row), vectors + j * dims, h.data_size_);
-        h.linkLists_[row] = nullptr;
-        h.element_levels_[row] = 0;
+        init_row(h, row, vectors + j * dims);
         if (levels[j] > 0) {
             // One slot more than the lists: hnswlib's search prefetches the slot after a full
             // list's last (its own +1 byte is too short; hnswlib issues #107, #578). Its
@@ -675,14 +681,7 @@ void HnswGraph::load_vectors(uint64_t rows,
     Hnsw& h = impl_->hnsw;
     if (rows > h.max_elements_) h.resizeIndex(rows);
     if (!impl_->holds_vectors) {
-        for (uint64_t row = 0; row < rows; ++row) {
-            std::memset(h.data_level0_memory_ + row * h.size_data_per_element_, 0,
-                        h.size_data_per_element_);
-            const hnswlib::labeltype label = row;
-            std::memcpy(h.getExternalLabeLp(static_cast<tableint>(row)), &label, sizeof label);
-            h.linkLists_[row] = nullptr;
-            h.element_levels_[row] = 0;
-        }
+        for (uint64_t row = 0; row < rows; ++row) init_row(h, static_cast<tableint>(row), nullptr);
         h.cur_element_count = rows;
         return;
     }
@@ -694,14 +693,7 @@ void HnswGraph::load_vectors(uint64_t rows,
         buffer.resize(n * row_bytes);
         read(first * row_bytes, buffer.data(), buffer.size());
         for (uint64_t i = 0; i < n; ++i) {
-            const tableint row = static_cast<tableint>(first + i);
-            std::memset(h.data_level0_memory_ + row * h.size_data_per_element_, 0,
-                        h.size_data_per_element_);
-            const hnswlib::labeltype label = row;
-            std::memcpy(h.getExternalLabeLp(row), &label, sizeof label);
-            std::memcpy(h.getDataByInternalId(row), buffer.data() + i * row_bytes, row_bytes);
-            h.linkLists_[row] = nullptr;
-            h.element_levels_[row] = 0;
+            init_row(h, static_cast<tableint>(first + i), buffer.data() + i * row_bytes);
         }
     }
     // From here the destructor owns the rows; upper lists are attached as they are read.

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <unordered_map>
 
 namespace ruvec {
@@ -64,50 +65,38 @@ void Index::save(ByteSink& out) {
     }
     const bool quantized = quantizer_ != nullptr;
     const std::string quantizer_bytes = quantized ? quantizer_->serialize() : std::string();
-    StreamingChecksum64 vectors_sum, graph_sum;
-    uint64_t vectors_length = 0;
-    graph_impl_->write_vectors([&](const char* data, size_t size) {
-        vectors_sum.update(data, size);
-        vectors_length += size;
-    });
-    const uint64_t graph_length = graph_impl_->graph_bytes();
-    graph_impl_->write_graph([&](const char* data, size_t size) { graph_sum.update(data, size); });
-
     uint32_t tags[rvx_max_sections];
     const uint32_t count = rvx_sections(quantized, !has_float_vectors_, tags);
+    // Hands the bytes of the section `tag` to `emit`, in pieces: once to measure and checksum
+    // them, once to write them.
+    using Emit = std::function<void(const char*, size_t)>;
+    auto stream_section = [&](uint32_t tag, const Emit& emit) {
+        switch (tag) {
+        case rvx_tag_provenance:
+            return emit(provenance_.data(), provenance_.size());
+        case rvx_tag_names:
+            return emit(names_bytes.data(), names_bytes.size());
+        case rvx_tag_rows:
+            return emit(rows_bytes.data(), rows_bytes.size());
+        case rvx_tag_vectors:
+            return graph_impl_->write_vectors(emit);
+        case rvx_tag_graph:
+            return graph_impl_->write_graph(emit);
+        case rvx_tag_quantizer:
+            return emit(quantizer_bytes.data(), quantizer_bytes.size());
+        default: // rvx_tag_codes
+            return emit(reinterpret_cast<const char*>(codes_.data()), codes_.size());
+        }
+    };
     RvxSection sections[rvx_max_sections];
     for (uint32_t i = 0; i < count; ++i) {
-        RvxSection& section = sections[i];
-        section = {tags[i], 0, 0, 0, 0};
-        auto set = [&](const void* data, size_t size) {
-            section.length = size;
-            section.checksum = checksum64(data, size);
-        };
-        switch (tags[i]) {
-        case rvx_tag_provenance:
-            set(provenance_.data(), provenance_.size());
-            break;
-        case rvx_tag_names:
-            set(names_bytes.data(), names_bytes.size());
-            break;
-        case rvx_tag_rows:
-            set(rows_bytes.data(), rows_bytes.size());
-            break;
-        case rvx_tag_vectors:
-            section.length = vectors_length;
-            section.checksum = vectors_sum.digest();
-            break;
-        case rvx_tag_graph:
-            section.length = graph_length;
-            section.checksum = graph_sum.digest();
-            break;
-        case rvx_tag_quantizer:
-            set(quantizer_bytes.data(), quantizer_bytes.size());
-            break;
-        default: // rvx_tag_codes
-            set(codes_.data(), codes_.size());
-            break;
-        }
+        StreamingChecksum64 sum;
+        uint64_t length = 0;
+        stream_section(tags[i], [&](const char* data, size_t size) {
+            sum.update(data, size);
+            length += size;
+        });
+        sections[i] = {tags[i], 0, 0, length, sum.digest()};
     }
     const size_t head_bytes = rvx_header_size + count * rvx_section_entry_size + 8;
     uint64_t offset = head_bytes;
@@ -161,29 +150,7 @@ void Index::save(ByteSink& out) {
     for (uint32_t i = 0; i < count; ++i) {
         out.write(zeros, static_cast<size_t>(sections[i].offset - written));
         written = sections[i].offset;
-        switch (tags[i]) {
-        case rvx_tag_provenance:
-            emit(provenance_.data(), provenance_.size());
-            break;
-        case rvx_tag_names:
-            emit(names_bytes.data(), names_bytes.size());
-            break;
-        case rvx_tag_rows:
-            emit(rows_bytes.data(), rows_bytes.size());
-            break;
-        case rvx_tag_vectors:
-            graph_impl_->write_vectors(emit);
-            break;
-        case rvx_tag_graph:
-            graph_impl_->write_graph(emit);
-            break;
-        case rvx_tag_quantizer:
-            emit(quantizer_bytes.data(), quantizer_bytes.size());
-            break;
-        default:
-            emit(reinterpret_cast<const char*>(codes_.data()), codes_.size());
-            break;
-        }
+        stream_section(tags[i], emit);
     }
 }
 

@@ -22,18 +22,14 @@ constexpr size_t qpar_fixed_bytes = 40;
 constexpr uint8_t qpar_binary_centred = 1;
 constexpr double pi = 3.14159265358979323846;
 
-float load_f32(const uint8_t* p) {
-    float v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
+[[noreturn]] void corrupt(const std::string& message) {
+    throw Error(ErrorKind::corrupt, "quantizer section: " + message);
 }
 
-void store_f32(uint8_t* p, float v) {
-    std::memcpy(p, &v, sizeof v);
-}
+} // namespace
 
-// `count` distinct row numbers below `rows` in a seeded random order (partial Fisher-Yates on
-// mt19937_64's raw output, which the C++ standard fixes, unlike its distributions).
+// Partial Fisher-Yates on mt19937_64's raw output, which the C++ standard fixes, unlike its
+// distributions.
 std::vector<uint64_t> sample_rows(uint64_t rows, uint64_t count, uint64_t seed) {
     std::vector<uint64_t> order(rows);
     for (uint64_t i = 0; i < rows; ++i) order[i] = i;
@@ -43,12 +39,6 @@ std::vector<uint64_t> sample_rows(uint64_t rows, uint64_t count, uint64_t seed) 
     order.resize(count);
     return order;
 }
-
-[[noreturn]] void corrupt(const std::string& message) {
-    throw Error(ErrorKind::corrupt, "quantizer section: " + message);
-}
-
-} // namespace
 
 const char* quant_kind_name(QuantKind kind) {
     const auto i = static_cast<size_t>(kind);
@@ -254,15 +244,15 @@ void Quantizer::encode(const float* v, uint8_t* code) const {
         }
         // Under cosine only directions count: the scale makes the decoded vector unit length,
         // so a code's similarity with itself is 1 and code similarities are cosines of codes.
-        store_f32(code,
+        put_f32(code,
                   q.metric == Metric::cosine && integer_norm2 > 0
                       ? static_cast<float>(1.0 / std::sqrt(static_cast<double>(integer_norm2)))
                       : scale);
-        if (q.metric == Metric::l2) store_f32(code + 4, norm2);
+        if (q.metric == Metric::l2) put_f32(code + 4, norm2);
         break;
     }
     case QuantKind::binary:
-        if (q.keeps_length()) store_f32(code, std::sqrt(q.kernels->dot(v, v, q.dims)));
+        if (q.keeps_length()) put_f32(code, std::sqrt(q.kernels->dot(v, v, q.dims)));
         q.encode_binary_bits(v, reinterpret_cast<uint64_t*>(code + q.bits_offset));
         break;
     case QuantKind::pq:
@@ -288,13 +278,13 @@ void Quantizer::decode(const uint8_t* code, float* v) const {
     const Impl& q = *impl_;
     switch (q.params.kind) {
     case QuantKind::sq8: {
-        const float scale = load_f32(code);
+        const float scale = get_f32(code);
         const auto* values = reinterpret_cast<const int8_t*>(code + q.sq8_values);
         for (uint32_t i = 0; i < q.dims; ++i) v[i] = scale * static_cast<float>(values[i]);
         break;
     }
     case QuantKind::binary: {
-        const float length = q.keeps_length() ? load_f32(code) : 1.0f;
+        const float length = q.keeps_length() ? get_f32(code) : 1.0f;
         const float a = length / std::sqrt(static_cast<float>(q.dims));
         const auto* bits = reinterpret_cast<const uint64_t*>(code + q.bits_offset);
         for (uint32_t i = 0; i < q.dims; ++i) {
@@ -318,11 +308,11 @@ bool Quantizer::code_valid(const uint8_t* code) const {
     auto good = [](float x) { return std::isfinite(x) && x >= 0; };
     switch (q.params.kind) {
     case QuantKind::sq8:
-        return good(load_f32(code)) && (q.metric != Metric::l2 || good(load_f32(code + 4)));
+        return good(get_f32(code)) && (q.metric != Metric::l2 || good(get_f32(code + 4)));
     case QuantKind::binary: {
         uint32_t padding = 0;
         if (q.keeps_length()) std::memcpy(&padding, code + 4, 4);
-        if (q.keeps_length() && (!good(load_f32(code)) || padding != 0)) return false;
+        if (q.keeps_length() && (!good(get_f32(code)) || padding != 0)) return false;
         uint64_t last;
         std::memcpy(&last, code + q.bits_offset + 8 * (q.words - 1), 8);
         return q.dims % 64 == 0 || (last >> (q.dims % 64)) == 0;
@@ -340,7 +330,7 @@ Quantizer::Query Quantizer::prepare(const float* v) const {
     case QuantKind::sq8: {
         std::vector<uint8_t> code(q.code_bytes);
         encode(v, code.data());
-        query.scale = load_f32(code.data());
+        query.scale = get_f32(code.data());
         query.bytes.assign(reinterpret_cast<const int8_t*>(code.data() + q.sq8_values),
                            reinterpret_cast<const int8_t*>(code.data() + q.sq8_values) + q.dims);
         break;
@@ -372,14 +362,14 @@ float Quantizer::distance(const Query& query, const uint8_t* code) const {
     switch (q.params.kind) {
     case QuantKind::sq8: {
         const auto* values = reinterpret_cast<const int8_t*>(code + q.sq8_values);
-        const float dot = query.scale * load_f32(code) *
+        const float dot = query.scale * get_f32(code) *
                           static_cast<float>(q.kernels->dot_i8(query.bytes.data(), values, q.dims));
-        return q.from_dot(dot, query.norm2, q.metric == Metric::l2 ? load_f32(code + 4) : 0.0f);
+        return q.from_dot(dot, query.norm2, q.metric == Metric::l2 ? get_f32(code + 4) : 0.0f);
     }
     case QuantKind::binary: {
         const auto* bits = reinterpret_cast<const uint64_t*>(code + q.bits_offset);
         const uint64_t differing = q.kernels->hamming(query.bits.data(), bits, q.words);
-        return q.binary_distance(differing, query.scale, q.keeps_length() ? load_f32(code) : 1.0f);
+        return q.binary_distance(differing, query.scale, q.keeps_length() ? get_f32(code) : 1.0f);
     }
     case QuantKind::pq: {
         // Four running sums: the table lookups of one code are independent.
@@ -405,16 +395,16 @@ float Quantizer::code_distance(const uint8_t* a, const uint8_t* b) const {
         const auto* va = reinterpret_cast<const int8_t*>(a + q.sq8_values);
         const auto* vb = reinterpret_cast<const int8_t*>(b + q.sq8_values);
         const float dot =
-            load_f32(a) * load_f32(b) * static_cast<float>(q.kernels->dot_i8(va, vb, q.dims));
+            get_f32(a) * get_f32(b) * static_cast<float>(q.kernels->dot_i8(va, vb, q.dims));
         const bool l2 = q.metric == Metric::l2;
-        return q.from_dot(dot, l2 ? load_f32(a + 4) : 0.0f, l2 ? load_f32(b + 4) : 0.0f);
+        return q.from_dot(dot, l2 ? get_f32(a + 4) : 0.0f, l2 ? get_f32(b + 4) : 0.0f);
     }
     case QuantKind::binary: {
         const uint64_t differing =
             q.kernels->hamming(reinterpret_cast<const uint64_t*>(a + q.bits_offset),
                                reinterpret_cast<const uint64_t*>(b + q.bits_offset), q.words);
-        return q.binary_distance(differing, q.keeps_length() ? load_f32(a) : 1.0f,
-                                 q.keeps_length() ? load_f32(b) : 1.0f);
+        return q.binary_distance(differing, q.keeps_length() ? get_f32(a) : 1.0f,
+                                 q.keeps_length() ? get_f32(b) : 1.0f);
     }
     case QuantKind::pq: {
         float total = 0;

@@ -56,6 +56,10 @@ inline constexpr uint32_t max_train_iterations = 1000;
 // code 32 times smaller than the vector), or of fewer when dims is not a multiple of 8.
 uint32_t default_pq_subspaces(uint32_t dims);
 
+// min(count, rows) distinct numbers below `rows` in a seeded random order: the draw of a
+// training sample, the same on every platform.
+std::vector<uint64_t> sample_rows(uint64_t rows, uint64_t count, uint64_t seed);
+
 // Throws Error(usage) naming the parameter that cannot be used for `dims`.
 void check_quant_params(const QuantParams& params, uint32_t dims);
 

@@ -4,6 +4,7 @@
 #include "cli/bench_index.hpp"
 
 #include "cli/file_source.hpp"
+#include "cli/index_inputs.hpp" // link_every_bytes: the build measured is the one users get
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "ruvec/error.hpp"
@@ -22,10 +23,6 @@
 namespace ruvec::cli {
 
 namespace {
-
-// Rows are linked into the graph each time this many bytes of vectors are queued, as ruvec
-// index does, so the build measured is the one users get.
-constexpr uint64_t link_every_bytes = uint64_t{64} << 20;
 
 // Standard normal vectors, one generator per stream: the queries do not depend on --rows.
 class GaussianRows {
@@ -123,12 +120,6 @@ double load_average() {
     return getloadavg(&load, 1) == 1 ? load : -1;
 }
 
-std::string format(const char* pattern, double a, double b = 0, double c = 0, double d = 0) {
-    char text[256];
-    std::snprintf(text, sizeof text, pattern, a, b, c, d);
-    return text;
-}
-
 } // namespace
 
 IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& messages,
@@ -183,7 +174,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
             build_cpu += cpu_seconds() - cpu_start;
             done += n;
             messages.info("index: " + std::to_string(done) + " vectors linked, " +
-                          format("%.0f/s", static_cast<double>(done) / build_seconds));
+                          printf_string("%.0f/s", static_cast<double>(done) / build_seconds));
         }
         const double build_rate = static_cast<double>(o.rows) / build_seconds;
         add("build", all, {build_rate, build_rate, build_rate}, "vectors/s", no_ratio);
@@ -219,8 +210,8 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         load_seconds.push_back(seconds_since(start));
     }
     add("load", 1, spread(load_seconds), "s", no_ratio);
-    messages.info("index: " + format("%.0f bytes saved, loaded in %.3f s (warm page cache)",
-                                     file_bytes, spread(load_seconds).median));
+    messages.info("index: " + printf_string("%.0f bytes saved, loaded in %.3f s (warm page cache)",
+                                            file_bytes, spread(load_seconds).median));
 
     // Ground truth: exact top-10 of every query; the pass also warms up the searches.
     std::vector<float> queries;
@@ -264,8 +255,9 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
             add(variant, 1, p.qps_one, "queries/s", p.qps_one.median / exact_qps[0], ef);
             if (all > 1)
                 add(variant, all, p.qps_all, "queries/s", p.qps_all.median / exact_qps[1], ef);
-            messages.info("index: " + variant + " ef " + std::to_string(ef) +
-                          format(": recall@10 %.4f, %.0f queries/s", p.recall, p.qps_one.median));
+            messages.info(
+                "index: " + variant + " ef " + std::to_string(ef) +
+                printf_string(": recall@10 %.4f, %.0f queries/s", p.recall, p.qps_one.median));
             points.push_back(p);
             if (p.recall >= index_bench_stop_recall) break;
             if (p.qps_one.median < exact_qps[0]) {
@@ -288,16 +280,16 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                   std::to_string(o.data_seed) + " (rows) and " + std::to_string(o.data_seed + 1) +
                   " (queries); load times from a warm page cache\n";
     if (o.existing.empty())
-        report.text += format("  build %.1f s wall, %.1f s CPU", build_seconds, build_cpu);
+        report.text += printf_string("  build %.1f s wall, %.1f s CPU", build_seconds, build_cpu);
     else
         report.text += "  index " + o.existing + " (not built in this run)";
-    report.text += format("; 1-minute load average %.2f at the start, %.2f at the end",
-                          load_at_start, load_at_end);
+    report.text += printf_string("; 1-minute load average %.2f at the start, %.2f at the end",
+                                 load_at_start, load_at_end);
     report.text +=
-        format(" (%.0f cores online)\n", static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)));
-    report.text += format("  file %.0f bytes; exact search %.1f queries/s at 1 thread", file_bytes,
-                          exact_qps[0]);
-    if (all > 1) report.text += format(", %.1f at %.0f threads", exact_all, all);
+        printf_string(" (%.0f cores online)\n", static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)));
+    report.text += printf_string("  file %.0f bytes; exact search %.1f queries/s at 1 thread",
+                                 file_bytes, exact_qps[0]);
+    if (all > 1) report.text += printf_string(", %.1f at %d threads", exact_all, all);
     report.text += "\n";
     // Per recall target, the smallest ef reaching it: lines of text and a JSON array.
     auto summarize = [&](const std::string& indent, const std::vector<EfPoint>& swept,
@@ -306,28 +298,29 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         for (double target : index_bench_recall_targets) {
             const auto hit = std::find_if(swept.begin(), swept.end(),
                                           [&](const EfPoint& p) { return p.recall >= target; });
-            text += indent + format("QPS at recall@10 >= %.2f: ", target);
+            text += indent + printf_string("QPS at recall@10 >= %.2f: ", target);
             if (!json.empty()) json += ", ";
-            json += format("{\"recall_target\": %.2f, ", target);
+            json += printf_string("{\"recall_target\": %.2f, ", target);
             if (hit == swept.end()) {
                 const EfPoint& last = swept.back();
-                text += format("not reached (recall@10 %.4f at ef %.0f)\n", last.recall, last.ef);
+                text +=
+                    printf_string("not reached (recall@10 %.4f at ef %u)\n", last.recall, last.ef);
                 json += "\"ef\": null}";
                 continue;
             }
-            text +=
-                format("ef %.0f, recall@10 %.4f, %.0f queries/s at 1 thread (%.1fx exact)", hit->ef,
-                       hit->recall, hit->qps_one.median, hit->qps_one.median / exact_qps[0]);
+            text += printf_string("ef %u, recall@10 %.4f, %.0f queries/s at 1 thread (%.1fx exact)",
+                                  hit->ef, hit->recall, hit->qps_one.median,
+                                  hit->qps_one.median / exact_qps[0]);
             if (all > 1)
-                text += format(", %.0f at %.0f threads (%.1fx exact)", hit->qps_all.median, all,
-                               hit->qps_all.median / exact_all);
+                text += printf_string(", %.0f at %d threads (%.1fx exact)", hit->qps_all.median,
+                                      all, hit->qps_all.median / exact_all);
             text += "\n";
-            json += format("\"ef\": %.0f, \"recall\": %.4f, \"qps_1_thread\": %.6g, ", hit->ef,
-                           hit->recall, hit->qps_one.median) +
-                    format("\"speedup_1_thread\": %.4g, \"qps_all_threads\": %.6g, "
-                           "\"speedup_all_threads\": %.4g}",
-                           hit->qps_one.median / exact_qps[0], hit->qps_all.median,
-                           hit->qps_all.median / exact_all);
+            json += printf_string("\"ef\": %u, \"recall\": %.4f, \"qps_1_thread\": %.6g, ", hit->ef,
+                                  hit->recall, hit->qps_one.median) +
+                    printf_string("\"speedup_1_thread\": %.4g, \"qps_all_threads\": %.6g, "
+                                  "\"speedup_all_threads\": %.4g}",
+                                  hit->qps_one.median / exact_qps[0], hit->qps_all.median,
+                                  hit->qps_all.median / exact_all);
         }
         return json;
     };
@@ -348,19 +341,19 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         const std::vector<EfPoint> plain = sweep(name, 0);
         const std::vector<EfPoint> reranked = sweep(rerank_name, default_rerank);
         report.text += "  " + name +
-                       format(": %.0f code bytes per vector (%.2fx smaller than floats), "
-                              "trained and encoded in %.1f s\n",
-                              static_cast<double>(code_bytes),
-                              dim * 4.0 / static_cast<double>(code_bytes), quantize_seconds);
+                       printf_string(": %.0f code bytes per vector (%.2fx smaller than floats), "
+                                     "trained and encoded in %.1f s\n",
+                                     static_cast<double>(code_bytes),
+                                     dim * 4.0 / static_cast<double>(code_bytes), quantize_seconds);
         report.text += "    walked by codes, no re-ranking:\n";
         const std::string plain_json = summarize("      ", plain, report.text);
-        report.text += format("    walked by codes, best %.0f re-ranked by floats:\n",
-                              static_cast<double>(default_rerank));
+        report.text += printf_string("    walked by codes, best %.0f re-ranked by floats:\n",
+                                     static_cast<double>(default_rerank));
         const std::string reranked_json = summarize("      ", reranked, report.text);
         if (!variants_json.empty()) variants_json += ", ";
         variants_json += "{\"quantization\": \"" + name +
                          "\", \"code_bytes\": " + std::to_string(code_bytes) +
-                         format(", \"quantize_seconds\": %.6g", quantize_seconds) +
+                         printf_string(", \"quantize_seconds\": %.6g", quantize_seconds) +
                          ", \"rerank\": " + std::to_string(default_rerank) + ", \"at_recall\": [" +
                          plain_json + "], \"at_recall_reranked\": [" + reranked_json + "]}";
     }
@@ -372,9 +365,10 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         ", \"threads\": " + std::to_string(all) +
         ", \"data\": \"N(0,1), std::mt19937_64\", \"data_seed\": " + std::to_string(o.data_seed) +
         ", \"query_seed\": " + std::to_string(o.data_seed + 1) +
-        format(", \"build_seconds\": %.6g, \"build_cpu_seconds\": %.6g", build_seconds, build_cpu) +
-        format(", \"load_average_start\": %.2f, \"load_average_end\": %.2f", load_at_start,
-               load_at_end) +
+        printf_string(", \"build_seconds\": %.6g, \"build_cpu_seconds\": %.6g", build_seconds,
+                      build_cpu) +
+        printf_string(", \"load_average_start\": %.2f, \"load_average_end\": %.2f", load_at_start,
+                      load_at_end) +
         ", \"load_cache\": \"warm\", \"file_bytes\": " + std::to_string(source.size()) +
         ", \"at_recall\": [" + targets_json + "], \"quantized\": [" + variants_json + "]}";
     return report;

@@ -11,13 +11,13 @@
 #include "ruvec/index.hpp"
 #include "ruvec/index_format.hpp"
 #include "ruvec/quantize.hpp"
+#include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
-#include <random>
 #include <set>
 
 namespace ruvec::cli {
@@ -36,18 +36,15 @@ struct QuantizeCli {
     bool json = false;        // --json
 };
 
-// `count` live rows in a seeded random order (mt19937_64's raw output, as the quantizer's own
-// sample), in increasing row order.
+// `count` live rows drawn as the quantizer draws its training sample, in increasing row order.
 std::vector<uint32_t> pick_rows(const Index& index, uint64_t count, uint64_t seed) {
     std::vector<uint32_t> live;
     for (uint32_t row = 0; row < index.rows(); ++row)
         if (!index.row_deleted(row)) live.push_back(row);
-    std::mt19937_64 engine(seed);
-    count = std::min<uint64_t>(count, live.size());
-    for (uint64_t i = 0; i < count; ++i) std::swap(live[i], live[i + engine() % (live.size() - i)]);
-    live.resize(count);
-    std::sort(live.begin(), live.end());
-    return live;
+    std::vector<uint32_t> picked;
+    for (uint64_t i : sample_rows(live.size(), count, seed)) picked.push_back(live[i]);
+    std::sort(picked.begin(), picked.end());
+    return picked;
 }
 
 // The 10 nearest rows to each held-out row other than itself, by some ranking.
@@ -96,14 +93,12 @@ Neighbours by_codes(const Index& index, const std::vector<float>& queries,
                           ranked.end());
         ranked.resize(keep);
         if (rerank > 0) {
+            // By the kernels the index's own searches use, as ruvec search re-ranks.
+            const simd::Kernels& kernels = simd::active();
             for (auto& [distance, row] : ranked) {
                 const float* v = index.row_vector(row);
-                double d = 0;
-                for (size_t j = 0; j < dims; ++j)
-                    d += metric == Metric::l2
-                             ? (double{query[j]} - v[j]) * (double{query[j]} - v[j])
-                             : -double{query[j]} * v[j];
-                distance = static_cast<float>(d);
+                distance = metric == Metric::l2 ? kernels.l2sq(query, v, dims)
+                                                : -kernels.dot(query, v, dims);
             }
             std::sort(ranked.begin(), ranked.end());
         }

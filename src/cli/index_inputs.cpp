@@ -6,11 +6,6 @@
 
 namespace ruvec::cli {
 
-namespace {
-// Rows are linked into the graph each time this many bytes of vectors are queued.
-constexpr uint64_t link_every_bytes = uint64_t{64} << 20;
-} // namespace
-
 InputRowStats add_inputs_to_index(Index& index, const std::vector<std::string>& inputs,
                                   const std::string& params_owner, int extra_threads,
                                   const Messages& messages) {

@@ -12,6 +12,9 @@
 
 namespace ruvec::cli {
 
+// Rows are linked into the graph each time this many bytes of vectors are queued.
+inline constexpr uint64_t link_every_bytes = uint64_t{64} << 20;
+
 // Adds every row of `inputs` to `index` and links them all (with `extra_threads` + 1 threads,
 // which do not change the graph). Errors name `params_owner` as read_input_rows does. Shows a
 // progress line of vectors linked when the messages' verbosity allows.
