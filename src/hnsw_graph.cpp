@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <new>
 #include <queue>
@@ -130,6 +131,21 @@ void init_row(Hnsw& h, tableint row, const void* vector) {
     if (vector) std::memcpy(h.getDataByInternalId(row), vector, h.data_size_);
     h.linkLists_[row] = nullptr;
     h.element_levels_[row] = 0;
+}
+
+// Reads `rows` records of `row_bytes` through `read` in pieces of about 16 MB (large sequential
+// reads, bounded memory), handing each record to `take(row, bytes)`.
+template <class Take>
+void read_rows(uint64_t rows, size_t row_bytes,
+               const std::function<void(uint64_t, char*, size_t)>& read, Take take) {
+    const uint64_t rows_per_read = std::max<uint64_t>(1, (size_t{16} << 20) / row_bytes);
+    std::vector<char> buffer;
+    for (uint64_t first = 0; first < rows; first += rows_per_read) {
+        const uint64_t n = std::min(rows_per_read, rows - first);
+        buffer.resize(n * row_bytes);
+        read(first * row_bytes, buffer.data(), buffer.size());
+        for (uint64_t i = 0; i < n; ++i) take(first + i, buffer.data() + i * row_bytes);
+    }
 }
 
 [[noreturn]] void corrupt(const std::string& message) {
@@ -685,17 +701,9 @@ void HnswGraph::load_vectors(uint64_t rows,
         h.cur_element_count = rows;
         return;
     }
-    const size_t row_bytes = h.data_size_;
-    const uint64_t rows_per_read = std::max<uint64_t>(1, (size_t{16} << 20) / row_bytes);
-    std::vector<char> buffer;
-    for (uint64_t first = 0; first < rows; first += rows_per_read) {
-        const uint64_t n = std::min(rows_per_read, rows - first);
-        buffer.resize(n * row_bytes);
-        read(first * row_bytes, buffer.data(), buffer.size());
-        for (uint64_t i = 0; i < n; ++i) {
-            init_row(h, static_cast<tableint>(first + i), buffer.data() + i * row_bytes);
-        }
-    }
+    read_rows(rows, h.data_size_, read, [&](uint64_t row, const char* vector) {
+        init_row(h, static_cast<tableint>(row), vector);
+    });
     // From here the destructor owns the rows; upper lists are attached as they are read.
     h.cur_element_count = rows;
 }
@@ -741,18 +749,10 @@ void HnswGraph::load_graph(uint64_t section_length, uint32_t max_level, uint32_t
         }
     };
 
-    const uint64_t rows_per_read = std::max<uint64_t>(1, (size_t{16} << 20) / list0);
-    std::vector<char> buffer;
-    for (uint64_t first = 0; first < rows; first += rows_per_read) {
-        const uint64_t n = std::min(rows_per_read, rows - first);
-        buffer.resize(n * list0);
-        read(first * list0, buffer.data(), buffer.size());
-        for (uint64_t i = 0; i < n; ++i) {
-            const char* list = buffer.data() + i * list0;
-            check_list(list, first + i, 0, h.maxM0_);
-            std::memcpy(h.get_linklist0(static_cast<tableint>(first + i)), list, list0);
-        }
-    }
+    read_rows(rows, list0, read, [&](uint64_t row, const char* list) {
+        check_list(list, row, 0, h.maxM0_);
+        std::memcpy(h.get_linklist0(static_cast<tableint>(row)), list, list0);
+    });
     uint64_t offset = rows * (list0 + 1);
     for (uint64_t row = 0; row < rows; ++row) {
         if (levels[row] == 0) continue;
