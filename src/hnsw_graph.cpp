@@ -14,6 +14,7 @@
 #include <exception>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <new>
 #include <queue>
 #include <string>
@@ -185,6 +186,15 @@ HnswGraph::~HnswGraph() = default;
 
 uint64_t HnswGraph::size() const {
     return impl_->hnsw.cur_element_count;
+}
+
+uint64_t HnswGraph::memory_bytes() const {
+    const Hnsw& h = impl_->hnsw;
+    uint64_t bytes = h.max_elements_ *
+                     (h.size_data_per_element_ + sizeof(void*) + sizeof(int) + sizeof(std::mutex));
+    for (size_t row = 0; row < h.cur_element_count; ++row)
+        bytes += h.size_links_per_element_ * static_cast<size_t>(h.element_levels_[row]);
+    return bytes;
 }
 
 bool HnswGraph::holds_vectors() const {

@@ -60,6 +60,10 @@ public:
     void search_scored(const RowScorer& scorer, size_t k, size_t ef,
                        std::vector<std::pair<float, uint32_t>>& found) const;
 
+    // Bytes hnswlib holds for the rows: level-0 lists with their vectors, upper lists, and the
+    // per-row level, pointer and lock.
+    uint64_t memory_bytes() const;
+
     uint32_t max_level() const;
     uint32_t entry_point() const;
     uint32_t level(uint32_t row) const;

@@ -73,7 +73,39 @@ void Index::add_provenance(std::string_view line) {
 }
 
 const float* Index::row_vector(uint32_t row) const {
+    if (!float_rows_.empty()) return float_rows_.data() + size_t{row} * embed_.dims;
     return graph_impl_->vector(row);
+}
+
+const float* Index::float_row(uint32_t row, float* scratch) const {
+    if (!float_file_) return row_vector(row);
+    const size_t bytes = embed_.dims * sizeof(float);
+    read_float_bytes(uint64_t{row} * bytes, reinterpret_cast<char*>(scratch), bytes);
+    return scratch;
+}
+
+void Index::read_float_bytes(uint64_t offset, char* buffer, size_t size) const {
+    if (float_file_)
+        float_file_->read_at(float_file_offset_ + offset, buffer, size);
+    else
+        std::memcpy(buffer, reinterpret_cast<const char*>(float_rows_.data()) + offset, size);
+}
+
+void Index::hold_float_vectors() {
+    if (!float_file_) return;
+    std::vector<float> held(rows_.size() * embed_.dims);
+    read_float_bytes(0, reinterpret_cast<char*>(held.data()), held.size() * sizeof(float));
+    float_rows_ = std::move(held);
+    float_file_.reset();
+}
+
+IndexMemory Index::memory() const {
+    IndexMemory m;
+    m.graph_bytes = graph_impl_->memory_bytes();
+    m.code_bytes = codes_.size();
+    m.float_bytes = float_rows_.size() * sizeof(float);
+    m.float_vectors_in_file = float_file_ != nullptr;
+    return m;
 }
 
 const uint8_t* Index::row_code(uint32_t row) const {
@@ -86,7 +118,7 @@ void Index::encode_rows(uint64_t first, [[maybe_unused]] int threads) {
     codes_.resize(static_cast<size_t>(end) * bytes);
 #pragma omp parallel for num_threads(std::max(threads, 1)) schedule(static)
     for (int64_t row = static_cast<int64_t>(first); row < end; ++row)
-        quantizer_->encode(graph_impl_->vector(static_cast<uint32_t>(row)),
+        quantizer_->encode(row_vector(static_cast<uint32_t>(row)),
                            &codes_[static_cast<size_t>(row) * bytes]);
 }
 
@@ -97,6 +129,7 @@ void Index::quantize(const QuantParams& params, int threads,
                                       "the index it was made from");
     check_quant_params(params, embed_.dims);
     insert_pending(threads);
+    hold_float_vectors(); // training and encoding read every row
     std::vector<char> excluded(rows_.size(), 0);
     for (uint32_t row : held_out)
         if (row < rows_.size()) excluded[row] = 1;
@@ -107,8 +140,8 @@ void Index::quantize(const QuantParams& params, int threads,
             live.push_back(static_cast<uint32_t>(row));
     if (live.empty()) throw Error(ErrorKind::input, "no live vectors to train a quantizer on");
     quantizer_ = std::make_unique<Quantizer>(
-        Quantizer::train([&](uint64_t i) { return graph_impl_->vector(live[i]); }, live.size(),
-                         embed_.dims, graph_.metric, params, threads));
+        Quantizer::train([&](uint64_t i) { return row_vector(live[i]); }, live.size(), embed_.dims,
+                         graph_.metric, params, threads));
     codes_.clear();
     encode_rows(0, threads);
 }
@@ -118,19 +151,35 @@ void Index::drop_float_vectors() {
         throw Error(ErrorKind::usage, "only a quantized index can drop its float vectors");
     if (!has_float_vectors_) return;
     insert_pending(1);
+    if (graph_impl_->holds_vectors()) relink_graph(false);
+    float_file_.reset();
+    std::vector<float>().swap(float_rows_);
+    has_float_vectors_ = false;
+}
+
+void Index::relink_graph(bool with_vectors) {
     std::string links;
     links.reserve(graph_impl_->graph_bytes());
     graph_impl_->write_graph([&](const char* data, size_t size) { links.append(data, size); });
-    auto compact = std::make_unique<HnswGraph>(embed_.dims, graph_, rows_.size(), false);
-    compact->load_vectors(rows_.size(), {});
-    compact->load_graph(links.size(), graph_impl_->max_level(), graph_impl_->entry_point(),
+    const size_t rows = graph_impl_->size();
+    if (with_vectors && !float_file_ && float_rows_.empty())
+        throw Error(ErrorKind::usage, "this index has no float vectors to link rows with");
+    auto rebuilt = std::make_unique<HnswGraph>(embed_.dims, graph_, rows, with_vectors);
+    // Called only with vectors (the graph without them reads none).
+    rebuilt->load_vectors(rows, [&](uint64_t offset, char* buffer, size_t size) {
+        read_float_bytes(offset, buffer, size);
+    });
+    rebuilt->load_graph(links.size(), graph_impl_->max_level(), graph_impl_->entry_point(),
                         [&](uint64_t offset, char* buffer, size_t size) {
                             std::memcpy(buffer, links.data() + offset, size);
                         });
-    for (size_t row = 0; row < rows_.size(); ++row)
-        if (rows_[row].flags & rvx_row_deleted) compact->mark_deleted(static_cast<uint32_t>(row));
-    graph_impl_ = std::move(compact);
-    has_float_vectors_ = false;
+    for (size_t row = 0; row < rows; ++row)
+        if (rows_[row].flags & rvx_row_deleted) rebuilt->mark_deleted(static_cast<uint32_t>(row));
+    graph_impl_ = std::move(rebuilt);
+    if (with_vectors) { // the graph holds them now
+        float_file_.reset();
+        std::vector<float>().swap(float_rows_);
+    }
 }
 
 void Index::add(const VecRow& row, const float* vector) {
@@ -191,6 +240,8 @@ void Index::add(const VecRow& row, const float* vector) {
 void Index::insert_pending(int threads, const std::function<void(uint64_t)>& progress,
                            bool complete_batches_only) {
     if (pending_rows_ > 0) {
+        // Linking compares vectors inside hnswlib: a graph of links only takes them in first.
+        if (!graph_impl_->holds_vectors()) relink_graph(true);
         const uint64_t first = graph_impl_->size();
         const uint64_t inserted = graph_impl_->insert(pending_vectors_.data(), pending_rows_,
                                                       threads, progress, complete_batches_only);
@@ -264,15 +315,35 @@ void nearest_rows(size_t rows, Deleted deleted, size_t candidates, Distance dist
 
 } // namespace
 
+size_t Index::float_block_rows() const {
+    return std::max<size_t>(1, (size_t{256} << 10) / (embed_.dims * sizeof(float)));
+}
+
+const float* Index::float_block(size_t begin, size_t end, std::vector<float>& scratch) const {
+    const size_t dims = embed_.dims;
+    if (!float_rows_.empty()) return float_rows_.data() + begin * dims;
+    if (!float_file_) return nullptr;
+    scratch.resize((end - begin) * dims);
+    read_float_bytes(uint64_t{begin} * dims * sizeof(float),
+                     reinterpret_cast<char*>(scratch.data()), scratch.size() * sizeof(float));
+    return scratch.data();
+}
+
 void Index::search_exact(const float* query, size_t candidates,
                          std::vector<std::pair<float, uint32_t>>& found) const {
+    const size_t rows = rows_.size(), dims = embed_.dims;
+    std::vector<float> distances(rows), scratch;
+    for (size_t begin = 0; begin < rows; begin += float_block_rows()) {
+        const size_t end = std::min(rows, begin + float_block_rows());
+        const float* block = float_block(begin, end, scratch);
+        for (size_t row = begin; row < end; ++row)
+            distances[row] =
+                graph_impl_->distance(query, block ? block + (row - begin) * dims
+                                                   : row_vector(static_cast<uint32_t>(row)));
+    }
     nearest_rows(
-        rows_.size(), [&](size_t row) { return (rows_[row].flags & rvx_row_deleted) != 0; },
-        candidates,
-        [&](size_t row) {
-            return graph_impl_->distance(query, graph_impl_->vector(static_cast<uint32_t>(row)));
-        },
-        found);
+        rows, [&](size_t row) { return (rows_[row].flags & rvx_row_deleted) != 0; }, candidates,
+        [&](size_t row) { return distances[row]; }, found);
 }
 
 void Index::search_exact_codes(const Quantizer::Query& query, size_t candidates,
@@ -344,8 +415,9 @@ void Index::search(const float* query, const SearchOptions& options,
         const size_t keep = options.per_target ? ef : std::max(options.top, rerank);
         graph_impl_->search_scored(scorer, keep, ef, found);
         if (rerank > 0) {
+            std::vector<float> scratch(dims); // a row read from the file
             for (auto& [distance, row] : found)
-                distance = graph_impl_->distance(query, graph_impl_->vector(row));
+                distance = graph_impl_->distance(query, float_row(row, scratch.data()));
             std::sort(found.begin(), found.end());
         }
     } else {
@@ -359,9 +431,8 @@ void Index::search_exact_block(const float* queries, size_t first, size_t count,
                                std::vector<std::vector<SearchHit>>& hits) const {
     const size_t dims = embed_.dims;
     const size_t rows = rows_.size();
-    // Rows per block: about 256 KiB of vectors, which stay in cache while every query of the
-    // block meets them.
-    const size_t block_rows = std::max<size_t>(1, (size_t{256} << 10) / (dims * sizeof(float)));
+    const size_t block_rows = float_block_rows();
+    std::vector<float> scratch;
     using Item = std::pair<float, uint32_t>;
     const Item none(std::numeric_limits<float>::infinity(), UINT32_MAX);
     // Per query: a max-heap of the `top` nearest, or with per_target the best row of each name
@@ -372,6 +443,7 @@ void Index::search_exact_block(const float* queries, size_t first, size_t count,
         for (auto& b : best) b.assign(names_.size(), none);
     for (size_t begin = 0; begin < rows; begin += block_rows) {
         const size_t end = std::min(rows, begin + block_rows);
+        const float* block = float_block(begin, end, scratch);
         for (size_t q = 0; q < count; ++q) {
             const float* query = queries + (first + q) * dims;
             std::vector<Item>& b = best[q];
@@ -379,7 +451,8 @@ void Index::search_exact_block(const float* queries, size_t first, size_t count,
                 const RowInfo& info = rows_[row];
                 if (info.flags & rvx_row_deleted) continue;
                 const Item item(
-                    graph_impl_->distance(query, graph_impl_->vector(static_cast<uint32_t>(row))),
+                    graph_impl_->distance(query, block ? block + (row - begin) * dims
+                                                       : row_vector(static_cast<uint32_t>(row))),
                     static_cast<uint32_t>(row));
                 if (options.per_target) {
                     if (item.first < b[info.name].first) b[info.name] = item;

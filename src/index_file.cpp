@@ -79,7 +79,18 @@ void Index::save(ByteSink& out) {
         case rvx_tag_rows:
             return emit(rows_bytes.data(), rows_bytes.size());
         case rvx_tag_vectors:
-            return graph_impl_->write_vectors(emit);
+            if (graph_impl_->holds_vectors()) return graph_impl_->write_vectors(emit);
+            { // held apart, perhaps in the file: in pieces
+                const uint64_t total = rows_.size() * embed_.dims * sizeof(float);
+                std::vector<char> piece(static_cast<size_t>(std::min(total, uint64_t{16} << 20)));
+                for (uint64_t at = 0; at < total; at += piece.size()) {
+                    const size_t size =
+                        static_cast<size_t>(std::min<uint64_t>(total - at, piece.size()));
+                    read_float_bytes(at, piece.data(), size);
+                    emit(piece.data(), size);
+                }
+                return;
+            }
         case rvx_tag_graph:
             return graph_impl_->write_graph(emit);
         case rvx_tag_quantizer:
@@ -341,22 +352,46 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         throw damaged("rows section marks " + std::to_string(index.deleted_rows_) +
                       " rows deleted, the header says " + std::to_string(h.deleted_rows));
 
-    if (floats_dropped) {
-        index.has_float_vectors_ = false;
+    const RvxSection* vectors_section = floats_dropped ? nullptr : &section(rvx_tag_vectors);
+    // The float vectors are checksummed and checked finite as they are read, however held.
+    StreamingChecksum64 vectors_sum;
+    bool vectors_finite = true;
+    auto read_vectors = [&](uint64_t offset, char* buffer, size_t size) {
+        source.read_at(vectors_section->offset + offset, buffer, size);
+        vectors_sum.update(buffer, size);
+        vectors_finite =
+            vectors_finite && all_finite(reinterpret_cast<const float*>(buffer), size / 4);
+    };
+    if (!quantized) {
+        index.graph_impl_->load_vectors(rows, read_vectors);
+    } else {
+        // Searches walk the codes: the graph holds links only, and the float vectors (if kept)
+        // stay apart, in the file when its source can be shared, read into memory otherwise.
+        index.has_float_vectors_ = !floats_dropped;
         index.graph_impl_ = std::make_unique<HnswGraph>(embed.dims, graph, rows, false);
         index.graph_impl_->load_vectors(rows, {});
-    } else {
-        const RvxSection& vectors_section = section(rvx_tag_vectors);
-        StreamingChecksum64 sum;
-        bool finite = true;
-        index.graph_impl_->load_vectors(rows, [&](uint64_t offset, char* buffer, size_t size) {
-            source.read_at(vectors_section.offset + offset, buffer, size);
-            sum.update(buffer, size);
-            finite = finite && all_finite(reinterpret_cast<const float*>(buffer), size / 4);
-        });
-        if (sum.digest() != vectors_section.checksum)
+        if (vectors_section) {
+            const uint64_t length = vectors_section->length, chunk = uint64_t{16} << 20;
+            // Left in the file when the source can be shared: read here only to be checked.
+            index.float_file_ = source.share();
+            index.float_file_offset_ = vectors_section->offset;
+            std::vector<char> scratch;
+            if (index.float_file_)
+                scratch.resize(static_cast<size_t>(std::min(chunk, length)));
+            else
+                index.float_rows_.resize(rows * dims);
+            for (uint64_t at = 0; at < length; at += chunk)
+                read_vectors(at,
+                             index.float_file_
+                                 ? scratch.data()
+                                 : reinterpret_cast<char*>(index.float_rows_.data()) + at,
+                             static_cast<size_t>(std::min(chunk, length - at)));
+        }
+    }
+    if (vectors_section) {
+        if (vectors_sum.digest() != vectors_section->checksum)
             throw damaged("checksum mismatch in section vectors");
-        if (!finite) throw damaged("vectors section holds a value that is not finite");
+        if (!vectors_finite) throw damaged("vectors section holds a value that is not finite");
     }
     {
         const std::string graph_bytes = read_section(graph_section);

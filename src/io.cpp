@@ -24,6 +24,10 @@ void StringSink::write_at(uint64_t offset, const char* data, size_t size) {
     std::memcpy(&bytes[offset], data, size);
 }
 
+std::shared_ptr<const RandomAccessSource> RandomAccessSource::share() const {
+    return nullptr;
+}
+
 void MemoryRandomSource::read_at(uint64_t offset, char* buffer, size_t size) const {
     if (offset > bytes_.size() || size > bytes_.size() - offset)
         throw Error(ErrorKind::io, "read beyond the end of the file");

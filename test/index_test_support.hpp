@@ -83,6 +83,25 @@ inline Index load(const std::string& bytes) {
     return Index::load(source, "test.rvx");
 }
 
+// A source that can be shared as a file can: the index keeps a handle on the bytes after the
+// source is gone, and reads from it.
+class SharedSource : public RandomAccessSource {
+public:
+    explicit SharedSource(const std::string& bytes)
+        : bytes_(std::make_shared<std::string>(bytes)) {}
+    uint64_t size() const override { return bytes_->size(); }
+    void read_at(uint64_t offset, char* buffer, size_t size) const override {
+        MemoryRandomSource(*bytes_).read_at(offset, buffer, size);
+    }
+    std::shared_ptr<const RandomAccessSource> share() const override {
+        return std::make_shared<SharedSource>(*this);
+    }
+    std::string& bytes() { return *bytes_; } // shared with every copy
+
+private:
+    std::shared_ptr<std::string> bytes_;
+};
+
 // The kind of Error loading `bytes` throws; fails the test if they load. `bytes` is always an
 // exact-size copy, so ASan sees any read past the end of a truncated file.
 inline ErrorKind load_error(const std::string& bytes, std::string* message = nullptr) {

@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 using namespace ruvec;
@@ -178,6 +179,88 @@ TEST_CASE("quantized index: without float vectors it is smaller, searches codes,
         CHECK_THROWS_AS(back.add(row_of(5000), data.row(0)), Error);
         CHECK(save(back) == file);
     }
+}
+
+TEST_CASE("quantized index: loaded, its float vectors stay in the file, read to re-rank") {
+    const Data data = gaussian(900, 48, 31);
+    const Data queries = gaussian(12, 48, 32);
+    const size_t float_bytes = 600 * 48 * sizeof(float);
+    for (QuantKind kind : {QuantKind::sq8, QuantKind::pq, QuantKind::binary}) {
+        const std::string kind_text = quant_kind_name(kind);
+        CAPTURE(kind_text);
+        Index direct(embed_params(48), graph_params(Metric::cosine, 8, 50));
+        add_rows(direct, data, 0, 600);
+        direct.insert_pending(1);
+        direct.quantize(quant(kind), 1);
+        const std::string file = save(direct);
+        Index read = load(file); // a source that cannot be shared: the vectors are read now
+        std::optional<SharedSource> source(file);
+        Index in_file = Index::load(*source, "test.rvx");
+        source.reset(); // the index keeps its own handle
+        // Built here, the graph holds the vectors; loaded, it holds links only.
+        CHECK(direct.memory().float_bytes == 0);
+        CHECK(direct.memory().code_bytes == 600 * direct.quantizer()->code_bytes());
+        CHECK(read.memory().float_bytes == float_bytes);
+        CHECK_FALSE(read.memory().float_vectors_in_file);
+        CHECK(in_file.memory().float_bytes == 0);
+        CHECK(in_file.memory().float_vectors_in_file);
+        CHECK(in_file.row_vector(0) == nullptr);
+        std::vector<float> scratch(48);
+        CHECK(std::memcmp(in_file.float_row(599, scratch.data()), direct.row_vector(599), 48 * 4) ==
+              0);
+        for (const Index* loaded : {&read, &in_file}) {
+            CHECK(loaded->memory().code_bytes == direct.memory().code_bytes);
+            CHECK(direct.memory().graph_bytes - loaded->memory().graph_bytes == float_bytes);
+        }
+
+        // The same answers: by codes, re-ranked, brute force one by one and in blocks.
+        for (const Index* loaded : {&read, &in_file}) {
+            std::vector<std::vector<SearchHit>> direct_exact, loaded_exact;
+            direct.search_many(queries.values.data(), queries.rows(), options(7, true), 2,
+                               direct_exact);
+            loaded->search_many(queries.values.data(), queries.rows(), options(7, true), 2,
+                                loaded_exact);
+            for (size_t q = 0; q < queries.rows(); ++q) {
+                REQUIRE(same_hits(direct_exact[q], loaded_exact[q]));
+                REQUIRE(same_hits(search(direct, queries.row(q), options(7, true)),
+                                  search(*loaded, queries.row(q), options(7, true))));
+                for (size_t rerank : {0, 25})
+                    REQUIRE(same_hits(search(direct, queries.row(q), graph_options(40, rerank)),
+                                      search(*loaded, queries.row(q), graph_options(40, rerank))));
+            }
+        }
+        CHECK(save(in_file) == file);
+        CHECK(save(read) == file);
+
+        // Rows added to the loaded index are linked as in the index it was saved from.
+        add_rows(direct, data, 600, 900);
+        direct.insert_pending(1);
+        add_rows(in_file, data, 600, 900);
+        in_file.insert_pending(2);
+        CHECK_FALSE(in_file.memory().float_vectors_in_file); // the graph took them in to link
+        const std::string grown = save(direct);
+        CHECK(save(in_file) == grown);
+
+        // Dropping the floats of a loaded index writes what dropping them here writes.
+        Index compact = Index::load(SharedSource(grown), "test.rvx");
+        compact.drop_float_vectors();
+        CHECK_FALSE(compact.memory().float_vectors_in_file);
+        direct.drop_float_vectors();
+        CHECK(save(compact) == save(direct));
+    }
+}
+
+TEST_CASE("quantized index: a file cut short under a loaded index is an error when re-ranking") {
+    const Data data = gaussian(300, 32, 33);
+    Index index = build(data, graph_params(Metric::cosine, 8, 50));
+    index.quantize(quant(QuantKind::sq8), 1);
+    SharedSource source(save(index));
+    const Index loaded = Index::load(source, "test.rvx");
+    source.bytes().resize(source.bytes().size() / 2);                 // as if truncated in place
+    CHECK_NOTHROW(search(loaded, data.row(3), graph_options(40, 0))); // codes are in memory
+    CHECK_THROWS_AS(search(loaded, data.row(3), graph_options(40, 20)), Error);
+    std::vector<std::vector<SearchHit>> hits;
+    CHECK_THROWS_AS(loaded.search_many(data.values.data(), 20, options(5, true), 2, hits), Error);
 }
 
 TEST_CASE("quantized index: rows added later get codes from the stored quantizer") {

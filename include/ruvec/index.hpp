@@ -71,6 +71,14 @@ struct SearchHit {
     float similarity; // cosine or inner product; 1 - distance^2 / 2 for l2 (cosine of unit vectors)
 };
 
+// What a loaded index holds in memory, for `ruvec info`.
+struct IndexMemory {
+    uint64_t graph_bytes = 0;           // links (and, unless quantized, float vectors) in hnswlib
+    uint64_t code_bytes = 0;            // quantized codes
+    uint64_t float_bytes = 0;           // float vectors held apart from the graph
+    bool float_vectors_in_file = false; // a quantized index's float vectors, read as re-ranked
+};
+
 // Statistics for `ruvec info`.
 struct GraphStats {
     std::vector<uint64_t> nodes_per_level; // [l]: rows whose top level is l
@@ -90,7 +98,12 @@ public:
 
     // Reads and validates a whole .rvx file. Errors name `source_name`: Error(format) for a file
     // that is not .rvx or of another format version, Error(corrupt) for damage or truncation,
-    // Error(resource) when it cannot be held in memory.
+    // Error(resource) when it cannot be held in memory. The float vectors of a quantized index
+    // are needed only to re-rank and to link new rows: they are checksummed, then left in the
+    // file when `source` can be shared (RandomAccessSource::share), so that memory holds the
+    // links and the codes; re-ranking then reads the candidates' vectors from the file. The
+    // file must not be changed in place while the index is in use (ruvec replaces files by
+    // renaming new ones over them, which leaves the open one intact).
     static Index load(const RandomAccessSource& source, const std::string& source_name);
     // Writes the whole file; rows added since the last insert_pending() are inserted first.
     void save(ByteSink& out);
@@ -108,8 +121,11 @@ public:
     const std::string& row_name(uint32_t row) const { return names_[rows_[row].name]; }
     Window row_window(uint32_t row) const { return {rows_[row].start, rows_[row].end}; }
     bool row_deleted(uint32_t row) const { return rows_[row].flags & 1u; }
-    // dims floats, as stored (unit for cosine); nullptr once the float vectors are dropped
+    // dims floats, as stored (unit for cosine); nullptr once the float vectors are dropped,
+    // and while those of a loaded quantized index are left in its file (float_row reads them)
     const float* row_vector(uint32_t row) const;
+    // The same, read into `scratch` (dims floats) if it is not in memory; nullptr once dropped.
+    const float* float_row(uint32_t row, float* scratch) const;
 
     // Quantization. quantize() trains a quantizer on the live rows and encodes every row;
     // searches then walk the graph comparing the query with codes, and re-rank with the float
@@ -157,6 +173,7 @@ public:
                      std::vector<std::vector<SearchHit>>& hits) const;
 
     GraphStats graph_stats() const;
+    IndexMemory memory() const;
 
 private:
     struct RowInfo {
@@ -173,6 +190,21 @@ private:
     // The same over the codes: a quantized index without float vectors.
     void search_exact_codes(const Quantizer::Query& query, size_t candidates,
                             std::vector<std::pair<float, uint32_t>>& found) const;
+    // Rebuilds the graph from its own links, holding the float vectors (from float_rows_ or
+    // float_file_) or links only; deleted rows stay deleted.
+    void relink_graph(bool with_vectors);
+    // Bytes [offset, offset + size) of the float vectors held apart from the graph (rows x
+    // dims, in row order), from memory or from the file.
+    void read_float_bytes(uint64_t offset, char* buffer, size_t size) const;
+    // Reads float vectors left in the file into memory (to train on every one of them).
+    void hold_float_vectors();
+    // Brute force reads rows in blocks of about 256 KiB of vectors, which stay in cache while
+    // every query of a block meets them (and are read from the file once per block).
+    size_t float_block_rows() const;
+    // The float vectors of rows [begin, end), row r at the result + (r - begin) x dims, when
+    // they are held apart from the graph (read into `scratch` if in the file); nullptr when the
+    // graph holds them (row_vector gives each).
+    const float* float_block(size_t begin, size_t end, std::vector<float>& scratch) const;
     // Encodes rows [first, graph size) into codes_.
     void encode_rows(uint64_t first, int threads);
     // Brute force for queries [first, first + count) of already normalised `queries`.
@@ -199,6 +231,12 @@ private:
     std::unique_ptr<Quantizer> quantizer_; // null: not quantized
     std::vector<uint8_t> codes_;           // rows x quantizer_->code_bytes()
     bool has_float_vectors_ = true;
+    // The float vectors of a loaded quantized index, whose graph holds links only: left in the
+    // file (the vectors section at float_file_offset_) when its source could be shared, read
+    // into float_rows_ otherwise. Neither is set when the graph holds them or they were dropped.
+    std::shared_ptr<const RandomAccessSource> float_file_;
+    uint64_t float_file_offset_ = 0;
+    std::vector<float> float_rows_;
 };
 
 // Estimated per-base identity between a query and a target from the similarity of their k-mer

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -64,6 +65,11 @@ public:
     // Reads exactly `size` bytes at `offset`, which the caller has checked against size();
     // throws Error(io) when the operating system fails.
     virtual void read_at(uint64_t offset, char* buffer, size_t size) const = 0;
+    // A handle on the same bytes that stays valid after this one is gone (the CLI duplicates
+    // its file descriptor), so that bytes needed rarely can be left in the file and read when
+    // needed: the float vectors of a quantized index, read only to re-rank. Null when the
+    // source cannot outlive its owner (the default): the caller then reads what it needs now.
+    virtual std::shared_ptr<const RandomAccessSource> share() const;
 };
 
 // A RandomAccessSource over bytes already in memory.

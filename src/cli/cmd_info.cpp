@@ -3,6 +3,7 @@
 #include "cli/common.hpp"
 #include "cli/file_source.hpp"
 #include "cli/output.hpp"
+#include "cli/progress.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/index.hpp"
 #include "ruvec/index_format.hpp"
@@ -78,6 +79,12 @@ int info_main(int argc, char** argv) {
     const EmbedParams& e = index.embed_params();
     const GraphParams& g = index.graph_params();
     const GraphStats stats = index.graph_stats();
+    const IndexMemory memory = index.memory();
+    // Where the float vectors are while the index is searched.
+    const char* floats_held = !index.has_float_vectors()     ? "dropped"
+                              : memory.float_vectors_in_file ? "file"
+                              : memory.float_bytes           ? "memory"
+                                                             : "graph";
     const std::vector<std::string> provenance = lines_of(index.provenance());
     std::string text;
     char tag[12];
@@ -111,6 +118,10 @@ int info_main(int argc, char** argv) {
                                   q->params().train_rows, q->params().seed);
         else
             text += "null";
+        text +=
+            printf_string(",\"memory\":{\"graph_bytes\":%" PRIu64 ",\"code_bytes\":%" PRIu64
+                          ",\"float_bytes\":%" PRIu64 ",\"float_vectors\":\"%s\"}",
+                          memory.graph_bytes, memory.code_bytes, memory.float_bytes, floats_held);
         text += printf_string(",\"rows\":%" PRIu64 ",\"live_rows\":%" PRIu64
                               ",\"deleted_rows\":%" PRIu64 ",\"names\":%" PRIu64 ",\"sections\":[",
                               index.rows(), index.live_rows(), index.deleted_rows(), index.names());
@@ -157,6 +168,15 @@ int info_main(int argc, char** argv) {
         } else {
             text += "quantization\tnone\n";
         }
+        // Memory a search holds: links (with the float vectors unless quantized) and codes.
+        text += "memory\tgraph " + human_bytes(static_cast<double>(memory.graph_bytes));
+        if (memory.code_bytes)
+            text += ", codes " + human_bytes(static_cast<double>(memory.code_bytes));
+        if (memory.float_vectors_in_file)
+            text += "; float vectors left in the file, read as re-ranking needs them";
+        else if (memory.float_bytes)
+            text += ", float vectors " + human_bytes(static_cast<double>(memory.float_bytes));
+        text += "\n";
         for (const RvxSection& s : sections)
             text += printf_string("section\t%s offset %" PRIu64 " length %" PRIu64
                                   " xxh64 %016" PRIx64 "\n",

@@ -44,4 +44,12 @@ void FileSource::read_at(uint64_t offset, char* buffer, size_t size) const {
     }
 }
 
+std::shared_ptr<const RandomAccessSource> FileSource::share() const {
+    const int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return nullptr;
+    // Reads from here on are scattered rows: read-ahead would only fill the cache.
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
+    return std::shared_ptr<const RandomAccessSource>(new FileSource(fd, path_, size_));
+}
+
 } // namespace ruvec::cli
