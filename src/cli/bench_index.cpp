@@ -50,16 +50,20 @@ public:
         path_ = pattern;
     }
     ~TempDir() {
-        if (!file_.empty()) std::remove(file_.c_str());
+        for (const std::string& f : files_) std::remove(f.c_str());
         rmdir(path_.c_str());
     }
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     // A path inside, removed by the destructor.
-    const std::string& file(const std::string& name) { return file_ = path_ + "/" + name; }
+    const std::string& file(const std::string& name) {
+        files_.push_back(path_ + "/" + name);
+        return files_.back();
+    }
 
 private:
-    std::string path_, file_;
+    std::string path_;
+    std::vector<std::string> files_;
 };
 
 using HitLists = std::vector<std::vector<SearchHit>>;
@@ -129,6 +133,11 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     std::vector<int> thread_counts = {1};
     if (all > 1) thread_counts.push_back(all);
     const size_t dim = o.dim;
+    // Index memory in search: links, codes, and float vectors unless left in the file.
+    auto memory_bytes = [](const Index& i) {
+        const IndexMemory m = i.memory();
+        return static_cast<double>(m.graph_bytes + m.code_bytes + m.float_bytes);
+    };
     const std::string what =
         std::to_string(o.rows) + " x " + std::to_string(dim) + "-d " + metric_name(o.graph.metric);
     auto add = [&](const std::string& name, int threads, const Spread& s, const char* unit,
@@ -210,6 +219,8 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         load_seconds.push_back(seconds_since(start));
     }
     add("load", 1, spread(load_seconds), "s", no_ratio);
+    const double float_memory = memory_bytes(*index);
+    add("memory", 1, {float_memory, float_memory, float_memory}, "bytes", no_ratio);
     messages.info("index: " + printf_string("%.0f bytes saved, loaded in %.3f s (warm page cache)",
                                             file_bytes, spread(load_seconds).median));
 
@@ -232,7 +243,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
 
     // A sweep: recall@10 and QPS per ef, until recall reaches the stop, for one way of
     // searching (`variant` names it in the figures: "hnsw" for float vectors).
-    auto sweep = [&](const std::string& variant, size_t rerank) {
+    auto sweep = [&](const Index& searched, const std::string& variant, size_t rerank) {
         std::vector<EfPoint> points;
         const std::string recall_name = variant == "hnsw" ? "recall@10" : "recall@10 " + variant;
         for (uint32_t ef : index_bench_efs) {
@@ -241,11 +252,12 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
             hnsw.ef = ef;
             hnsw.rerank = rerank;
             EfPoint p{ef, 0, {}, {}};
-            p.qps_one = time_searches(*index, queries, o.queries, hnsw, 1, o.repeats, found);
+            p.qps_one = time_searches(searched, queries, o.queries, hnsw, 1, o.repeats, found);
             p.recall = recall(found, truth);
             p.qps_all = p.qps_one;
             if (all > 1) {
-                p.qps_all = time_searches(*index, queries, o.queries, hnsw, all, o.repeats, found);
+                p.qps_all =
+                    time_searches(searched, queries, o.queries, hnsw, all, o.repeats, found);
                 if (recall(found, truth) != p.recall) // searches must not depend on the threads
                     messages.warning("index: " + variant + " ef " + std::to_string(ef) +
                                      ": recall differs between 1 and " + std::to_string(all) +
@@ -267,7 +279,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         }
         return points;
     };
-    const std::vector<EfPoint> points = sweep("hnsw", 0);
+    const std::vector<EfPoint> points = sweep(*index, "hnsw", 0);
 
     // The summary: the smallest ef reaching each recall target.
     IndexBenchReport report;
@@ -287,8 +299,9 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                                  load_at_start, load_at_end);
     report.text +=
         printf_string(" (%.0f cores online)\n", static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)));
-    report.text += printf_string("  file %.0f bytes; exact search %.1f queries/s at 1 thread",
-                                 file_bytes, exact_qps[0]);
+    report.text += printf_string(
+        "  file %.0f bytes, %.0f bytes in memory; exact search %.1f queries/s at 1 thread",
+        file_bytes, float_memory, exact_qps[0]);
     if (all > 1) report.text += printf_string(", %.1f at %d threads", exact_all, all);
     report.text += "\n";
     // Per recall target, the smallest ef reaching it: lines of text and a JSON array.
@@ -326,7 +339,9 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     };
     const std::string targets_json = summarize("  ", points, report.text);
 
-    // Quantized variants: the same graph walked by codes, with and without re-ranking.
+    // Quantized variants: the same graph walked by codes, with and without re-ranking, each
+    // saved and loaded again as ruvec search would load it (its float vectors left in the file).
+    if (!o.quantize.empty() && !temp) temp.emplace();
     std::string variants_json;
     for (QuantKind kind : o.quantize) {
         QuantParams params;
@@ -337,25 +352,55 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         index->quantize(params, all);
         const double quantize_seconds = seconds_since(start);
         const size_t code_bytes = index->quantizer()->code_bytes();
+        const std::string& variant_path = temp->file("bench-" + name + ".rvx");
+        {
+            OutputFile out(variant_path);
+            index->save(out);
+            out.commit();
+        }
+        const FileSource variant_source(variant_path);
+        const double variant_file_bytes = static_cast<double>(variant_source.size());
+        std::vector<double> variant_load;
+        std::optional<Index> variant;
+        for (int r = 0; r < o.repeats; ++r) {
+            variant.reset();
+            start = std::chrono::steady_clock::now();
+            variant.emplace(Index::load(variant_source, variant_path));
+            variant_load.push_back(seconds_since(start));
+        }
+        const double variant_memory = memory_bytes(*variant);
+        add(name + " file_size", 1, {variant_file_bytes, variant_file_bytes, variant_file_bytes},
+            "bytes", no_ratio);
+        add(name + " load", 1, spread(variant_load), "s", no_ratio);
+        add(name + " memory", 1, {variant_memory, variant_memory, variant_memory}, "bytes",
+            float_memory / variant_memory);
         const std::string rerank_name = name + "+rerank" + std::to_string(default_rerank);
-        const std::vector<EfPoint> plain = sweep(name, 0);
-        const std::vector<EfPoint> reranked = sweep(rerank_name, default_rerank);
+        const std::vector<EfPoint> plain = sweep(*variant, name, 0);
+        const std::vector<EfPoint> reranked = sweep(*variant, rerank_name, default_rerank);
+        variant.reset();
         report.text += "  " + name +
                        printf_string(": %.0f code bytes per vector (%.2fx smaller than floats), "
-                                     "trained and encoded in %.1f s\n",
+                                     "trained and encoded in %.1f s; file %.0f bytes, loaded in "
+                                     "%.3f s; %.0f bytes in memory (%.2fx less than floats)\n",
                                      static_cast<double>(code_bytes),
-                                     dim * 4.0 / static_cast<double>(code_bytes), quantize_seconds);
+                                     dim * 4.0 / static_cast<double>(code_bytes), quantize_seconds,
+                                     variant_file_bytes, spread(variant_load).median,
+                                     variant_memory, float_memory / variant_memory);
         report.text += "    walked by codes, no re-ranking:\n";
         const std::string plain_json = summarize("      ", plain, report.text);
-        report.text += printf_string("    walked by codes, best %.0f re-ranked by floats:\n",
+        report.text += printf_string("    walked by codes, best %.0f re-ranked by floats read "
+                                     "from the file:\n",
                                      static_cast<double>(default_rerank));
         const std::string reranked_json = summarize("      ", reranked, report.text);
         if (!variants_json.empty()) variants_json += ", ";
-        variants_json += "{\"quantization\": \"" + name +
-                         "\", \"code_bytes\": " + std::to_string(code_bytes) +
-                         printf_string(", \"quantize_seconds\": %.6g", quantize_seconds) +
-                         ", \"rerank\": " + std::to_string(default_rerank) + ", \"at_recall\": [" +
-                         plain_json + "], \"at_recall_reranked\": [" + reranked_json + "]}";
+        variants_json +=
+            "{\"quantization\": \"" + name + "\", \"code_bytes\": " + std::to_string(code_bytes) +
+            printf_string(", \"quantize_seconds\": %.6g", quantize_seconds) +
+            printf_string(", \"file_bytes\": %.0f, \"load_seconds\": %.6g, "
+                          "\"memory_bytes\": %.0f",
+                          variant_file_bytes, spread(variant_load).median, variant_memory) +
+            ", \"rerank\": " + std::to_string(default_rerank) + ", \"at_recall\": [" + plain_json +
+            "], \"at_recall_reranked\": [" + reranked_json + "]}";
     }
     report.json =
         "{\"rows\": " + std::to_string(o.rows) + ", \"dim\": " + std::to_string(dim) +
@@ -370,7 +415,8 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         printf_string(", \"load_average_start\": %.2f, \"load_average_end\": %.2f", load_at_start,
                       load_at_end) +
         ", \"load_cache\": \"warm\", \"file_bytes\": " + std::to_string(source.size()) +
-        ", \"at_recall\": [" + targets_json + "], \"quantized\": [" + variants_json + "]}";
+        printf_string(", \"memory_bytes\": %.0f", float_memory) + ", \"at_recall\": [" +
+        targets_json + "], \"quantized\": [" + variants_json + "]}";
     return report;
 }
 
