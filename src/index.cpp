@@ -396,7 +396,7 @@ void Index::search(const float* query, const SearchOptions& options,
     const size_t exact_candidates = options.per_target ? rows_.size() : options.top;
     std::vector<std::pair<float, uint32_t>> found;
     if (quantizer_ && !has_float_vectors_) {
-        const Quantizer::Query prepared = quantizer_->prepare(query);
+        const Quantizer::Query prepared = quantizer_->prepare(query, options.binary_hamming);
         if (options.exact) {
             search_exact_codes(prepared, exact_candidates, found);
         } else {
@@ -407,7 +407,7 @@ void Index::search(const float* query, const SearchOptions& options,
         search_exact(query, exact_candidates, found);
     } else if (quantizer_) {
         // Walk the graph by codes, then rank the best candidates again by float distance.
-        const Quantizer::Query prepared = quantizer_->prepare(query);
+        const Quantizer::Query prepared = quantizer_->prepare(query, options.binary_hamming);
         const CodeScorer scorer(*quantizer_, prepared, codes_.data());
         // The best `rerank` of the ef candidates (at least top; all of them per target).
         const size_t rerank =

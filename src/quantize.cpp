@@ -86,6 +86,7 @@ struct Quantizer::Impl {
     size_t bits_offset = 0;
     std::vector<float> centre;      // dims, or empty without centring
     std::vector<float> cos_of_bits; // [h]: cos(pi h / dims), the angle h differing bits give
+    float inverse_sqrt_dims = 0;    // a code's |x'| - centre is |x| in every direction: 1/sqrt(d)
     // pq: sub-spaces, their width, centroids (m x 256 x sub) and their squared lengths.
     uint32_t m = 0, sub = 0;
     std::vector<float> centroids, centroid_norms;
@@ -102,6 +103,7 @@ struct Quantizer::Impl {
             words = (dims + 63) / 64;
             bits_offset = keeps_length() ? 8 : 0;
             code_bytes = bits_offset + 8 * words;
+            inverse_sqrt_dims = 1.0f / std::sqrt(static_cast<float>(dims));
             cos_of_bits.resize(64 * words + 1); // padding bits are zero, but never read past
             for (uint32_t h = 0; h <= 64 * words; ++h)
                 cos_of_bits[h] = static_cast<float>(std::cos(pi * h / dims));
@@ -131,6 +133,29 @@ struct Quantizer::Impl {
         const float cosine = cos_of_bits[differing];
         if (metric == Metric::cosine) return 1.0f - cosine;
         return from_dot(length_a * length_b * cosine, length_a * length_a, length_b * length_b);
+    }
+    // The binary query table: per byte j of a code, entry b = sum over its 8 bits k of
+    // +-w_{8j+k} (+ where bit k of b is set), w = q (centre - q under l2); and Query::base.
+    // Plain loops in a fixed order: the same sums on every ISA.
+    void prepare_binary_table(const float* v, Query& query) const {
+        const size_t bytes = 8 * words;
+        std::vector<float> w(bytes * 8, 0.0f);
+        double base = 0;
+        for (uint32_t i = 0; i < dims; ++i) {
+            const float c = centre.empty() ? 0.0f : centre[i];
+            w[i] = metric == Metric::l2 ? c - v[i] : v[i];
+            base += metric == Metric::l2 ? double(v[i] - c) * (v[i] - c) : double(v[i]) * c;
+        }
+        query.base = static_cast<float>(base);
+        query.table.resize(bytes * 256);
+        for (size_t j = 0; j < bytes; ++j) {
+            float* entry = &query.table[j * 256];
+            const float* wj = &w[j * 8];
+            entry[0] = -(((wj[0] + wj[1]) + (wj[2] + wj[3])) + ((wj[4] + wj[5]) + (wj[6] + wj[7])));
+            // Entry b adds twice the weight of b's lowest bit to the entry without that bit.
+            for (uint32_t b = 1; b < 256; ++b)
+                entry[b] = entry[b & (b - 1)] + 2 * wj[__builtin_ctz(b)];
+        }
     }
     void encode_binary_bits(const float* v, uint64_t* bits) const {
         std::fill(bits, bits + words, 0);
@@ -244,10 +269,9 @@ void Quantizer::encode(const float* v, uint8_t* code) const {
         }
         // Under cosine only directions count: the scale makes the decoded vector unit length,
         // so a code's similarity with itself is 1 and code similarities are cosines of codes.
-        put_f32(code,
-                  q.metric == Metric::cosine && integer_norm2 > 0
-                      ? static_cast<float>(1.0 / std::sqrt(static_cast<double>(integer_norm2)))
-                      : scale);
+        put_f32(code, q.metric == Metric::cosine && integer_norm2 > 0
+                          ? static_cast<float>(1.0 / std::sqrt(static_cast<double>(integer_norm2)))
+                          : scale);
         if (q.metric == Metric::l2) put_f32(code + 4, norm2);
         break;
     }
@@ -285,7 +309,7 @@ void Quantizer::decode(const uint8_t* code, float* v) const {
     }
     case QuantKind::binary: {
         const float length = q.keeps_length() ? get_f32(code) : 1.0f;
-        const float a = length / std::sqrt(static_cast<float>(q.dims));
+        const float a = length * q.inverse_sqrt_dims;
         const auto* bits = reinterpret_cast<const uint64_t*>(code + q.bits_offset);
         for (uint32_t i = 0; i < q.dims; ++i) {
             const bool set = (bits[i / 64] >> (i % 64)) & 1u;
@@ -322,7 +346,7 @@ bool Quantizer::code_valid(const uint8_t* code) const {
     }
 }
 
-Quantizer::Query Quantizer::prepare(const float* v) const {
+Quantizer::Query Quantizer::prepare(const float* v, bool binary_hamming) const {
     const Impl& q = *impl_;
     Query query;
     query.norm2 = q.kernels->dot(v, v, q.dims);
@@ -337,8 +361,12 @@ Quantizer::Query Quantizer::prepare(const float* v) const {
     }
     case QuantKind::binary:
         query.scale = std::sqrt(query.norm2);
-        query.bits.resize(q.words);
-        q.encode_binary_bits(v, query.bits.data());
+        if (binary_hamming) {
+            query.bits.resize(q.words);
+            q.encode_binary_bits(v, query.bits.data());
+        } else {
+            q.prepare_binary_table(v, query);
+        }
         break;
     case QuantKind::pq:
         query.table.resize(size_t{q.m} * pq_centroids);
@@ -367,9 +395,23 @@ float Quantizer::distance(const Query& query, const uint8_t* code) const {
         return q.from_dot(dot, query.norm2, q.metric == Metric::l2 ? get_f32(code + 4) : 0.0f);
     }
     case QuantKind::binary: {
-        const auto* bits = reinterpret_cast<const uint64_t*>(code + q.bits_offset);
-        const uint64_t differing = q.kernels->hamming(query.bits.data(), bits, q.words);
-        return q.binary_distance(differing, query.scale, q.keeps_length() ? get_f32(code) : 1.0f);
+        const float length = q.keeps_length() ? get_f32(code) : 1.0f;
+        if (query.table.empty()) {
+            const auto* bits = reinterpret_cast<const uint64_t*>(code + q.bits_offset);
+            const uint64_t differing = q.kernels->hamming(query.bits.data(), bits, q.words);
+            return q.binary_distance(differing, query.scale, length);
+        }
+        // sum_i w_i b_i, 8 dimensions per lookup; four running sums, as for pq.
+        const uint8_t* bytes = code + q.bits_offset;
+        const float* table = query.table.data();
+        float sums[4] = {0, 0, 0, 0};
+        for (size_t j = 0; j < 8 * q.words; j += 4)
+            for (size_t u = 0; u < 4; ++u) sums[u] += table[(j + u) * 256 + bytes[j + u]];
+        const float signed_sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+        const float a = length * q.inverse_sqrt_dims;
+        if (q.metric == Metric::l2)
+            return std::max(0.0f, query.base + 2 * a * signed_sum + a * a * q.dims);
+        return 1.0f - (query.base + a * signed_sum);
     }
     case QuantKind::pq: {
         // Four running sums: the table lookups of one code are independent.

@@ -223,7 +223,7 @@ TEST_CASE("quantize: training does not depend on the thread count") {
     }
 }
 
-TEST_CASE("quantize: binary codes are the signs and Hamming ranks near copies first") {
+TEST_CASE("quantize: binary codes are the signs; queries in floats meet their decoded vectors") {
     const uint32_t dims = 130; // three words, the last one partly used
     for (Metric metric : all_metrics) {
         const std::string metric_text = metric_name(metric);
@@ -246,16 +246,37 @@ TEST_CASE("quantize: binary codes are the signs and Hamming ranks near copies fi
             for (uint32_t i = 0; i < dims; ++i)
                 if (std::fabs(data[i] - mean[i]) > 1e-3f)
                     REQUIRE((decoded[i] > mean[i]) == (data[i] > mean[i]));
-            // A query that is row 17 with a little noise: row 17's code is nearest.
+            // A query that is row 17 with a little noise: row 17's code is nearest, the query in
+            // floats or in bits.
             std::vector<float> query(data.begin() + 17 * dims, data.begin() + 18 * dims);
             for (uint32_t i = 0; i < dims; i += 9) query[i] += 0.01f;
-            const Quantizer::Query prepared = q.prepare(query.data());
-            size_t best = 0;
-            for (size_t r = 1; r < 300; ++r)
-                if (q.distance(prepared, &codes[r * q.code_bytes()]) <
-                    q.distance(prepared, &codes[best * q.code_bytes()]))
-                    best = r;
-            CHECK(best == 17);
+            for (bool hamming : {false, true}) {
+                CAPTURE(hamming);
+                const Quantizer::Query prepared = q.prepare(query.data(), hamming);
+                size_t best = 0;
+                for (size_t r = 1; r < 300; ++r)
+                    if (q.distance(prepared, &codes[r * q.code_bytes()]) <
+                        q.distance(prepared, &codes[best * q.code_bytes()]))
+                        best = r;
+                CHECK(best == 17);
+            }
+            // In floats, the query meets the vector a code decodes to, exactly.
+            const Quantizer::Query in_floats = q.prepare(query.data());
+            for (size_t r = 0; r < 300; r += 7) {
+                q.decode(&codes[r * q.code_bytes()], decoded.data());
+                REQUIRE(q.distance(in_floats, &codes[r * q.code_bytes()]) ==
+                        doctest::Approx(graph_distance(metric, query.data(), decoded.data(), dims))
+                            .epsilon(1e-4)
+                            .scale(1));
+            }
+            // In bits, the angle is pi h / dims: the query's own code is at distance 0 under
+            // cosine.
+            if (metric == Metric::cosine) {
+                std::vector<uint8_t> own(q.code_bytes());
+                q.encode(query.data(), own.data());
+                CHECK(q.distance(q.prepare(query.data(), true), own.data()) ==
+                      doctest::Approx(0.0).scale(1));
+            }
             // A code is at the distance of its vector from itself (1 - |x|^2 under ip).
             const float* x = &data[5 * dims];
             CHECK(q.code_distance(&codes[5 * q.code_bytes()], &codes[5 * q.code_bytes()]) ==

@@ -59,8 +59,9 @@ struct SearchOptions {
     // distance (at least `top`; all of them with per_target) are ranked again by float
     // distance; 0: hits keep their code distances.
     size_t rerank = default_rerank;
-    bool exact = false;      // brute force over every row instead of the graph
-    bool per_target = false; // best row per sequence name, not per row
+    bool binary_hamming = false; // binary codes: binarise the query, compare by Hamming distance
+    bool exact = false;          // brute force over every row instead of the graph
+    bool per_target = false;     // best row per sequence name, not per row
     float min_similarity = -std::numeric_limits<float>::infinity(); // drop weaker hits
 };
 

@@ -63,6 +63,8 @@ void search_usage(std::FILE* out) {
          "                     distances [" +
          std::to_string(d.rerank) +
          "]\n"
+         "      --hamming      binary codes: binarise the query too and compare bits by Hamming\n"
+         "                     distance (popcount): faster, coarser than the query in floats\n"
          "      --exact        brute force over every vector instead of the graph (over the\n"
          "                     codes when the index has no float vectors)\n"
          "      --per-target   the best window per target sequence (which genome, not which\n"
@@ -90,6 +92,7 @@ int search_main(int argc, char** argv) {
     app.add_option("-n,--top", cli.options.top)->check(not_negative());
     CLI::Option* ef_option = app.add_option("--ef", cli.options.ef)->check(not_negative());
     app.add_option("--min-sim", cli.options.min_similarity);
+    CLI::Option* hamming_option = app.add_flag("--hamming", cli.options.binary_hamming);
     CLI::Option* rerank_option =
         app.add_option("--rerank", cli.options.rerank)->check(not_negative());
     app.add_flag("--exact", cli.options.exact);
@@ -129,6 +132,9 @@ int search_main(int argc, char** argv) {
                          " has no float vectors: similarity, distance and identity "
                          "are estimated from its " +
                          quant_kind_name(index.quantizer()->kind()) + " codes");
+    if (hamming_option->count() &&
+        !(index.quantizer() && index.quantizer()->kind() == QuantKind::binary))
+        messages.warning("--hamming has no effect: " + db_path + " has no binary codes");
     if (rerank_option->count() && !(index.quantizer() && index.has_float_vectors()))
         messages.warning(
             "--rerank has no effect: " + db_path +
