@@ -4,6 +4,7 @@
 // and max, since machines are noisy.
 #include "cli/batch_reader.hpp"
 #include "cli/bench_index.hpp"
+#include "cli/bench_quantize.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/embed_options.hpp"
@@ -112,11 +113,13 @@ void distance_suite(const BenchOptions& options, std::vector<Figure>& figures) {
 const char* ratio_key(const Figure& f) {
     if (std::isnan(f.ratio)) return nullptr;
     if (f.suite == "kmer") return "time_vs_parse";
+    if (f.suite == "quantize") return "speedup_vs_float";
     return f.suite == "distance" ? "speedup_vs_scalar" : "speedup_vs_exact";
 }
 
 const char* ratio_note(const Figure& f) {
     if (f.suite == "kmer") return f.name == "parse" ? "" : "x parse time";
+    if (f.suite == "quantize") return "x float";
     return f.suite == "distance" ? "x scalar" : "x exact";
 }
 
@@ -183,12 +186,17 @@ void bench_usage(std::FILE* out) {
     std::fprintf(
         out, "%s",
         ("\n"
-         "Usage: ruvec bench [options] [kmer] [distance] [index]\n"
+         "Usage: ruvec bench [options] [kmer] [distance] [quantize] [index]\n"
          "\n"
          "Measures on this machine, each figure the median of -r repeats after a warm-up:\n"
          "  kmer      embedding throughput per ISA and thread count, next to the time to\n"
          "            merely read and parse the same --input (the floor of a streaming tool)\n"
          "  distance  ns per call of each SIMD kernel per ISA, and the speed-up over scalar\n"
+         "  quantize  per --dim, for sq8, pq and binary codes of --rows unit Gaussian vectors:\n"
+         "            training time (pq: " +
+         std::to_string(QuantizeBenchOptions().iterations) +
+         " k-means iterations), encoding rate, query preparation\n"
+         "            (lookup tables) and the scan of every code, next to the float scan\n"
          "  index     an HNSW index of --rows seeded Gaussian vectors per --dim, built once\n"
          "            (build rate, peak RSS, file size), loaded (warm page cache) and searched:\n"
          "            exact QPS, then recall@10 and QPS per ef until recall@10 >= " +
@@ -201,10 +209,12 @@ void bench_usage(std::FILE* out) {
          "  -r, --repeats INT  timed repeats per figure [" +
          std::to_string(d.repeats) + "; index: " + std::to_string(d.index.repeats) +
          "]\n"
-         "      --dim INT      vector size (repeatable) [distance: 128 384 1024 4096; index: " +
+         "      --dim INT      vector size (repeatable) [distance, quantize: 128 384 1024 4096;\n"
+         "                     index: " +
          std::to_string(d.index.dim) +
          "]\n"
-         "      --rows INT     rows of the 1-vs-N batch kernels; vectors in the index [" +
+         "      --rows INT     rows of the 1-vs-N batch kernels; vectors quantized; vectors in\n"
+         "                     the index [" +
          std::to_string(d.rows) +
          "]\n"
          "      --json         JSON instead of a table\n"
@@ -270,8 +280,9 @@ int bench_main(int argc, char** argv) {
     }
     if (suites.empty()) suites = {"kmer", "distance"};
     for (const std::string& s : suites)
-        if (s != "kmer" && s != "distance" && s != "index")
-            throw Error(ErrorKind::usage, "unknown suite '" + s + "' (kmer, distance or index)");
+        if (s != "kmer" && s != "distance" && s != "quantize" && s != "index")
+            throw Error(ErrorKind::usage,
+                        "unknown suite '" + s + "' (kmer, distance, quantize or index)");
     if (std::find(suites.begin(), suites.end(), "kmer") != suites.end() && options.inputs.empty())
         throw Error(ErrorKind::usage, "the kmer suite needs --input FILE (FASTA/FASTQ)");
     const EmbedParams params = resolve_embed_options(embed_options);
@@ -323,6 +334,13 @@ int bench_main(int argc, char** argv) {
         messages.info("running the " + s + " suite");
         if (s == "kmer") kmer_suite(options, params, common.threads + 1, quiet, figures);
         if (s == "distance") distance_suite(options, figures);
+        if (s == "quantize") {
+            QuantizeBenchOptions run;
+            run.dims = options.dims;
+            run.rows = options.rows;
+            run.repeats = options.repeats;
+            quantize_suite(run, figures);
+        }
         if (s == "index")
             for (size_t dim : index_dims) {
                 IndexBenchOptions run = options.index;
