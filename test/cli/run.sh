@@ -536,6 +536,9 @@ assert [r["median"] for r in d["results"] if r["name"] == "file_size"] == [run["
 assert [q["quantization"] for q in run["quantized"]] == ["sq8", "binary"], run["quantized"]
 assert run["quantized"][0]["code_bytes"] == 24 and run["quantized"][1]["code_bytes"] == 16
 assert any(r["name"].startswith("sq8+rerank") and r["ef"] == 10 for r in d["results"])
+# Each quantized variant is saved and loaded: the codes and links take less memory than floats.
+for q in run["quantized"]:
+    assert q["file_bytes"] > run["file_bytes"] and 0 < q["memory_bytes"] < run["memory_bytes"], q
 '
     run "$ruvec" info --json bench.rvx
     check "bench index --keep: the kept index is valid and says what it holds" grep -q '"rows":3000,' out
@@ -664,6 +667,22 @@ import json
 d = json.load(open("out"))
 assert d["rows"] == '"$rows"' and d["quantization"]["type"] == "sq8" and d["graph"]["M"] == 16'
     check "quantize an .rvec: each window finds itself" finds_itself fromrvec.rvx
+
+    # ruvec bench quantize: a smoke run; every code is trained, encoded, prepared and scanned.
+    run "$ruvec" bench --dim 64 --rows 600 -r 1 --json quantize
+    check "bench quantize exits 0" test $status -eq 0
+    check "bench quantize: every figure of every code, scans against the float scan" python3 -c '
+import json
+d = json.load(open("out"))
+r = {f["name"]: f for f in d["results"] if f["suite"] == "quantize" and f["dim"] == 64}
+for code in ["sq8", "pq", "binary"]:
+    for part in ["train", "encode", "prepare", "scan"]:
+        assert code + " " + part in r, (code, part, sorted(r))
+for name in ["sq8 scan", "pq scan", "binary scan", "binary-hamming scan", "float scan"]:
+    f = r[name]
+    assert f["unit"] == "ns/code" and 0 < f["min"] <= f["median"] <= f["max"], f
+    assert abs(f["speedup_vs_float"] * f["median"] - r["float scan"]["median"]) < 1e-3 * r["float scan"]["median"], f
+assert r["pq encode"]["unit"] == "vectors/s" and r["pq encode"]["median"] > 0'
 
     # Rows added to a quantized index are encoded with its quantizer.
     run "$ruvec" index --add g.sq8.rvx -o more.rvx -w 1000 --step 500 "$data/reads/honeybee_2k.fq.gz"
