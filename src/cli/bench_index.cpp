@@ -75,16 +75,56 @@ void search_all(const Index& index, const std::vector<float>& queries, uint64_t 
     index.search_many(queries.data(), count, search, threads, results);
 }
 
-// Queries per second: the spread of `repeats` timed passes.
-Spread time_searches(const Index& index, const std::vector<float>& queries, uint64_t count,
-                     const SearchOptions& search, int threads, int repeats, HitLists& results) {
-    std::vector<double> qps;
+// Queries per second (the spread of `repeats` timed passes) and, for graph searches on one
+// thread, the latency of single queries over all passes (NaN otherwise).
+struct SearchTiming {
+    Spread qps;
+    double p50_ms = std::nan(""), p99_ms = std::nan("");
+};
+
+// The `fraction` quantile of `values` (nearest rank).
+double quantile(std::vector<double> values, double fraction) {
+    std::sort(values.begin(), values.end());
+    const size_t rank =
+        static_cast<size_t>(std::ceil(fraction * static_cast<double>(values.size())));
+    return values[std::min(values.size(), std::max<size_t>(rank, 1)) - 1];
+}
+
+SearchTiming time_searches(const Index& index, const std::vector<float>& queries, uint64_t count,
+                           const SearchOptions& search, int threads, int repeats,
+                           HitLists& results) {
+    // One thread, one query at a time: what search_many does then, with each query timed.
+    const bool per_query = threads == 1 && !search.exact;
+    std::vector<double> qps, latencies;
     for (int r = 0; r < repeats; ++r) {
         const auto start = std::chrono::steady_clock::now();
-        search_all(index, queries, count, search, threads, results);
+        if (per_query) {
+            results.resize(count);
+            const size_t dims = queries.size() / count;
+            for (uint64_t q = 0; q < count; ++q) {
+                const auto query_start = std::chrono::steady_clock::now();
+                index.search(&queries[q * dims], search, results[q]);
+                latencies.push_back(seconds_since(query_start));
+            }
+        } else {
+            search_all(index, queries, count, search, threads, results);
+        }
         qps.push_back(static_cast<double>(count) / seconds_since(start));
     }
-    return spread(qps);
+    SearchTiming timing{spread(qps)};
+    if (per_query) {
+        timing.p50_ms = quantile(latencies, 0.50) * 1e3;
+        timing.p99_ms = quantile(latencies, 0.99) * 1e3;
+    }
+    return timing;
+}
+
+// Queries whose first hit is their true nearest neighbour.
+double recall_at_1(const HitLists& found, const HitLists& truth) {
+    uint64_t hits = 0;
+    for (size_t q = 0; q < truth.size(); ++q)
+        hits += !truth[q].empty() && !found[q].empty() && found[q][0].row == truth[q][0].row;
+    return truth.empty() ? 0.0 : static_cast<double>(hits) / static_cast<double>(truth.size());
 }
 
 // Found true neighbours over all true neighbours. Every query has the same number of true
@@ -107,8 +147,9 @@ double recall(const HitLists& found, const HitLists& truth) {
 // One ef of the sweep.
 struct EfPoint {
     uint32_t ef;
-    double recall;
+    double recall, recall1;  // recall@10, recall@1
     Spread qps_one, qps_all; // 1 thread, all threads
+    double p50_ms, p99_ms;   // latency of one query on 1 thread
 };
 
 // CPU seconds of every thread of the process.
@@ -236,7 +277,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     std::vector<double> exact_qps; // median, per entry of thread_counts
     for (int threads : thread_counts) {
         const Spread s =
-            time_searches(*index, queries, o.queries, exact, threads, o.repeats, found);
+            time_searches(*index, queries, o.queries, exact, threads, o.repeats, found).qps;
         exact_qps.push_back(s.median);
         add("exact", threads, s, "queries/s", 1.0);
     }
@@ -245,25 +286,33 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     // searching (`variant` names it in the figures: "hnsw" for float vectors).
     auto sweep = [&](const Index& searched, const std::string& variant, size_t rerank) {
         std::vector<EfPoint> points;
-        const std::string recall_name = variant == "hnsw" ? "recall@10" : "recall@10 " + variant;
+        const std::string suffix = variant == "hnsw" ? "" : " " + variant;
         for (uint32_t ef : index_bench_efs) {
             SearchOptions hnsw;
             hnsw.top = IndexBenchOptions::top;
             hnsw.ef = ef;
             hnsw.rerank = rerank;
-            EfPoint p{ef, 0, {}, {}};
-            p.qps_one = time_searches(searched, queries, o.queries, hnsw, 1, o.repeats, found);
+            EfPoint p{ef, 0, 0, {}, {}, 0, 0};
+            const SearchTiming one =
+                time_searches(searched, queries, o.queries, hnsw, 1, o.repeats, found);
+            p.qps_one = one.qps;
+            p.p50_ms = one.p50_ms;
+            p.p99_ms = one.p99_ms;
             p.recall = recall(found, truth);
+            p.recall1 = recall_at_1(found, truth);
             p.qps_all = p.qps_one;
             if (all > 1) {
                 p.qps_all =
-                    time_searches(searched, queries, o.queries, hnsw, all, o.repeats, found);
+                    time_searches(searched, queries, o.queries, hnsw, all, o.repeats, found).qps;
                 if (recall(found, truth) != p.recall) // searches must not depend on the threads
                     messages.warning("index: " + variant + " ef " + std::to_string(ef) +
                                      ": recall differs between 1 and " + std::to_string(all) +
                                      " threads");
             }
-            add(recall_name, 1, {p.recall, p.recall, p.recall}, "recall", no_ratio, ef);
+            add("recall@10" + suffix, 1, {p.recall, p.recall, p.recall}, "recall", no_ratio, ef);
+            add("recall@1" + suffix, 1, {p.recall1, p.recall1, p.recall1}, "recall", no_ratio, ef);
+            add(variant + " p50", 1, {p.p50_ms, p.p50_ms, p.p50_ms}, "ms", no_ratio, ef);
+            add(variant + " p99", 1, {p.p99_ms, p.p99_ms, p.p99_ms}, "ms", no_ratio, ef);
             add(variant, 1, p.qps_one, "queries/s", p.qps_one.median / exact_qps[0], ef);
             if (all > 1)
                 add(variant, all, p.qps_all, "queries/s", p.qps_all.median / exact_qps[1], ef);
@@ -321,15 +370,19 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                 json += "\"ef\": null}";
                 continue;
             }
-            text += printf_string("ef %u, recall@10 %.4f, %.0f queries/s at 1 thread (%.1fx exact)",
-                                  hit->ef, hit->recall, hit->qps_one.median,
-                                  hit->qps_one.median / exact_qps[0]);
+            text += printf_string("ef %u, recall@10 %.4f (@1 %.3f), %.0f queries/s at 1 thread "
+                                  "(%.1fx exact; latency p50 %.3g ms, p99 %.3g ms)",
+                                  hit->ef, hit->recall, hit->recall1, hit->qps_one.median,
+                                  hit->qps_one.median / exact_qps[0], hit->p50_ms, hit->p99_ms);
             if (all > 1)
                 text += printf_string(", %.0f at %d threads (%.1fx exact)", hit->qps_all.median,
                                       all, hit->qps_all.median / exact_all);
             text += "\n";
-            json += printf_string("\"ef\": %u, \"recall\": %.4f, \"qps_1_thread\": %.6g, ", hit->ef,
-                                  hit->recall, hit->qps_one.median) +
+            json += printf_string("\"ef\": %u, \"recall\": %.4f, \"recall_at_1\": %.4f, "
+                                  "\"qps_1_thread\": %.6g, \"latency_p50_ms\": %.6g, "
+                                  "\"latency_p99_ms\": %.6g, ",
+                                  hit->ef, hit->recall, hit->recall1, hit->qps_one.median,
+                                  hit->p50_ms, hit->p99_ms) +
                     printf_string("\"speedup_1_thread\": %.4g, \"qps_all_threads\": %.6g, "
                                   "\"speedup_all_threads\": %.4g}",
                                   hit->qps_one.median / exact_qps[0], hit->qps_all.median,

@@ -528,6 +528,10 @@ run = d["index_runs"][0]
 assert run["rows"] == 3000 and run["dim"] == 16 and run["threads"] == 2, run
 at = {t["recall_target"]: t for t in run["at_recall"]}
 assert at[0.9]["ef"] is not None and at[0.9]["recall"] >= 0.9, at
+assert 0 < at[0.9]["latency_p50_ms"] <= at[0.9]["latency_p99_ms"] and 0 < at[0.9]["recall_at_1"] <= 1, at
+r1 = {r["ef"]: r["median"] for r in d["results"] if r["name"] == "recall@1"}
+p50 = {r["ef"]: r["median"] for r in d["results"] if r["name"] == "hnsw p50"}
+assert r1 and set(r1) == set(p50) and all(0 <= v <= 1 for v in r1.values()), (r1, p50)
 recalls = [r["median"] for r in d["results"] if r["name"] == "recall@10"]
 assert recalls and max(recalls) <= 1 and recalls == sorted(recalls), recalls
 exact = [r for r in d["results"] if r["name"] == "exact"]
