@@ -3,6 +3,8 @@
 // reported with its speed-up over that exact search at the same thread count.
 #include "cli/bench_index.hpp"
 
+#include "cli/bench_data.hpp"
+
 #include "cli/file_source.hpp"
 #include "cli/index_inputs.hpp" // link_every_bytes: the build measured is the one users get
 #include "cli/output.hpp"
@@ -23,21 +25,6 @@
 namespace ruvec::cli {
 
 namespace {
-
-// Standard normal vectors, one generator per stream: the queries do not depend on --rows.
-class GaussianRows {
-public:
-    GaussianRows(uint32_t dim, uint64_t seed) : dim_(dim), engine_(seed) {}
-    void fill(std::vector<float>& out, uint64_t rows) {
-        out.resize(rows * dim_);
-        for (float& x : out) x = normal_(engine_);
-    }
-
-private:
-    uint32_t dim_;
-    std::mt19937_64 engine_;
-    std::normal_distribution<float> normal_{0.0f, 1.0f};
-};
 
 // A directory under $TMPDIR (or /tmp) holding the index file, removed with it at the end.
 class TempDir {
@@ -67,6 +54,16 @@ private:
 };
 
 using HitLists = std::vector<std::vector<SearchHit>>;
+
+// The rows (or queries) of a run: Gaussian, or DNA families embedded with `embed`.
+std::unique_ptr<BenchRows> bench_rows(const IndexBenchOptions& o, const EmbedParams& embed,
+                                      bool queries) {
+    if (o.data == "dna")
+        return std::make_unique<DnaFamilyRows>(
+            embed, o.data_seed, std::max<uint64_t>(1, o.rows / DnaFamilyRows::family_size),
+            queries);
+    return std::make_unique<GaussianRows>(o.dim, queries ? o.data_seed + 1 : o.data_seed);
+}
 
 // Searches every query with `threads` threads through Index::search_many, as ruvec search does
 // (graph searches spread over threads; brute force in blocks of queries).
@@ -196,15 +193,16 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     std::string path = o.existing;
     if (o.existing.empty()) {
         // Build: construction, add and linking are timed; drawing the random numbers is not.
-        EmbedParams embed;
-        embed.dims = o.dim; // the embedding parameters are only a label here; vectors are given
+        // Gaussian rows are not embeddings: their embedding parameters are only a label.
+        EmbedParams embed = o.data == "dna" ? o.embed : EmbedParams();
+        embed.dims = o.dim;
         finalize_params(embed);
         if (embed.dims != o.dim)
             throw Error(ErrorKind::usage,
                         "--dim " + std::to_string(o.dim) + " is not a vector size");
         check_graph_params(o.graph);
         messages.info("index: building " + what + " with " + std::to_string(all) + " thread(s)");
-        GaussianRows base_rows(o.dim, o.data_seed);
+        const std::unique_ptr<BenchRows> base_rows = bench_rows(o, embed, false);
         std::vector<float> chunk;
         const uint64_t chunk_rows = std::max<uint64_t>(1, link_every_bytes / (uint64_t{o.dim} * 4));
         start = std::chrono::steady_clock::now();
@@ -214,7 +212,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         build_cpu += cpu_seconds() - cpu_start;
         for (uint64_t done = 0; done < o.rows;) {
             const uint64_t n = std::min(chunk_rows, o.rows - done);
-            base_rows.fill(chunk, n);
+            base_rows->fill(chunk, n);
             start = std::chrono::steady_clock::now();
             cpu_start = cpu_seconds();
             for (uint64_t i = 0; i < n; ++i)
@@ -241,9 +239,9 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
             OutputFile out(path);
             // A kept file says what it holds: its embedding parameters are only labels.
             index->add_provenance(std::string("ruvec ") + RUVEC_VERSION +
-                                  "\tbench index: " + std::to_string(o.rows) +
-                                  " N(0,1) random vectors (std::mt19937_64 seed " +
-                                  std::to_string(o.data_seed) + "), not k-mer embeddings");
+                                  "\tbench index: " + std::to_string(o.rows) + " " +
+                                  describe_bench_data(o.data, o.data_seed) +
+                                  (o.data == "dna" ? "" : ", not k-mer embeddings"));
             index->save(out);
             out.commit();
         }
@@ -267,13 +265,28 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
 
     // Ground truth: exact top-10 of every query; the pass also warms up the searches.
     std::vector<float> queries;
-    GaussianRows(o.dim, o.data_seed + 1).fill(queries, o.queries);
+    const std::unique_ptr<BenchRows> query_rows = bench_rows(o, index->embed_params(), true);
+    query_rows->fill(queries, o.queries);
     SearchOptions exact;
     exact.top = IndexBenchOptions::top;
     exact.exact = true;
     HitLists truth, found;
     messages.info("index: exact search of " + std::to_string(o.queries) + " queries");
     search_all(*index, queries, o.queries, exact, all, truth);
+    // DNA families: how many of each query's true 10 nearest are its planted relatives.
+    std::string relatives_found;
+    if (const auto* families = dynamic_cast<const DnaFamilyRows*>(query_rows.get())) {
+        uint64_t relatives = 0, neighbours = 0;
+        for (size_t q = 0; q < truth.size(); ++q)
+            for (const SearchHit& hit : truth[q]) {
+                relatives += hit.row / DnaFamilyRows::family_size == families->family_of(q);
+                ++neighbours;
+            }
+        relatives_found = printf_string(
+            "exact search: %.4f of the true 10 nearest rows are the query's planted relatives",
+            static_cast<double>(relatives) /
+                static_cast<double>(std::max<uint64_t>(neighbours, 1)));
+    }
     std::vector<double> exact_qps; // median, per entry of thread_counts
     for (int threads : thread_counts) {
         const Spread s =
@@ -337,9 +350,9 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     report.text = "index " + what + ", " + std::to_string(o.queries) + " queries, M " +
                   std::to_string(o.graph.M) + ", ef-construction " +
                   std::to_string(o.graph.ef_construction) + ", " + std::to_string(all) +
-                  " thread(s); N(0,1) vectors from std::mt19937_64 seeds " +
-                  std::to_string(o.data_seed) + " (rows) and " + std::to_string(o.data_seed + 1) +
-                  " (queries); load times from a warm page cache\n";
+                  " thread(s); " + describe_bench_data(o.data, o.data_seed) +
+                  "; load times from a warm page cache\n";
+    if (!relatives_found.empty()) report.text += "  " + relatives_found + "\n";
     if (o.existing.empty())
         report.text += printf_string("  build %.1f s wall, %.1f s CPU", build_seconds, build_cpu);
     else
@@ -455,21 +468,22 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
             ", \"rerank\": " + std::to_string(default_rerank) + ", \"at_recall\": [" + plain_json +
             "], \"at_recall_reranked\": [" + reranked_json + "]}";
     }
-    report.json =
-        "{\"rows\": " + std::to_string(o.rows) + ", \"dim\": " + std::to_string(dim) +
-        ", \"queries\": " + std::to_string(o.queries) + ", \"metric\": \"" +
-        metric_name(o.graph.metric) + "\", \"M\": " + std::to_string(o.graph.M) +
-        ", \"ef_construction\": " + std::to_string(o.graph.ef_construction) +
-        ", \"threads\": " + std::to_string(all) +
-        ", \"data\": \"N(0,1), std::mt19937_64\", \"data_seed\": " + std::to_string(o.data_seed) +
-        ", \"query_seed\": " + std::to_string(o.data_seed + 1) +
-        printf_string(", \"build_seconds\": %.6g, \"build_cpu_seconds\": %.6g", build_seconds,
-                      build_cpu) +
-        printf_string(", \"load_average_start\": %.2f, \"load_average_end\": %.2f", load_at_start,
-                      load_at_end) +
-        ", \"load_cache\": \"warm\", \"file_bytes\": " + std::to_string(source.size()) +
-        printf_string(", \"memory_bytes\": %.0f", float_memory) + ", \"at_recall\": [" +
-        targets_json + "], \"quantized\": [" + variants_json + "]}";
+    report.json = "{\"rows\": " + std::to_string(o.rows) + ", \"dim\": " + std::to_string(dim) +
+                  ", \"queries\": " + std::to_string(o.queries) + ", \"metric\": \"" +
+                  metric_name(o.graph.metric) + "\", \"M\": " + std::to_string(o.graph.M) +
+                  ", \"ef_construction\": " + std::to_string(o.graph.ef_construction) +
+                  ", \"threads\": " + std::to_string(all) + ", \"data\": \"" + o.data +
+                  "\", \"data_description\": \"" +
+                  json_escape(describe_bench_data(o.data, o.data_seed)) +
+                  "\", \"data_seed\": " + std::to_string(o.data_seed) +
+                  ", \"query_seed\": " + std::to_string(o.data_seed + 1) +
+                  printf_string(", \"build_seconds\": %.6g, \"build_cpu_seconds\": %.6g",
+                                build_seconds, build_cpu) +
+                  printf_string(", \"load_average_start\": %.2f, \"load_average_end\": %.2f",
+                                load_at_start, load_at_end) +
+                  ", \"load_cache\": \"warm\", \"file_bytes\": " + std::to_string(source.size()) +
+                  printf_string(", \"memory_bytes\": %.0f", float_memory) + ", \"at_recall\": [" +
+                  targets_json + "], \"quantized\": [" + variants_json + "]}";
     return report;
 }
 

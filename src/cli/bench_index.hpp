@@ -56,6 +56,8 @@ struct IndexBenchOptions {
     std::vector<QuantKind> quantize; // --quantize: codes searched after the float vectors
     std::string existing;    // --index: measure this index (made by --keep) instead of building one
     uint64_t data_seed = 42; // seed of the indexed vectors; queries use data_seed + 1
+    std::string data = "gaussian"; // --data: gaussian, or dna (DnaFamilyRows)
+    EmbedParams embed;             // dna: how the sequences are embedded (dims: --dim)
     static constexpr size_t top = 10; // recall@10
 };
 

@@ -235,6 +235,9 @@ void bench_usage(std::FILE* out) {
          "]\n"
          "      --keep FILE    save the index as FILE and keep it [a temporary file, removed]\n"
          "      --index FILE   measure FILE (an index kept with --keep) instead of building one\n"
+         "      --data STR     gaussian: N(0,1) vectors; dna: k-mer vectors (-k, --weight) of\n"
+         "                     random 1 kbp sequences in families of 10 copies at 0.5-5%\n"
+         "                     substitutions, queried by new 2% copies [gaussian]\n"
          "      --quantize LIST  then quantize it (sq8,pq,binary, comma-separated) and measure\n"
          "                     the graph walked by codes, without and with re-ranking\n"
          "\n" +
@@ -270,6 +273,7 @@ int bench_main(int argc, char** argv) {
     app.add_option("--ef-construction", options.index.graph.ef_construction)->check(not_negative());
     app.add_option("--keep", options.index.keep);
     app.add_option("--index", options.index.existing);
+    app.add_option("--data", options.index.data);
     std::vector<std::string> quantize;
     app.add_option("--quantize", quantize)->delimiter(',')->allow_extra_args(false);
     app.add_option("suites", suites);
@@ -286,6 +290,10 @@ int bench_main(int argc, char** argv) {
     if (std::find(suites.begin(), suites.end(), "kmer") != suites.end() && options.inputs.empty())
         throw Error(ErrorKind::usage, "the kmer suite needs --input FILE (FASTA/FASTQ)");
     const EmbedParams params = resolve_embed_options(embed_options);
+    if (options.index.data != "gaussian" && options.index.data != "dna")
+        throw Error(ErrorKind::usage,
+                    "unknown --data '" + options.index.data + "' (gaussian or dna)");
+    options.index.embed = params; // dna: -k, --weight, --no-canonical; dims from --dim
     std::vector<size_t> index_dims = {options.index.dim};
     if (!dims.empty()) options.dims = index_dims = dims;
     if (!parse_metric(metric, options.index.graph.metric))
@@ -318,6 +326,7 @@ int bench_main(int argc, char** argv) {
                                               " is quantized: give the float index (--quantize "
                                               "quantizes it here)");
         options.index.rows = probe.rows();
+        options.index.embed = probe.embed_params();
         options.index.graph = probe.graph_params();
         index_dims = {probe.embed_params().dims};
     }

@@ -1,0 +1,96 @@
+// Synthetic rows for ruvec bench index. The DNA families use SplitMix64 keyed by the seed and
+// the row (or family) number, so that any row is made alone, identically everywhere.
+#include "cli/bench_data.hpp"
+
+#include "ruvec/error.hpp"
+
+namespace ruvec::cli {
+
+namespace {
+
+uint64_t mix64(uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+// SplitMix64: a fast stream of 64-bit values from one key.
+class SplitMix {
+public:
+    explicit SplitMix(uint64_t key) : state_(key) {}
+    uint64_t next() { return mix64(state_ += 0x9e3779b97f4a7c15ULL); }
+    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+private:
+    uint64_t state_;
+};
+
+constexpr char bases[] = "ACGT";
+
+} // namespace
+
+void GaussianRows::fill(std::vector<float>& out, uint64_t rows) {
+    out.resize(rows * dim_);
+    for (float& x : out) x = normal_(engine_);
+}
+
+DnaFamilyRows::DnaFamilyRows(const EmbedParams& params, uint64_t seed, uint64_t families,
+                             bool queries)
+    : embedder_(params), seed_(seed), families_(families), queries_(queries) {
+    if (families == 0) throw Error(ErrorKind::usage, "DNA families need at least one family");
+}
+
+std::string DnaFamilyRows::ancestor(uint64_t family) const {
+    SplitMix random(mix64(seed_ ^ mix64(family)));
+    std::string seq(length, 'A');
+    for (uint32_t i = 0; i < length; i += 32) {
+        uint64_t draw = random.next();
+        for (uint32_t j = i; j < std::min(length, i + 32); ++j, draw >>= 2)
+            seq[j] = bases[draw & 3];
+    }
+    return seq;
+}
+
+uint64_t DnaFamilyRows::family_of(uint64_t row) const {
+    if (!queries_) return row / family_size;
+    return mix64(mix64(seed_ + 1) ^ row) % families_;
+}
+
+void DnaFamilyRows::fill(std::vector<float>& out, uint64_t rows) {
+    const uint32_t dims = embedder_.params().dims;
+    out.resize(rows * dims);
+    std::string cached;
+    uint64_t cached_family = UINT64_MAX;
+    for (uint64_t i = 0; i < rows; ++i, ++next_) {
+        const uint64_t family = family_of(next_);
+        if (family != cached_family) {
+            cached = ancestor(family);
+            cached_family = family;
+        }
+        const double rate = queries_ ? 0.02 : 0.005 * static_cast<double>(1 + next_ % family_size);
+        std::string seq = cached;
+        SplitMix random(mix64(mix64(seed_ + (queries_ ? 2 : 3)) ^ next_));
+        for (char& base : seq)
+            if (random.uniform() < rate) {
+                // One of the three other bases.
+                const uint32_t now = static_cast<uint32_t>(std::string_view(bases).find(base));
+                base = bases[(now + 1 + random.next() % 3) & 3];
+            }
+        if (embedder_.embed(seq, &out[i * dims]) == 0)
+            throw Error(ErrorKind::input, "a random sequence gave no k-mer vector");
+    }
+}
+
+std::string describe_bench_data(const std::string& kind, uint64_t seed) {
+    if (kind == "dna")
+        return "k-mer vectors of random DNA, families of " +
+               std::to_string(DnaFamilyRows::family_size) + " copies of a " +
+               std::to_string(DnaFamilyRows::length) +
+               " bp ancestor at 0.5-5% substitutions, queries new 2% copies (SplitMix64 seed " +
+               std::to_string(seed) + ")";
+    return "N(0,1) vectors from std::mt19937_64 seeds " + std::to_string(seed) + " (rows) and " +
+           std::to_string(seed + 1) + " (queries)";
+}
+
+} // namespace ruvec::cli

@@ -1,0 +1,63 @@
+// Synthetic vectors for `ruvec bench index`, the same on every machine for the same seed:
+// independent Gaussian vectors (the hardest case for a graph: no structure), or k-mer vectors of
+// random DNA in families of mutated copies (structure like real sequence collections, where a
+// query's nearest neighbours are its relatives, so recall means something).
+#pragma once
+
+#include "ruvec/embed.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace ruvec::cli {
+
+// A stream of rows: fill() replaces `out` with the next `rows` vectors.
+class BenchRows {
+public:
+    virtual ~BenchRows() = default;
+    virtual void fill(std::vector<float>& out, uint64_t rows) = 0;
+};
+
+// Standard normal values from std::mt19937_64(seed).
+class GaussianRows final : public BenchRows {
+public:
+    GaussianRows(uint32_t dim, uint64_t seed) : dim_(dim), engine_(seed) {}
+    void fill(std::vector<float>& out, uint64_t rows) override;
+
+private:
+    uint32_t dim_;
+    std::mt19937_64 engine_;
+    std::normal_distribution<float> normal_{0.0f, 1.0f};
+};
+
+// Random DNA in families: `family_size` members per family, each the family's random ancestor
+// of `length` bases with substitutions at 0.5%, 1%, ... 5% (member m: 0.5% x (1 + m % 10)),
+// embedded with `params`. Row i is member i % family_size of family i / family_size. As
+// queries (`queries` true), row j is a new copy at 2% of the ancestor of a family drawn at
+// random among `families`: its nearest rows are its family's members. Everything derives from
+// the seed and the row number, so rows can be made in any chunks.
+class DnaFamilyRows final : public BenchRows {
+public:
+    static constexpr uint32_t family_size = 10;
+    static constexpr uint32_t length = 1000;
+    DnaFamilyRows(const EmbedParams& params, uint64_t seed, uint64_t families, bool queries);
+    void fill(std::vector<float>& out, uint64_t rows) override;
+    // The family of row `row` of this stream.
+    uint64_t family_of(uint64_t row) const;
+
+private:
+    std::string ancestor(uint64_t family) const;
+
+    Embedder embedder_;
+    uint64_t seed_, families_;
+    bool queries_;
+    uint64_t next_ = 0; // rows made so far
+};
+
+// "N(0,1) vectors ..." or "k-mer vectors of random DNA families ...": what a run measured.
+std::string describe_bench_data(const std::string& kind, uint64_t seed);
+
+} // namespace ruvec::cli
