@@ -6,7 +6,9 @@
 #
 # Usage: scripts/measure-rerank.sh RUVEC EF_OUTDIR [OUTDIR]
 #   RUVEC      the ruvec binary to measure
-#   EF_OUTDIR  an output folder of scripts/measure-default-ef.sh (genomes.rvx, queries.fq)
+#   EF_OUTDIR  a folder with genomes.rvx and queries.fq: an output folder of
+#              scripts/measure-default-ef.sh (reads), or that index with queries.fq made by
+#              scripts/offset-windows.py (windows between the indexed ones)
 #   OUTDIR     where quantized indexes and hits go [./measure-rerank.out]
 # Environment (defaults in brackets):
 #   RERANKS [0 10 16 32 64 128 256]   --rerank values tried
@@ -57,10 +59,10 @@ for t in $types; do
     done
 done
 
-/usr/bin/python3 - "$n_q" "$float_s" "$(wc -c <"$src/genomes.rvx")" "$ef" <<'PY'
+/usr/bin/python3 - "$n_q" "$float_s" "$(wc -c <"$src/genomes.rvx")" "$ef" "$src/queries.fq" <<'PY'
 import sys
 from collections import defaultdict
-n_q, float_s, float_bytes, ef = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+n_q, float_s, float_bytes, ef, source = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 
 def hits(path):
     h = defaultdict(list)
@@ -78,7 +80,7 @@ def recall(path):
         total += sum(1 for x in a.get(q, [])[:10] if x in es) / len(es)
     return total / len(exact)
 
-print(f"{n_q} queries (measure-default-ef.sh), -n 10, --ef {ef}, one thread; seconds include loading")
+print(f"{n_q} queries ({source}), -n 10, --ef {ef}, one thread; seconds include loading")
 print(f"float index: recall@10 {recall('float.tsv'):.4f}, {n_q / float_s:.0f} queries/s, {float_bytes} bytes")
 print(f"{'type':>7} {'rerank':>6} {'recall@10':>9} {'queries/s':>9}")
 quantize = {}
