@@ -86,7 +86,7 @@ struct Quantizer::Impl {
     size_t bits_offset = 0;
     std::vector<float> centre;      // dims, or empty without centring
     std::vector<float> cos_of_bits; // [h]: cos(pi h / dims), the angle h differing bits give
-    float inverse_sqrt_dims = 0;    // a code's |x'| - centre is |x| in every direction: 1/sqrt(d)
+    float inverse_sqrt_dims = 0;    // a code lies |x| / sqrt(dims) from the centre per dimension
     // pq: sub-spaces, their width, centroids (m x 256 x sub) and their squared lengths.
     uint32_t m = 0, sub = 0;
     std::vector<float> centroids, centroid_norms;

@@ -43,7 +43,7 @@ public:
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     // A path inside, removed by the destructor.
-    const std::string& file(const std::string& name) {
+    std::string file(const std::string& name) {
         files_.push_back(path_ + "/" + name);
         return files_.back();
     }
@@ -418,7 +418,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         index->quantize(params, all);
         const double quantize_seconds = seconds_since(start);
         const size_t code_bytes = index->quantizer()->code_bytes();
-        const std::string& variant_path = temp->file("bench-" + name + ".rvx");
+        const std::string variant_path = temp->file("bench-" + name + ".rvx");
         {
             OutputFile out(variant_path);
             index->save(out);
