@@ -404,6 +404,24 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         return json;
     };
     const std::string targets_json = summarize("  ", points, report.text);
+    // ann-benchmarks rows: recall@10 as k-nn, 1-thread QPS and latency, build seconds (empty
+    // when the index was not built here) and memory in kB as its indexsize.
+    const char* metric_word = o.graph.metric == Metric::l2       ? "euclidean"
+                              : o.graph.metric == Metric::cosine ? "angular"
+                                                                 : "dot";
+    const std::string dataset =
+        o.data + "-" + std::to_string(dim) + "-" + metric_word + "-" + std::to_string(o.rows);
+    auto ann_rows = [&](const std::vector<EfPoint>& swept, const std::string& algorithm,
+                        double memory) {
+        for (const EfPoint& p : swept)
+            report.ann_benchmarks_csv += printf_string(
+                "%s,\"%s(M=%u,efc=%u,ef=%u)\",%zu,%.6g,%.6g,%.6g,%.6g,%s,%.0f,%s\n", algorithm.c_str(),
+                algorithm.c_str(), o.graph.M, o.graph.ef_construction, p.ef, IndexBenchOptions::top,
+                p.recall, p.qps_one.median, p.p50_ms, p.p99_ms,
+                o.existing.empty() ? printf_string("%.6g", build_seconds).c_str() : "",
+                memory / 1024, dataset.c_str());
+    };
+    ann_rows(points, "ruvec-hnsw", float_memory);
 
     // Quantized variants: the same graph walked by codes, with and without re-ranking, each
     // saved and loaded again as ruvec search would load it (its float vectors left in the file).
@@ -443,6 +461,9 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         const std::string rerank_name = name + "+rerank" + std::to_string(default_rerank);
         const std::vector<EfPoint> plain = sweep(*variant, name, 0);
         const std::vector<EfPoint> reranked = sweep(*variant, rerank_name, default_rerank);
+        ann_rows(plain, "ruvec-hnsw-" + name, variant_memory);
+        ann_rows(reranked, "ruvec-hnsw-" + name + "-rerank" + std::to_string(default_rerank),
+                 variant_memory);
         variant.reset();
         report.text += "  " + name +
                        printf_string(": %.0f code bytes per vector (%.2fx smaller than floats), "

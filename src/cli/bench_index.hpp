@@ -56,8 +56,8 @@ struct IndexBenchOptions {
     std::vector<QuantKind> quantize; // --quantize: codes searched after the float vectors
     std::string existing;    // --index: measure this index (made by --keep) instead of building one
     uint64_t data_seed = 42; // seed of the indexed vectors; queries use data_seed + 1
-    std::string data = "gaussian"; // --data: gaussian, or dna (DnaFamilyRows)
-    EmbedParams embed;             // dna: how the sequences are embedded (dims: --dim)
+    std::string data = "gaussian";    // --data: gaussian, or dna (DnaFamilyRows)
+    EmbedParams embed;                // dna: how the sequences are embedded (dims: --dim)
     static constexpr size_t top = 10; // recall@10
 };
 
@@ -74,7 +74,13 @@ inline const std::vector<double> index_bench_recall_targets = {0.90, 0.95, 0.99}
 struct IndexBenchReport {
     std::string text; // lines for the table output
     std::string json; // one JSON object
+    // One line per swept ef and way of searching, in the columns of ann-benchmarks'
+    // data_export.py CSV (ann_benchmarks_csv_header), to plot beside published algorithms.
+    std::string ann_benchmarks_csv;
 };
+
+inline constexpr const char* ann_benchmarks_csv_header =
+    "algorithm,parameters,count,k-nn,qps,p50,p99,build,indexsize,dataset\n";
 
 // Runs the suite, appending its figures; progress goes to `messages` (info, shown with -v).
 IndexBenchReport index_suite(const IndexBenchOptions& options, const Messages& messages,

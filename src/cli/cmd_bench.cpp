@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -235,6 +236,8 @@ void bench_usage(std::FILE* out) {
          "]\n"
          "      --keep FILE    save the index as FILE and keep it [a temporary file, removed]\n"
          "      --index FILE   measure FILE (an index kept with --keep) instead of building one\n"
+         "      --ann-benchmarks FILE  also write recall@10, QPS, latency, build time and\n"
+         "                     memory per ef as the CSV of ann-benchmarks' data_export.py\n"
          "      --data STR     gaussian: N(0,1) vectors; dna: k-mer vectors (-k, --weight) of\n"
          "                     random 1 kbp sequences in families of 10 copies at 0.5-5%\n"
          "                     substitutions, queried by new 2% copies [gaussian]\n"
@@ -274,6 +277,8 @@ int bench_main(int argc, char** argv) {
     app.add_option("--keep", options.index.keep);
     app.add_option("--index", options.index.existing);
     app.add_option("--data", options.index.data);
+    std::string ann_benchmarks;
+    app.add_option("--ann-benchmarks", ann_benchmarks);
     std::vector<std::string> quantize;
     app.add_option("--quantize", quantize)->delimiter(',')->allow_extra_args(false);
     app.add_option("suites", suites);
@@ -290,6 +295,8 @@ int bench_main(int argc, char** argv) {
     if (std::find(suites.begin(), suites.end(), "kmer") != suites.end() && options.inputs.empty())
         throw Error(ErrorKind::usage, "the kmer suite needs --input FILE (FASTA/FASTQ)");
     const EmbedParams params = resolve_embed_options(embed_options);
+    if (!ann_benchmarks.empty() && std::find(suites.begin(), suites.end(), "index") == suites.end())
+        throw Error(ErrorKind::usage, "--ann-benchmarks writes the index suite's results: run it");
     if (options.index.data != "gaussian" && options.index.data != "dna")
         throw Error(ErrorKind::usage,
                     "unknown --data '" + options.index.data + "' (gaussian or dna)");
@@ -339,6 +346,8 @@ int bench_main(int argc, char** argv) {
     std::vector<Figure> figures;
     std::vector<IndexBenchReport> index_runs;
     OutputFile output(common.output); // fails now, not after the work, if it cannot be written
+    std::optional<OutputFile> ann_output;
+    if (!ann_benchmarks.empty()) ann_output.emplace(ann_benchmarks);
     for (const std::string& s : suites) {
         messages.info("running the " + s + " suite");
         if (s == "kmer") kmer_suite(options, params, common.threads + 1, quiet, figures);
@@ -359,6 +368,11 @@ int bench_main(int argc, char** argv) {
     }
     output.write(render(figures, index_runs, options.json));
     output.commit();
+    if (ann_output) {
+        ann_output->write(ann_benchmarks_csv_header);
+        for (const IndexBenchReport& run : index_runs) ann_output->write(run.ann_benchmarks_csv);
+        ann_output->commit();
+    }
     return 0;
 }
 

@@ -519,7 +519,7 @@ PY
     check "--ef 0: refused" test $status -eq 1
 
     # ruvec bench index: a smoke run measuring a real (tiny) index, and the JSON scripts read.
-    run "$ruvec" bench --rows 3000 --dim 16 --queries 100 -r 1 -@ 1 --keep bench.rvx --quantize sq8,binary --json index
+    run "$ruvec" bench --rows 3000 --dim 16 --queries 100 -r 1 -@ 1 --keep bench.rvx --quantize sq8,binary --json --ann-benchmarks ann.csv index
     check "bench index exits 0" test $status -eq 0
     check "bench index: JSON with index_runs and recall targets" python3 -c '
 import json, sys
@@ -544,6 +544,17 @@ assert any(r["name"].startswith("sq8+rerank") and r["ef"] == 10 for r in d["resu
 for q in run["quantized"]:
     assert q["file_bytes"] > run["file_bytes"] and 0 < q["memory_bytes"] < run["memory_bytes"], q
 '
+    check "bench index --ann-benchmarks: data_export.py columns, one row per ef and way" python3 -c '
+import csv, json
+rows = list(csv.DictReader(open("ann.csv")))
+assert list(rows[0]) == "algorithm parameters count k-nn qps p50 p99 build indexsize dataset".split(), list(rows[0])
+d = json.load(open("out"))
+swept = [r for r in d["results"] if r["name"].startswith("recall@10")]
+assert len(rows) == len(swept), (len(rows), len(swept))
+assert {r["algorithm"] for r in rows} == {"ruvec-hnsw", "ruvec-hnsw-sq8", "ruvec-hnsw-sq8-rerank256", "ruvec-hnsw-binary", "ruvec-hnsw-binary-rerank256"}
+for r in rows:
+    assert r["count"] == "10" and 0 <= float(r["k-nn"]) <= 1 and float(r["qps"]) > 0 and r["dataset"] == "gaussian-16-euclidean-3000", r
+    assert r["parameters"].startswith(r["algorithm"] + "(M=16,efc=200,ef="), r'
     run "$ruvec" info --json bench.rvx
     check "bench index --keep: the kept index is valid and says what it holds" grep -q '"rows":3000,' out
     check "bench index --keep: provenance says random vectors" grep -q "not k-mer embeddings" out
