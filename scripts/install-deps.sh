@@ -12,6 +12,7 @@
 #   libxxhash-dev                      XXH64 checksums of every file section (header-only use)
 #   doctest-dev                        unit tests
 #   tabix samtools python3 python3-numpy   CLI tests: bgzip, wgsim, the reference embedder, npy
+#   python3-matplotlib                 scripts/plot-bench.py (bench JSON to PNG), and its test
 #   emscripten nodejs                  the WebAssembly build of the core and its tests under node
 # From the npm registry (the only other registry reachable): zstd's C sources, shipped inside
 # the zstd-napi package, compiled with emcc for the WebAssembly core (Debian ships no zstd
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libhts-dev libcli11-dev libxsimd-dev libhnswlib-dev
           libzstd-dev libxxhash-dev doctest-dev tabix samtools python3 python3-numpy
-          emscripten nodejs)
+          python3-matplotlib emscripten nodejs)
 
 missing=()
 for p in "${packages[@]}"; do

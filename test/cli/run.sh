@@ -555,6 +555,9 @@ assert {r["algorithm"] for r in rows} == {"ruvec-hnsw", "ruvec-hnsw-sq8", "ruvec
 for r in rows:
     assert r["count"] == "10" and 0 <= float(r["k-nn"]) <= 1 and float(r["qps"]) > 0 and r["dataset"] == "gaussian-16-euclidean-3000", r
     assert r["parameters"].startswith(r["algorithm"] + "(M=16,efc=200,ef="), r'
+    cp out bench-index.json
+    run /usr/bin/python3 "$src/scripts/plot-bench.py" bench-index.json plots
+    check "plot-bench.py: recall against queries/s of the index run" test "$(head -c 4 plots-recall-qps.png | od -An -tx1 | tr -d ' ')" = 89504e47
     run "$ruvec" info --json bench.rvx
     check "bench index --keep: the kept index is valid and says what it holds" grep -q '"rows":3000,' out
     check "bench index --keep: provenance says random vectors" grep -q "not k-mer embeddings" out
@@ -698,6 +701,11 @@ for name in ["sq8 scan", "pq scan", "binary scan", "binary-hamming scan", "float
     assert f["unit"] == "ns/code" and 0 < f["min"] <= f["median"] <= f["max"], f
     assert abs(f["speedup_vs_float"] * f["median"] - r["float scan"]["median"]) < 1e-3 * r["float scan"]["median"], f
 assert r["pq encode"]["unit"] == "vectors/s" and r["pq encode"]["median"] > 0'
+    # scripts/plot-bench.py turns that JSON into a PNG of the scans.
+    cp out bench-quantize.json
+    run /usr/bin/python3 "$src/scripts/plot-bench.py" bench-quantize.json plots
+    check "plot-bench.py: writes the quantize plot" test "$(cat out)" = plots-quantize.png
+    check "plot-bench.py: a PNG" test "$(head -c 8 plots-quantize.png | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a
 
     # Rows added to a quantized index are encoded with its quantizer.
     run "$ruvec" index --add g.sq8.rvx -o more.rvx -w 1000 --step 500 "$data/reads/honeybee_2k.fq.gz"
