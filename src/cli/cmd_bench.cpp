@@ -105,6 +105,20 @@ void distance_suite(const BenchOptions& options, std::vector<Figure>& figures) {
                 figures.push_back({"distance", t.kernel, simd::isa_name(isa), 1, dim,
                                    t.ns_per_call_median, t.ns_min, t.ns_max, "ns/call",
                                    scalar[i].ns_per_call_median / t.ns_per_call_median});
+                // Bytes read and written per second; for the 1-vs-N batches also the time per
+                // row compared (a pair).
+                const double speedup = scalar[i].ns_per_call_median / t.ns_per_call_median;
+                const double bytes_per_call = t.gb_per_s * t.ns_per_call_median;
+                figures.push_back({"distance", t.kernel + " bandwidth", simd::isa_name(isa), 1, dim,
+                                   t.gb_per_s, bytes_per_call / t.ns_max, bytes_per_call / t.ns_min,
+                                   "GB/s", speedup});
+                if (t.kernel.size() > 6 &&
+                    t.kernel.compare(t.kernel.size() - 6, 6, "_batch") == 0) {
+                    const double rows = static_cast<double>(options.rows);
+                    figures.push_back({"distance", t.kernel + " per pair", simd::isa_name(isa), 1,
+                                       dim, t.ns_per_call_median / rows, t.ns_min / rows,
+                                       t.ns_max / rows, "ns/pair", speedup});
+                }
             }
         }
     }
@@ -214,7 +228,7 @@ void bench_usage(std::FILE* out) {
          "                     index: " +
          std::to_string(d.index.dim) +
          "]\n"
-         "      --rows INT     rows of the 1-vs-N batch kernels; vectors quantized; vectors in\n"
+         "      --rows, --n INT  rows of the 1-vs-N batch kernels; vectors quantized; vectors in\n"
          "                     the index [" +
          std::to_string(d.rows) +
          "]\n"
@@ -238,6 +252,7 @@ void bench_usage(std::FILE* out) {
          "      --index FILE   measure FILE (an index kept with --keep) instead of building one\n"
          "      --ann-benchmarks FILE  also write recall@10, QPS, latency, build time and\n"
          "                     memory per ef as the CSV of ann-benchmarks' data_export.py\n"
+         "      --seed INT     seed of the index suite's rows; its queries use seed + 1 [42]\n"
          "      --data STR     gaussian: N(0,1) vectors; dna: k-mer vectors (-k, --weight) of\n"
          "                     random 1 kbp sequences in families of 10 copies at 0.5-5%\n"
          "                     substitutions, queried by new 2% copies [gaussian]\n"
@@ -268,7 +283,8 @@ int bench_main(int argc, char** argv) {
         app.add_option("-r,--repeats", options.repeats)->check(CLI::Range(1, 1000));
     app.add_option("--dim", dims)->check(CLI::Range(1, 1 << 20))->allow_extra_args(false);
     CLI::Option* rows_option =
-        app.add_option("--rows", options.rows)->check(CLI::Range(1, 10'000'000));
+        app.add_option("--rows,--n", options.rows)->check(CLI::Range(1, 10'000'000));
+    app.add_option("--seed", options.index.data_seed)->check(not_negative());
     app.add_flag("--json", options.json);
     app.add_option("--queries", options.index.queries)->check(CLI::Range(1, 10'000'000));
     app.add_option("--metric", metric);

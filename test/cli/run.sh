@@ -686,6 +686,30 @@ d = json.load(open("out"))
 assert d["rows"] == '"$rows"' and d["quantization"]["type"] == "sq8" and d["graph"]["M"] == 16'
     check "quantize an .rvec: each window finds itself" finds_itself fromrvec.rvx
 
+    # ruvec bench distance and kmer: smoke runs; every ISA here, against scalar or parsing.
+    run "$ruvec" bench --dim 64 --n 200 -r 1 --json distance
+    check "bench distance: every kernel per ISA, GB/s, batches per pair" python3 -c '
+import json
+d = json.load(open("out"))
+r = [f for f in d["results"] if f["suite"] == "distance"]
+isas = {f["isa"] for f in r}
+assert "scalar" in isas and d["best_isa"] in isas, isas
+for isa in isas:
+    names = {f["name"] for f in r if f["isa"] == isa}
+    for k in ["dot", "l2sq", "cosine", "dot_batch", "l2sq_batch", "hamming", "dot_i8", "hash_kmers"]:
+        assert k in names and k + " bandwidth" in names, (isa, k, names)
+    assert "dot_batch per pair" in names and "l2sq_batch per pair" in names, names
+assert all(f["median"] > 0 and f["speedup_vs_scalar"] > 0 for f in r)
+assert all(f["speedup_vs_scalar"] == 1 for f in r if f["isa"] == "scalar")'
+    run "$ruvec" bench -r 1 --input "$genomes/phage_lambda.fa.gz" --json kmer
+    check "bench kmer: the parse floor and embedding per ISA" python3 -c '
+import json
+r = [f for f in json.load(open("out"))["results"] if f["suite"] == "kmer"]
+parse = [f for f in r if f["name"] == "parse"]
+embed = [f for f in r if f["name"] == "embed"]
+assert len(parse) == 1 and parse[0]["unit"] == "Mbp/s" and parse[0]["median"] > 0, parse
+assert {f["isa"] for f in embed} >= {"scalar"} and all(f["time_vs_parse"] > 0 for f in embed), embed'
+
     # ruvec bench quantize: a smoke run; every code is trained, encoded, prepared and scanned.
     run "$ruvec" bench --dim 64 --rows 600 -r 1 --json quantize
     check "bench quantize exits 0" test $status -eq 0
