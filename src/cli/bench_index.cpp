@@ -415,9 +415,9 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                         double memory) {
         for (const EfPoint& p : swept)
             report.ann_benchmarks_csv += printf_string(
-                "%s,\"%s(M=%u,efc=%u,ef=%u)\",%zu,%.6g,%.6g,%.6g,%.6g,%s,%.0f,%s\n", algorithm.c_str(),
-                algorithm.c_str(), o.graph.M, o.graph.ef_construction, p.ef, IndexBenchOptions::top,
-                p.recall, p.qps_one.median, p.p50_ms, p.p99_ms,
+                "%s,\"%s(M=%u,efc=%u,ef=%u)\",%zu,%.6g,%.6g,%.6g,%.6g,%s,%.0f,%s\n",
+                algorithm.c_str(), algorithm.c_str(), o.graph.M, o.graph.ef_construction, p.ef,
+                IndexBenchOptions::top, p.recall, p.qps_one.median, p.p50_ms, p.p99_ms,
                 o.existing.empty() ? printf_string("%.6g", build_seconds).c_str() : "",
                 memory / 1024, dataset.c_str());
     };
