@@ -1,6 +1,7 @@
 // hnswlib's HierarchicalNSW, driven through its public members: deterministic batched
 // insertion, search with a per-call ef, and the GRPH/VECT section bytes of index_format.hpp.
 #include "hnsw_graph.hpp"
+#include "splitmix.hpp"
 
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
@@ -69,14 +70,6 @@ private:
     SpaceParam param_;
     hnswlib::DISTFUNC<float> function_;
 };
-
-// SplitMix64's finaliser: a row's level depends on the seed and the row number only.
-uint64_t mix64(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
 
 // Rows inserted per batch once the graph has `size` rows: small while the graph is small (each
 // batch searches the graph as it was before it), at most 1024 (the brute-force comparisons
@@ -163,6 +156,7 @@ struct HnswGraph::Impl {
           seed(params.seed), dims(dims), holds_vectors(holds_vectors) {}
 
     int random_level(uint64_t row) const {
+        // A row's level depends on the seed and the row number only.
         const uint64_t bits = mix64(seed ^ mix64(row));
         const double unit = static_cast<double>((bits >> 11) + 1) * 0x1p-53; // (0, 1]
         const int level = static_cast<int>(-std::log(unit) * hnsw.mult_);

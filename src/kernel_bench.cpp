@@ -2,6 +2,7 @@
 #include "ruvec/kernel_bench.hpp"
 
 #include "ruvec/error.hpp"
+#include "splitmix.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -18,16 +19,9 @@ constexpr double min_repeat_ns = 200'000.0;
 // Results land here so that the compiler cannot drop the calls.
 volatile double sink;
 
-uint64_t splitmix64(uint64_t& state) {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 // Uniform in [-1, 1), the same on every platform (unlike std:: distributions).
-float unit_float(uint64_t& state) {
-    return static_cast<float>(static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-52 - 1.0);
+float unit_float(SplitMix64& state) {
+    return static_cast<float>(static_cast<double>(state.next() >> 11) * 0x1.0p-52 - 1.0);
 }
 
 // Storage starting on a 64-byte boundary, so that timings do not depend on where the allocator put
@@ -94,22 +88,22 @@ std::vector<KernelTiming> time_kernels(simd::Isa isa, size_t dim, size_t n_rows,
         throw Error(ErrorKind::resource, "kernel timing: dim * rows is too large");
     const simd::Kernels& k = simd::kernels_for(isa);
 
-    uint64_t state = seed;
+    SplitMix64 state(seed);
     Aligned<float> a(dim), b(dim), v(dim), rows(n_rows * dim), out(n_rows);
     for (float& x : a) x = unit_float(state);
     for (float& x : v) x = unit_float(state);
     for (float& x : b) x = unit_float(state);
     for (float& x : rows) x = unit_float(state);
     Aligned<int8_t> a8(dim), b8(dim);
-    for (int8_t& x : a8) x = static_cast<int8_t>(splitmix64(state));
-    for (int8_t& x : b8) x = static_cast<int8_t>(splitmix64(state));
+    for (int8_t& x : a8) x = static_cast<int8_t>(state.next());
+    for (int8_t& x : b8) x = static_cast<int8_t>(state.next());
     const size_t words = (dim + 63) / 64;
     Aligned<uint64_t> bits_a(words), bits_b(words), kmers(dim);
-    for (uint64_t& x : bits_a) x = splitmix64(state);
-    for (uint64_t& x : bits_b) x = splitmix64(state);
-    for (uint64_t& x : kmers) x = splitmix64(state);
+    for (uint64_t& x : bits_a) x = state.next();
+    for (uint64_t& x : bits_b) x = state.next();
+    for (uint64_t& x : kmers) x = state.next();
     Aligned<uint32_t> slots(dim);
-    const uint64_t hash_seed = splitmix64(state);
+    const uint64_t hash_seed = state.next();
     constexpr uint32_t hash_dims = 1024;
 
     const double f = sizeof(float), vec = static_cast<double>(dim) * f;

@@ -3,28 +3,11 @@
 #include "cli/bench_data.hpp"
 
 #include "ruvec/error.hpp"
+#include "splitmix.hpp"
 
 namespace ruvec::cli {
 
 namespace {
-
-uint64_t mix64(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
-// SplitMix64: a fast stream of 64-bit values from one key.
-class SplitMix {
-public:
-    explicit SplitMix(uint64_t key) : state_(key) {}
-    uint64_t next() { return mix64(state_ += 0x9e3779b97f4a7c15ULL); }
-    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
-private:
-    uint64_t state_;
-};
 
 constexpr char bases[] = "ACGT";
 
@@ -42,7 +25,7 @@ DnaFamilyRows::DnaFamilyRows(const EmbedParams& params, uint64_t seed, uint64_t 
 }
 
 std::string DnaFamilyRows::ancestor(uint64_t family) const {
-    SplitMix random(mix64(seed_ ^ mix64(family)));
+    SplitMix64 random(mix64(seed_ ^ mix64(family)));
     std::string seq(length, 'A');
     for (uint32_t i = 0; i < length; i += 32) {
         uint64_t draw = random.next();
@@ -70,7 +53,7 @@ void DnaFamilyRows::fill(std::vector<float>& out, uint64_t rows) {
         }
         const double rate = queries_ ? 0.02 : 0.005 * static_cast<double>(1 + next_ % family_size);
         std::string seq = cached;
-        SplitMix random(mix64(mix64(seed_ + (queries_ ? 2 : 3)) ^ next_));
+        SplitMix64 random(mix64(mix64(seed_ + (queries_ ? 2 : 3)) ^ next_));
         for (char& base : seq)
             if (random.uniform() < rate) {
                 // One of the three other bases.

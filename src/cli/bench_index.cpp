@@ -149,6 +149,19 @@ struct EfPoint {
     double p50_ms, p99_ms;   // latency of one query on 1 thread
 };
 
+// Loads `path` `repeats` times (from a warm page cache) into `index`: the spread of the times.
+Spread timed_loads(const FileSource& source, const std::string& path, int repeats,
+                   std::optional<Index>& index) {
+    std::vector<double> seconds;
+    for (int r = 0; r < repeats; ++r) {
+        index.reset();
+        const auto start = std::chrono::steady_clock::now();
+        index.emplace(Index::load(source, path));
+        seconds.push_back(seconds_since(start));
+    }
+    return spread(seconds);
+}
+
 // CPU seconds of every thread of the process.
 double cpu_seconds() {
     timespec t{};
@@ -250,18 +263,12 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     const FileSource source(path);
     const double file_bytes = static_cast<double>(source.size());
     add("file_size", 1, {file_bytes, file_bytes, file_bytes}, "bytes", no_ratio);
-    std::vector<double> load_seconds;
-    for (int r = 0; r < o.repeats; ++r) {
-        index.reset();
-        start = std::chrono::steady_clock::now();
-        index.emplace(Index::load(source, path));
-        load_seconds.push_back(seconds_since(start));
-    }
-    add("load", 1, spread(load_seconds), "s", no_ratio);
+    const Spread load = timed_loads(source, path, o.repeats, index);
+    add("load", 1, load, "s", no_ratio);
     const double float_memory = memory_bytes(*index);
     add("memory", 1, {float_memory, float_memory, float_memory}, "bytes", no_ratio);
     messages.info("index: " + printf_string("%.0f bytes saved, loaded in %.3f s (warm page cache)",
-                                            file_bytes, spread(load_seconds).median));
+                                            file_bytes, load.median));
 
     // Ground truth: exact top-10 of every query; the pass also warms up the searches.
     std::vector<float> queries;
@@ -444,18 +451,12 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
         }
         const FileSource variant_source(variant_path);
         const double variant_file_bytes = static_cast<double>(variant_source.size());
-        std::vector<double> variant_load;
         std::optional<Index> variant;
-        for (int r = 0; r < o.repeats; ++r) {
-            variant.reset();
-            start = std::chrono::steady_clock::now();
-            variant.emplace(Index::load(variant_source, variant_path));
-            variant_load.push_back(seconds_since(start));
-        }
+        const Spread variant_load = timed_loads(variant_source, variant_path, o.repeats, variant);
         const double variant_memory = memory_bytes(*variant);
         add(name + " file_size", 1, {variant_file_bytes, variant_file_bytes, variant_file_bytes},
             "bytes", no_ratio);
-        add(name + " load", 1, spread(variant_load), "s", no_ratio);
+        add(name + " load", 1, variant_load, "s", no_ratio);
         add(name + " memory", 1, {variant_memory, variant_memory, variant_memory}, "bytes",
             float_memory / variant_memory);
         const std::string rerank_name = name + "+rerank" + std::to_string(default_rerank);
@@ -471,8 +472,8 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                                      "%.3f s; %.0f bytes in memory (%.2fx less than floats)\n",
                                      static_cast<double>(code_bytes),
                                      dim * 4.0 / static_cast<double>(code_bytes), quantize_seconds,
-                                     variant_file_bytes, spread(variant_load).median,
-                                     variant_memory, float_memory / variant_memory);
+                                     variant_file_bytes, variant_load.median, variant_memory,
+                                     float_memory / variant_memory);
         report.text += "    walked by codes, no re-ranking:\n";
         const std::string plain_json = summarize("      ", plain, report.text);
         report.text += printf_string("    walked by codes, best %.0f re-ranked by floats read "
@@ -480,14 +481,14 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                                      static_cast<double>(default_rerank));
         const std::string reranked_json = summarize("      ", reranked, report.text);
         if (!variants_json.empty()) variants_json += ", ";
-        variants_json +=
-            "{\"quantization\": \"" + name + "\", \"code_bytes\": " + std::to_string(code_bytes) +
-            printf_string(", \"quantize_seconds\": %.6g", quantize_seconds) +
-            printf_string(", \"file_bytes\": %.0f, \"load_seconds\": %.6g, "
-                          "\"memory_bytes\": %.0f",
-                          variant_file_bytes, spread(variant_load).median, variant_memory) +
-            ", \"rerank\": " + std::to_string(default_rerank) + ", \"at_recall\": [" + plain_json +
-            "], \"at_recall_reranked\": [" + reranked_json + "]}";
+        variants_json += "{\"quantization\": \"" + name +
+                         "\", \"code_bytes\": " + std::to_string(code_bytes) +
+                         printf_string(", \"quantize_seconds\": %.6g", quantize_seconds) +
+                         printf_string(", \"file_bytes\": %.0f, \"load_seconds\": %.6g, "
+                                       "\"memory_bytes\": %.0f",
+                                       variant_file_bytes, variant_load.median, variant_memory) +
+                         ", \"rerank\": " + std::to_string(default_rerank) + ", \"at_recall\": [" +
+                         plain_json + "], \"at_recall_reranked\": [" + reranked_json + "]}";
     }
     report.json = "{\"rows\": " + std::to_string(o.rows) + ", \"dim\": " + std::to_string(dim) +
                   ", \"queries\": " + std::to_string(o.queries) + ", \"metric\": \"" +
