@@ -5,6 +5,9 @@
 #include "ruvec/error.hpp"
 #include "splitmix.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 namespace ruvec::cli {
 
 namespace {
