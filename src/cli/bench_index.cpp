@@ -282,6 +282,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     search_all(*index, queries, o.queries, exact, all, truth);
     // DNA families: how many of each query's true 10 nearest are its planted relatives.
     std::string relatives_found;
+    double relatives_share = -1;
     if (const auto* families = dynamic_cast<const DnaFamilyRows*>(query_rows.get())) {
         uint64_t relatives = 0, neighbours = 0;
         for (size_t q = 0; q < truth.size(); ++q)
@@ -289,10 +290,11 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                 relatives += hit.row / DnaFamilyRows::family_size == families->family_of(q);
                 ++neighbours;
             }
+        relatives_share =
+            static_cast<double>(relatives) / static_cast<double>(std::max<uint64_t>(neighbours, 1));
         relatives_found = printf_string(
             "exact search: %.4f of the true 10 nearest rows are the query's planted relatives",
-            static_cast<double>(relatives) /
-                static_cast<double>(std::max<uint64_t>(neighbours, 1)));
+            relatives_share);
     }
     std::vector<double> exact_qps; // median, per entry of thread_counts
     for (int threads : thread_counts) {
@@ -498,6 +500,9 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                   "\", \"data_description\": \"" +
                   json_escape(describe_bench_data(o.data, o.data_seed)) +
                   "\", \"data_seed\": " + std::to_string(o.data_seed) +
+                  (relatives_share >= 0
+                       ? printf_string(", \"relatives_in_true_top10\": %.4f", relatives_share)
+                       : std::string()) +
                   ", \"query_seed\": " + std::to_string(o.data_seed + 1) +
                   printf_string(", \"build_seconds\": %.6g, \"build_cpu_seconds\": %.6g",
                                 build_seconds, build_cpu) +

@@ -561,6 +561,16 @@ for r in rows:
     run "$ruvec" info --json bench.rvx
     check "bench index --keep: the kept index is valid and says what it holds" grep -q '"rows":3000,' out
     check "bench index --keep: provenance says random vectors" grep -q "not k-mer embeddings" out
+    # --data dna: k-mer vectors of random DNA families, so recall is about relatives.
+    run "$ruvec" bench --rows 1000 --dim 128 --queries 50 -r 1 --data dna --json index
+    check "bench index --data dna: exits 0" test $status -eq 0
+    check "bench index --data dna: the true neighbours are mostly planted relatives" python3 -c '
+import json
+run = json.load(open("out"))["index_runs"][0]
+assert run["data"] == "dna" and "random DNA" in run["data_description"], run
+assert 0.5 <= run["relatives_in_true_top10"] <= 1, run["relatives_in_true_top10"]'
+    run "$ruvec" bench --data nonsense index
+    check "bench index --data nonsense: refused" grep -q "unknown --data .nonsense. (gaussian or dna)" err
     run "$ruvec" bench --dim 4 index
     check "bench index --dim 4: refused" test $status -eq 1
 
