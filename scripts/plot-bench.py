@@ -21,6 +21,19 @@ matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
 
+def finish_axis(axis, xlabel, ylabel, title, grid_axis="both"):
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel(ylabel)
+    axis.set_title(title)
+    axis.grid(True, axis=grid_axis, alpha=0.3)
+    axis.legend(fontsize=8)
+
+
+def save(fig, path):
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
 def recall_qps(results, runs, path):
     # Pair each ef's recall@10 with its one-thread queries/s, per dim and way of searching.
     recall = {}
@@ -52,14 +65,9 @@ def recall_qps(results, runs, path):
         title = f"{dim}-d"
         if run:
             title = f"{run['rows']} x {dim}-d {run['metric']}, {run.get('data', '')}"
-        axis.set_title(title)
-        axis.set_xlabel("recall@10")
-        axis.set_ylabel("queries/s, 1 thread")
         axis.set_yscale("log")
-        axis.grid(True, alpha=0.3)
-        axis.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+        finish_axis(axis, "recall@10", "queries/s, 1 thread", title)
+    save(fig, path)
 
 
 def kmer(results, path):
@@ -73,13 +81,8 @@ def kmer(results, path):
     for isa, points in sorted(by_isa.items()):
         points.sort()
         axis.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=isa)
-    axis.set_xlabel("threads")
-    axis.set_ylabel("Mbp/s")
-    axis.set_title("k-mer embedding")
-    axis.grid(True, alpha=0.3)
-    axis.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    finish_axis(axis, "threads", "Mbp/s", "k-mer embedding")
+    save(fig, path)
 
 
 def distance(results, path):
@@ -98,12 +101,8 @@ def distance(results, path):
                      [speedup.get(k, 0) for k in kernels], width, label=isa)
         axis.set_xticks([k + 0.4 - width / 2 for k in range(len(kernels))])
         axis.set_xticklabels(kernels, rotation=45, ha="right", fontsize=8)
-        axis.set_ylabel("speed-up over scalar")
-        axis.set_title(f"kernels, dim {dim}")
-        axis.grid(True, axis="y", alpha=0.3)
-        axis.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+        finish_axis(axis, "", "speed-up over scalar", f"kernels, dim {dim}", grid_axis="y")
+    save(fig, path)
 
 
 def quantize(results, path):
@@ -118,13 +117,8 @@ def quantize(results, path):
                   linestyle="--" if code == "float" else "-")
     axis.set_xscale("log", base=2)
     axis.set_yscale("log")
-    axis.set_xlabel("dimensions")
-    axis.set_ylabel("ns per code scanned")
-    axis.set_title("scanning codes against floats")
-    axis.grid(True, alpha=0.3)
-    axis.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    finish_axis(axis, "dimensions", "ns per code scanned", "scanning codes against floats")
+    save(fig, path)
 
 
 def main():

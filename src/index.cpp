@@ -415,7 +415,7 @@ void Index::search(const float* query, const SearchOptions& options,
         const size_t keep = options.per_target ? ef : std::max(options.top, rerank);
         graph_impl_->search_scored(scorer, keep, ef, found);
         if (rerank > 0) {
-            std::vector<float> scratch(dims); // a row read from the file
+            std::vector<float> scratch(float_file_ ? dims : 0); // a row read from the file
             for (auto& [distance, row] : found)
                 distance = graph_impl_->distance(query, float_row(row, scratch.data()));
             std::sort(found.begin(), found.end());

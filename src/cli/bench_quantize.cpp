@@ -38,9 +38,13 @@ Spread time_runs(int repeats, const std::function<void()>& work) {
     return spread(seconds);
 }
 
-// A spread of seconds as `per` units of work each: rates (`rate`) or times per unit.
-Spread per_unit(const Spread& seconds, double units, double scale, bool rate) {
-    if (rate) return {units / seconds.median, units / seconds.max, units / seconds.min};
+// Units of work per second, from the seconds each run of `units` took.
+Spread rate(const Spread& seconds, double units) {
+    return {units / seconds.median, units / seconds.max, units / seconds.min};
+}
+
+// Time per unit of work, in seconds x `scale` (1e9: ns), from the seconds of runs of `units`.
+Spread time_per(const Spread& seconds, double units, double scale) {
     return {seconds.median * scale / units, seconds.min * scale / units,
             seconds.max * scale / units};
 }
@@ -62,7 +66,7 @@ void quantize_suite(const QuantizeBenchOptions& o, std::vector<Figure>& figures)
         // The baseline: every query against every float row, as brute force does.
         std::vector<float> out(o.rows);
         const Spread float_scan =
-            per_unit(time_runs(o.repeats,
+            time_per(time_runs(o.repeats,
                                [&] {
                                    for (size_t q = 0; q < o.queries; ++q) {
                                        simd::active().dot_batch(&queries[q * dim], rows.data(),
@@ -70,7 +74,7 @@ void quantize_suite(const QuantizeBenchOptions& o, std::vector<Figure>& figures)
                                        sink += out[q % o.rows];
                                    }
                                }),
-                     codes_scanned, 1e9, false);
+                     codes_scanned, 1e9);
         add("float scan", float_scan, "ns/code", 1.0);
 
         for (QuantKind kind : {QuantKind::sq8, QuantKind::pq, QuantKind::binary}) {
@@ -86,9 +90,9 @@ void quantize_suite(const QuantizeBenchOptions& o, std::vector<Figure>& figures)
 
             std::vector<uint8_t> codes(o.rows * q.code_bytes());
             add(name + " encode",
-                per_unit(time_runs(o.repeats,
-                                   [&] { q.encode_many(rows.data(), o.rows, codes.data(), 1); }),
-                         static_cast<double>(o.rows), 1, true),
+                rate(time_runs(o.repeats,
+                               [&] { q.encode_many(rows.data(), o.rows, codes.data(), 1); }),
+                     static_cast<double>(o.rows)),
                 "vectors/s", no_ratio);
 
             // Binary codes also meet a binarised query (ruvec search --hamming).
@@ -97,22 +101,22 @@ void quantize_suite(const QuantizeBenchOptions& o, std::vector<Figure>& figures)
                 const std::string label = hamming ? "binary-hamming" : name;
                 std::vector<Quantizer::Query> prepared(o.queries);
                 add(label + " prepare",
-                    per_unit(time_runs(o.repeats,
+                    time_per(time_runs(o.repeats,
                                        [&] {
                                            for (size_t i = 0; i < o.queries; ++i)
                                                prepared[i] = q.prepare(&queries[i * dim], hamming);
                                        }),
-                             static_cast<double>(o.queries), 1e6, false),
+                             static_cast<double>(o.queries), 1e6),
                     "us/query", no_ratio);
                 const size_t bytes = q.code_bytes();
                 const Spread scan =
-                    per_unit(time_runs(o.repeats,
+                    time_per(time_runs(o.repeats,
                                        [&] {
                                            for (const auto& query : prepared)
                                                for (size_t r = 0; r < o.rows; ++r)
                                                    sink += q.distance(query, &codes[r * bytes]);
                                        }),
-                             codes_scanned, 1e9, false);
+                             codes_scanned, 1e9);
                 add(label + " scan", scan, "ns/code", float_scan.median / scan.median);
             }
         }
