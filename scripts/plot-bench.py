@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Turns `ruvec bench --json` output into PNG plots, one per suite present.
 
-  PREFIX-recall-qps.png   index suite: recall@10 against queries/s (one thread, log scale), one
+  PREFIX-recall-qps.png   hnsw suite: recall@10 against queries/s (one thread, log scale), one
                           curve per way of searching (float graph, each code, each code
                           re-ranked), one panel per index run; points are the swept ef values
   PREFIX-kmer.png         kmer suite: Mbp/s per ISA against threads, the parse-only floor dashed
@@ -39,7 +39,7 @@ def recall_qps(results, runs, path):
     recall = {}
     qps = {}
     for r in results:
-        if r["suite"] != "index" or "ef" not in r:
+        if r["suite"] != "hnsw" or "ef" not in r:
             continue
         key = (r["dim"], r["ef"])
         if r["name"] == "recall@10":
@@ -129,9 +129,9 @@ def main():
     results, prefix = bench["results"], sys.argv[2]
     suites = {r["suite"] for r in results}
     written = []
-    if "index" in suites:
+    if "hnsw" in suites:
         written.append(prefix + "-recall-qps.png")
-        recall_qps(results, bench.get("index_runs", []), written[-1])
+        recall_qps(results, bench.get("hnsw_runs", []), written[-1])
     for suite, plot in (("kmer", kmer), ("distance", distance), ("quantize", quantize)):
         if suite in suites:
             written.append(f"{prefix}-{suite}.png")

@@ -1,5 +1,6 @@
-// Synthetic rows for ruvec bench index. The DNA families use SplitMix64 keyed by the seed and
-// the row (or family) number, so that any row is made alone, identically everywhere.
+// Synthetic rows for ruvec bench hnsw and sequences for its kmer suite. The DNA families use
+// SplitMix64 keyed by the seed and the row (or family) number, so that any row is made alone,
+// identically everywhere.
 #include "cli/bench_data.hpp"
 
 #include "ruvec/error.hpp"
@@ -43,29 +44,25 @@ uint64_t DnaFamilyRows::family_of(uint64_t row) const {
     return mix64(mix64(seed_ + 1) ^ row) % families_;
 }
 
+std::string DnaFamilyRows::sequence(uint64_t row) const {
+    std::string seq = ancestor(family_of(row));
+    const double rate = queries_ ? 0.02 : 0.005 * static_cast<double>(1 + row % family_size);
+    SplitMix64 random(mix64(mix64(seed_ + (queries_ ? 2 : 3)) ^ row));
+    for (char& base : seq)
+        if (random.uniform() < rate) {
+            // One of the three other bases.
+            const uint32_t now = static_cast<uint32_t>(std::string_view(bases).find(base));
+            base = bases[(now + 1 + random.next() % 3) & 3];
+        }
+    return seq;
+}
+
 void DnaFamilyRows::fill(std::vector<float>& out, uint64_t rows) {
     const uint32_t dims = embedder_.params().dims;
     out.resize(rows * dims);
-    std::string cached;
-    uint64_t cached_family = UINT64_MAX;
-    for (uint64_t i = 0; i < rows; ++i, ++next_) {
-        const uint64_t family = family_of(next_);
-        if (family != cached_family) {
-            cached = ancestor(family);
-            cached_family = family;
-        }
-        const double rate = queries_ ? 0.02 : 0.005 * static_cast<double>(1 + next_ % family_size);
-        std::string seq = cached;
-        SplitMix64 random(mix64(mix64(seed_ + (queries_ ? 2 : 3)) ^ next_));
-        for (char& base : seq)
-            if (random.uniform() < rate) {
-                // One of the three other bases.
-                const uint32_t now = static_cast<uint32_t>(std::string_view(bases).find(base));
-                base = bases[(now + 1 + random.next() % 3) & 3];
-            }
-        if (embedder_.embed(seq, &out[i * dims]) == 0)
+    for (uint64_t i = 0; i < rows; ++i, ++next_)
+        if (embedder_.embed(sequence(next_), &out[i * dims]) == 0)
             throw Error(ErrorKind::input, "a random sequence gave no k-mer vector");
-    }
 }
 
 std::string describe_bench_data(const std::string& kind, uint64_t seed) {

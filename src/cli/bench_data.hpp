@@ -1,7 +1,8 @@
-// Synthetic vectors for `ruvec bench index`, the same on every machine for the same seed:
-// independent Gaussian vectors (the hardest case for a graph: no structure), or k-mer vectors of
-// random DNA in families of mutated copies (structure like real sequence collections, where a
-// query's nearest neighbours are its relatives, so recall means something).
+// Synthetic vectors for `ruvec bench hnsw` (and sequences for its kmer suite), the same on every
+// machine for the same seed: independent Gaussian vectors (the hardest case for a graph: no
+// structure), or k-mer vectors of random DNA in families of mutated copies (structure like real
+// sequence collections, where a query's nearest neighbours are its relatives, so recall means
+// something).
 #pragma once
 
 #include "ruvec/embed.hpp"
@@ -47,6 +48,8 @@ public:
     void fill(std::vector<float>& out, uint64_t rows) override;
     // The family of row `row` of this stream.
     uint64_t family_of(uint64_t row) const;
+    // The bases of row `row`, before embedding.
+    std::string sequence(uint64_t row) const;
 
 private:
     std::string ancestor(uint64_t family) const;

@@ -1,9 +1,10 @@
 // ruvec bench: measures the k-mer embedding against the parse-only floor of the same input in the
 // same run, the distance kernels of every ISA against the scalar reference, and the HNSW index
-// against exact search (bench_index.cpp). Figures are medians of repeats after a warm-up, with min
+// against exact search (bench_hnsw.cpp). Figures are medians of repeats after a warm-up, with min
 // and max, since machines are noisy.
 #include "cli/batch_reader.hpp"
-#include "cli/bench_index.hpp"
+#include "cli/bench_data.hpp"
+#include "cli/bench_hnsw.hpp"
 #include "cli/bench_quantize.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -11,6 +12,7 @@
 #include "cli/embed_pipeline.hpp"
 #include "cli/file_source.hpp"
 #include "cli/output.hpp"
+#include "cli/temp_dir.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/index.hpp"
 #include "ruvec/kernel_bench.hpp"
@@ -38,7 +40,7 @@ struct BenchOptions {
     std::vector<size_t> dims = {128, 384, 1024, 4096}; // --dim: vector sizes for distance
     size_t rows = 10000;                               // --rows: batch rows; vectors in the index
     bool json = false;                                 // --json
-    IndexBenchOptions index;                           // the index suite's own (repeats: fewer)
+    HnswBenchOptions index;                            // the hnsw suite's own (repeats: fewer)
 };
 
 // Reads and parses every record, as embedding does, and throws the records away.
@@ -50,22 +52,37 @@ uint64_t parse_only(const std::vector<std::string>& inputs, int threads) {
     return bases;
 }
 
-void kmer_suite(const BenchOptions& options, const EmbedParams& params, int max_threads,
-                const Messages& quiet, std::vector<Figure>& figures) {
-    if (options.inputs.empty())
-        throw Error(ErrorKind::usage, "the kmer suite needs --input FILE (FASTA/FASTQ)");
+// The kmer suite's input without --input: `rows` random sequences of DnaFamilyRows (families of
+// mutated copies, so that the k-mer counts repeat as in real collections), as FASTA.
+void write_synthetic_fasta(const std::string& path, const EmbedParams& params, uint64_t rows,
+                           uint64_t seed) {
+    const uint64_t families = (rows + DnaFamilyRows::family_size - 1) / DnaFamilyRows::family_size;
+    const DnaFamilyRows dna(params, seed, families, false);
+    OutputFile out(path);
+    std::string record;
+    for (uint64_t row = 0; row < rows; ++row) {
+        record = ">family" + std::to_string(dna.family_of(row)) + "_copy" +
+                 std::to_string(row % DnaFamilyRows::family_size) + "\n" + dna.sequence(row) + "\n";
+        out.write(record);
+    }
+    out.commit();
+}
+
+void kmer_suite(const std::vector<std::string>& inputs, const BenchOptions& options,
+                const EmbedParams& params, int max_threads, const Messages& quiet,
+                std::vector<Figure>& figures) {
     float sink = 0;
     auto embed_run = [&](int threads) {
-        return embed_inputs(options.inputs, params, threads - 1, quiet, false,
+        return embed_inputs(inputs, params, threads - 1, quiet, false,
                             [&](const VecRow&, const float* v) { sink += v[0]; })
             .bases;
     };
-    const uint64_t bases = parse_only(options.inputs, 0); // warm-up: the file into the page cache
+    const uint64_t bases = parse_only(inputs, 0); // warm-up: the file into the page cache
     embed_run(1);
     std::vector<double> parse_seconds;
     for (int r = 0; r < options.repeats; ++r) {
         const auto start = std::chrono::steady_clock::now();
-        parse_only(options.inputs, 0);
+        parse_only(inputs, 0);
         parse_seconds.push_back(seconds_since(start));
     }
     const Spread parse = spread(parse_seconds);
@@ -138,13 +155,15 @@ const char* ratio_note(const Figure& f) {
     return f.suite == "distance" ? "x scalar" : "x exact";
 }
 
-std::string render(const std::vector<Figure>& figures, const std::vector<IndexBenchReport>& runs,
-                   bool json) {
+std::string render(const std::vector<Figure>& figures, const std::vector<HnswBenchReport>& runs,
+                   const std::string& kmer_input, bool json) {
     std::ostringstream out;
     char line[320];
     if (json) {
         out << "{\"ruvec\": \"" << RUVEC_VERSION << "\", \"best_isa\": \""
-            << simd::isa_name(simd::best_isa()) << "\", \"results\": [\n";
+            << simd::isa_name(simd::best_isa()) << "\"";
+        if (!kmer_input.empty()) out << ", \"kmer_input\": \"" << json_escape(kmer_input) << "\"";
+        out << ", \"results\": [\n";
         for (size_t i = 0; i < figures.size(); ++i) {
             const Figure& f = figures[i];
             const char* key = ratio_key(f);
@@ -166,7 +185,7 @@ std::string render(const std::vector<Figure>& figures, const std::vector<IndexBe
         }
         out << "]";
         if (!runs.empty()) {
-            out << ",\n\"index_runs\": [\n";
+            out << ",\n\"hnsw_runs\": [\n";
             for (size_t i = 0; i < runs.size(); ++i)
                 out << "  " << runs[i].json << (i + 1 < runs.size() ? ",\n" : "\n");
             out << "]";
@@ -186,7 +205,7 @@ std::string render(const std::vector<Figure>& figures, const std::vector<IndexBe
                       f.min, f.max, f.unit.c_str(), ratio);
         out << line;
     }
-    for (const IndexBenchReport& run : runs) out << "\n" << run.text;
+    for (const HnswBenchReport& run : runs) out << "\n" << run.text;
     return out.str();
 }
 
@@ -201,40 +220,43 @@ void bench_usage(std::FILE* out) {
     std::fprintf(
         out, "%s",
         ("\n"
-         "Usage: ruvec bench [options] [kmer] [distance] [quantize] [index]\n"
+         "Usage: ruvec bench [options] [kmer] [distance] [quantize] [hnsw]\n"
          "\n"
          "Measures on this machine, each figure the median of -r repeats after a warm-up:\n"
          "  kmer      embedding throughput per ISA and thread count, next to the time to\n"
-         "            merely read and parse the same --input (the floor of a streaming tool)\n"
+         "            merely read and parse the same input (the floor of a streaming tool):\n"
+         "            --input, or --rows random 1 kbp sequences in families of 10 copies\n"
+         "            at 0.5-5% substitutions (--seed)\n"
          "  distance  ns per call of each SIMD kernel per ISA, and the speed-up over scalar\n"
          "  quantize  per --dim, for sq8, pq and binary codes of --rows unit Gaussian vectors:\n"
          "            training time (pq: " +
          std::to_string(QuantizeBenchOptions().iterations) +
          " k-means iterations), encoding rate, query preparation\n"
          "            (lookup tables) and the scan of every code, next to the float scan\n"
-         "  index     an HNSW index of --rows seeded Gaussian vectors per --dim, built once\n"
-         "            (build rate, peak RSS, file size), loaded (warm page cache) and searched:\n"
-         "            exact QPS, then recall@10 and QPS per ef until recall@10 >= " +
-         std::to_string(index_bench_stop_recall).substr(0, 5) +
+         "  hnsw      (or index) an HNSW index of --rows seeded vectors (--data) per --dim,\n"
+         "            built once (build rate, peak RSS, file size), loaded (warm page cache)\n"
+         "            and searched: exact QPS, then recall@1, recall@10, QPS and latency\n"
+         "            per ef until recall@10 >= " +
+         std::to_string(hnsw_bench_stop_recall).substr(0, 5) +
          "\n"
          "With no suite named, kmer and distance run.\n"
          "\n"
          "Bench options:\n"
          "      --input FILE   FASTA/FASTQ for the kmer suite (repeatable)\n"
          "  -r, --repeats INT  timed repeats per figure [" +
-         std::to_string(d.repeats) + "; index: " + std::to_string(d.index.repeats) +
+         std::to_string(d.repeats) + "; hnsw: " + std::to_string(d.index.repeats) +
          "]\n"
          "      --dim INT      vector size (repeatable) [distance, quantize: 128 384 1024 4096;\n"
-         "                     index: " +
+         "                     hnsw: " +
          std::to_string(d.index.dim) +
          "]\n"
          "      --rows, --n INT  rows of the 1-vs-N batch kernels; vectors quantized; vectors in\n"
-         "                     the index [" +
+         "                     the index; sequences of the kmer suite without --input [" +
          std::to_string(d.rows) +
          "]\n"
          "      --json         JSON instead of a table\n"
          "\n"
-         "Index suite options:\n"
+         "hnsw suite options:\n"
          "      --queries INT  query vectors, drawn apart from the indexed ones [" +
          std::to_string(d.index.queries) +
          "]\n"
@@ -252,7 +274,8 @@ void bench_usage(std::FILE* out) {
          "      --index FILE   measure FILE (an index kept with --keep) instead of building one\n"
          "      --ann-benchmarks FILE  also write recall@10, QPS, latency, build time and\n"
          "                     memory per ef as the CSV of ann-benchmarks' data_export.py\n"
-         "      --seed INT     seed of the index suite's rows; its queries use seed + 1 [42]\n"
+         "      --seed INT     seed of the synthetic rows and sequences; queries use seed + 1 "
+         "[42]\n"
          "      --data STR     gaussian: N(0,1) vectors; dna: k-mer vectors (-k, --weight) of\n"
          "                     random 1 kbp sequences in families of 10 copies at 0.5-5%\n"
          "                     substitutions, queried by new 2% copies [gaussian]\n"
@@ -304,15 +327,16 @@ int bench_main(int argc, char** argv) {
         return 0;
     }
     if (suites.empty()) suites = {"kmer", "distance"};
-    for (const std::string& s : suites)
-        if (s != "kmer" && s != "distance" && s != "quantize" && s != "index")
+    for (std::string& s : suites) {
+        if (s == "index") s = "hnsw"; // what it measures, by the command's name
+        if (s != "kmer" && s != "distance" && s != "quantize" && s != "hnsw")
             throw Error(ErrorKind::usage,
-                        "unknown suite '" + s + "' (kmer, distance, quantize or index)");
-    if (std::find(suites.begin(), suites.end(), "kmer") != suites.end() && options.inputs.empty())
-        throw Error(ErrorKind::usage, "the kmer suite needs --input FILE (FASTA/FASTQ)");
+                        "unknown suite '" + s + "' (kmer, distance, quantize or hnsw)");
+    }
+    const bool hnsw = std::find(suites.begin(), suites.end(), "hnsw") != suites.end();
     const EmbedParams params = resolve_embed_options(embed_options);
-    if (!ann_benchmarks.empty() && std::find(suites.begin(), suites.end(), "index") == suites.end())
-        throw Error(ErrorKind::usage, "--ann-benchmarks writes the index suite's results: run it");
+    if (!ann_benchmarks.empty() && !hnsw)
+        throw Error(ErrorKind::usage, "--ann-benchmarks writes the hnsw suite's results: run it");
     if (options.index.data != "gaussian" && options.index.data != "dna")
         throw Error(ErrorKind::usage,
                     "unknown --data '" + options.index.data + "' (gaussian or dna)");
@@ -329,13 +353,11 @@ int bench_main(int argc, char** argv) {
         options.index.quantize.push_back(kind);
     }
     for (size_t dim : index_dims)
-        if (std::find(suites.begin(), suites.end(), "index") != suites.end() &&
-            (dim < min_dims || dim > max_dims))
-            throw Error(ErrorKind::usage, "--dim of the index suite must be " +
+        if (hnsw && (dim < min_dims || dim > max_dims))
+            throw Error(ErrorKind::usage, "--dim of the hnsw suite must be " +
                                               std::to_string(min_dims) + ".." +
                                               std::to_string(max_dims));
-    if (std::find(suites.begin(), suites.end(), "index") != suites.end() &&
-        !options.index.keep.empty() && index_dims.size() > 1)
+    if (hnsw && !options.index.keep.empty() && index_dims.size() > 1)
         throw Error(ErrorKind::usage, "--keep saves one index: give one --dim");
     options.index.rows = options.rows;
     if (!options.index.existing.empty()) {
@@ -357,16 +379,36 @@ int bench_main(int argc, char** argv) {
     if (repeats->count()) options.index.repeats = options.repeats;
     const Messages quiet("bench", 0);
     const Messages messages("bench", common.verbosity());
-    install_cleanup_signal_handlers(); // the index file of the index suite, if interrupted
+    install_cleanup_signal_handlers(); // the hnsw suite's index file, if interrupted
 
     std::vector<Figure> figures;
-    std::vector<IndexBenchReport> index_runs;
+    std::vector<HnswBenchReport> index_runs;
+    std::optional<TempDir> synthetic; // holds the kmer suite's input without --input
+    std::string kmer_input;           // what the kmer suite read
     OutputFile output(common.output); // fails now, not after the work, if it cannot be written
     std::optional<OutputFile> ann_output;
     if (!ann_benchmarks.empty()) ann_output.emplace(ann_benchmarks);
     for (const std::string& s : suites) {
         messages.info("running the " + s + " suite");
-        if (s == "kmer") kmer_suite(options, params, common.threads + 1, quiet, figures);
+        if (s == "kmer") {
+            std::vector<std::string> inputs = options.inputs;
+            if (inputs.empty()) {
+                synthetic.emplace();
+                inputs = {synthetic->file("synthetic.fa")};
+                write_synthetic_fasta(inputs[0], params, options.rows, options.index.data_seed);
+                kmer_input = std::to_string(options.rows) + " random sequences in families of " +
+                             std::to_string(DnaFamilyRows::family_size) + " copies of a " +
+                             std::to_string(DnaFamilyRows::length) +
+                             " bp ancestor at 0.5-5% substitutions (SplitMix64 seed " +
+                             std::to_string(options.index.data_seed) + ")";
+            } else {
+                kmer_input.clear();
+                for (const std::string& input : inputs)
+                    kmer_input += (kmer_input.empty() ? "" : " ") + input;
+            }
+            messages.info("kmer suite input: " + kmer_input);
+            kmer_suite(inputs, options, params, common.threads + 1, quiet, figures);
+        }
         if (s == "distance") distance_suite(options, figures);
         if (s == "quantize") {
             QuantizeBenchOptions run;
@@ -375,18 +417,18 @@ int bench_main(int argc, char** argv) {
             run.repeats = options.repeats;
             quantize_suite(run, figures);
         }
-        if (s == "index")
+        if (s == "hnsw")
             for (size_t dim : index_dims) {
-                IndexBenchOptions run = options.index;
+                HnswBenchOptions run = options.index;
                 run.dim = static_cast<uint32_t>(dim);
-                index_runs.push_back(index_suite(run, messages, figures));
+                index_runs.push_back(hnsw_suite(run, messages, figures));
             }
     }
-    output.write(render(figures, index_runs, options.json));
+    output.write(render(figures, index_runs, kmer_input, options.json));
     output.commit();
     if (ann_output) {
         ann_output->write(ann_benchmarks_csv_header);
-        for (const IndexBenchReport& run : index_runs) ann_output->write(run.ann_benchmarks_csv);
+        for (const HnswBenchReport& run : index_runs) ann_output->write(run.ann_benchmarks_csv);
         ann_output->commit();
     }
     return 0;

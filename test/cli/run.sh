@@ -518,13 +518,13 @@ PY
     run "$ruvec" search --ef 0 g.rvx lambda.fa
     check "--ef 0: refused" test $status -eq 1
 
-    # ruvec bench index: a smoke run measuring a real (tiny) index, and the JSON scripts read.
-    run "$ruvec" bench --rows 3000 --dim 16 --queries 100 -r 1 -@ 1 --keep bench.rvx --quantize sq8,binary --json --ann-benchmarks ann.csv index
-    check "bench index exits 0" test $status -eq 0
-    check "bench index: JSON with index_runs and recall targets" python3 -c '
+    # ruvec bench hnsw: a smoke run measuring a real (tiny) index, and the JSON scripts read.
+    run "$ruvec" bench --rows 3000 --dim 16 --queries 100 -r 1 -@ 1 --keep bench.rvx --quantize sq8,binary --json --ann-benchmarks ann.csv hnsw
+    check "bench hnsw exits 0" test $status -eq 0
+    check "bench hnsw: JSON with hnsw_runs and recall targets" python3 -c '
 import json, sys
 d = json.load(open("out"))
-run = d["index_runs"][0]
+run = d["hnsw_runs"][0]
 assert run["rows"] == 3000 and run["dim"] == 16 and run["threads"] == 2, run
 at = {t["recall_target"]: t for t in run["at_recall"]}
 assert at[0.9]["ef"] is not None and at[0.9]["recall"] >= 0.9, at
@@ -544,7 +544,7 @@ assert any(r["name"].startswith("sq8+rerank") and r["ef"] == 10 for r in d["resu
 for q in run["quantized"]:
     assert q["file_bytes"] > run["file_bytes"] and 0 < q["memory_bytes"] < run["memory_bytes"], q
 '
-    check "bench index --ann-benchmarks: data_export.py columns, one row per ef and way" python3 -c '
+    check "bench hnsw --ann-benchmarks: data_export.py columns, one row per ef and way" python3 -c '
 import csv, json
 rows = list(csv.DictReader(open("ann.csv")))
 assert list(rows[0]) == "algorithm parameters count k-nn qps p50 p99 build indexsize dataset".split(), list(rows[0])
@@ -555,24 +555,24 @@ assert {r["algorithm"] for r in rows} == {"ruvec-hnsw", "ruvec-hnsw-sq8", "ruvec
 for r in rows:
     assert r["count"] == "10" and 0 <= float(r["k-nn"]) <= 1 and float(r["qps"]) > 0 and r["dataset"] == "gaussian-16-euclidean-3000", r
     assert r["parameters"].startswith(r["algorithm"] + "(M=16,efc=200,ef="), r'
-    cp out bench-index.json
-    run /usr/bin/python3 "$src/scripts/plot-bench.py" bench-index.json plots
-    check "plot-bench.py: recall against queries/s of the index run" test "$(head -c 4 plots-recall-qps.png | od -An -tx1 | tr -d ' ')" = 89504e47
+    cp out bench-hnsw.json
+    run /usr/bin/python3 "$src/scripts/plot-bench.py" bench-hnsw.json plots
+    check "plot-bench.py: recall against queries/s of the hnsw run" test "$(head -c 4 plots-recall-qps.png | od -An -tx1 | tr -d ' ')" = 89504e47
     run "$ruvec" info --json bench.rvx
-    check "bench index --keep: the kept index is valid and says what it holds" grep -q '"rows":3000,' out
-    check "bench index --keep: provenance says random vectors" grep -q "not k-mer embeddings" out
+    check "bench hnsw --keep: the kept index is valid and says what it holds" grep -q '"rows":3000,' out
+    check "bench hnsw --keep: provenance says random vectors" grep -q "not k-mer embeddings" out
     # --data dna: k-mer vectors of random DNA families, so recall is about relatives.
-    run "$ruvec" bench --rows 1000 --dim 128 --queries 50 -r 1 --data dna --json index
-    check "bench index --data dna: exits 0" test $status -eq 0
-    check "bench index --data dna: the true neighbours are mostly planted relatives" python3 -c '
+    run "$ruvec" bench --rows 1000 --dim 128 --queries 50 -r 1 --data dna --json hnsw
+    check "bench hnsw --data dna: exits 0" test $status -eq 0
+    check "bench hnsw --data dna: the true neighbours are mostly planted relatives" python3 -c '
 import json
-run = json.load(open("out"))["index_runs"][0]
+run = json.load(open("out"))["hnsw_runs"][0]
 assert run["data"] == "dna" and "random DNA" in run["data_description"], run
 assert 0.5 <= run["relatives_in_true_top10"] <= 1, run["relatives_in_true_top10"]'
-    run "$ruvec" bench --data nonsense index
-    check "bench index --data nonsense: refused" grep -q "unknown --data .nonsense. (gaussian or dna)" err
+    run "$ruvec" bench --data nonsense hnsw
+    check "bench hnsw --data nonsense: refused" grep -q "unknown --data .nonsense. (gaussian or dna)" err
     run "$ruvec" bench --dim 4 index
-    check "bench index --dim 4: refused" test $status -eq 1
+    check "bench index (the hnsw suite by its other name) --dim 4: refused" grep -q "^ruvec bench: --dim of the hnsw suite must be" err
 
     # The format-1 file kept in test-data still loads and answers as when it was written.
     if [ -f "$data/formats/genomes-v1.rvx" ]; then
@@ -719,6 +719,17 @@ parse = [f for f in r if f["name"] == "parse"]
 embed = [f for f in r if f["name"] == "embed"]
 assert len(parse) == 1 and parse[0]["unit"] == "Mbp/s" and parse[0]["median"] > 0, parse
 assert {f["isa"] for f in embed} >= {"scalar"} and all(f["time_vs_parse"] > 0 for f in embed), embed'
+    # Without --input the kmer suite makes its own DNA, in a temporary file it removes.
+    mkdir -p bench-tmp
+    TMPDIR=$PWD/bench-tmp run "$ruvec" bench -r 1 --n 300 --seed 7 --json kmer
+    check "bench kmer without --input: exits 0" test $status -eq 0
+    check "bench kmer without --input: says what it read, and measured it" python3 -c '
+import json
+d = json.load(open("out"))
+assert d["kmer_input"].startswith("300 random sequences in families of 10") and "seed 7" in d["kmer_input"], d
+r = [f for f in d["results"] if f["suite"] == "kmer"]
+assert len([f for f in r if f["name"] == "parse"]) == 1 and all(f["median"] > 0 for f in r), r'
+    check "bench kmer without --input: its temporary FASTA is gone" test -z "$(ls -A bench-tmp)"
 
     # ruvec bench quantize: a smoke run; every code is trained, encoded, prepared and scanned.
     run "$ruvec" bench --dim 64 --rows 600 -r 1 --json quantize

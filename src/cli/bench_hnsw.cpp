@@ -1,14 +1,14 @@
-// ruvec bench index: the HNSW index on Gaussian vectors from a fixed seed, so any machine can
-// repeat the run. Ground truth is exact search over the same index in the same run; every QPS is
-// reported with its speed-up over that exact search at the same thread count.
-#include "cli/bench_index.hpp"
+// ruvec bench hnsw: the HNSW index on seeded synthetic vectors (bench_data.hpp), so any machine
+// can repeat the run. Ground truth is exact search over the same index in the same run; every QPS
+// is reported with its speed-up over that exact search at the same thread count.
+#include "cli/bench_hnsw.hpp"
 
 #include "cli/bench_data.hpp"
-
 #include "cli/file_source.hpp"
 #include "cli/index_inputs.hpp" // link_every_bytes: the build measured is the one users get
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
+#include "cli/temp_dir.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
@@ -26,37 +26,10 @@ namespace ruvec::cli {
 
 namespace {
 
-// A directory under $TMPDIR (or /tmp) holding the index file, removed with it at the end.
-class TempDir {
-public:
-    TempDir() {
-        const char* base = std::getenv("TMPDIR");
-        std::string pattern = std::string(base && *base ? base : "/tmp") + "/ruvec-bench-XXXXXX";
-        if (!mkdtemp(pattern.data()))
-            throw Error(ErrorKind::io, pattern + ": " + std::strerror(errno));
-        path_ = pattern;
-    }
-    ~TempDir() {
-        for (const std::string& f : files_) std::remove(f.c_str());
-        rmdir(path_.c_str());
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    // A path inside, removed by the destructor.
-    std::string file(const std::string& name) {
-        files_.push_back(path_ + "/" + name);
-        return files_.back();
-    }
-
-private:
-    std::string path_;
-    std::vector<std::string> files_;
-};
-
 using HitLists = std::vector<std::vector<SearchHit>>;
 
 // The rows (or queries) of a run: Gaussian, or DNA families embedded with `embed`.
-std::unique_ptr<BenchRows> bench_rows(const IndexBenchOptions& o, const EmbedParams& embed,
+std::unique_ptr<BenchRows> bench_rows(const HnswBenchOptions& o, const EmbedParams& embed,
                                       bool queries) {
     if (o.data == "dna")
         return std::make_unique<DnaFamilyRows>(
@@ -177,8 +150,8 @@ double load_average() {
 
 } // namespace
 
-IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& messages,
-                             std::vector<Figure>& figures) {
+HnswBenchReport hnsw_suite(const HnswBenchOptions& o, const Messages& messages,
+                           std::vector<Figure>& figures) {
     const std::string isa = simd::isa_name(simd::active_isa());
     const int all = std::max(o.threads, 1);
     std::vector<int> thread_counts = {1};
@@ -194,7 +167,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     auto add = [&](const std::string& name, int threads, const Spread& s, const char* unit,
                    double ratio, uint32_t ef = 0) {
         figures.push_back(
-            {"index", name, isa, threads, dim, s.median, s.min, s.max, unit, ratio, ef});
+            {"hnsw", name, isa, threads, dim, s.median, s.min, s.max, unit, ratio, ef});
     };
     const double no_ratio = std::nan("");
     const double load_at_start = load_average();
@@ -275,7 +248,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     const std::unique_ptr<BenchRows> query_rows = bench_rows(o, index->embed_params(), true);
     query_rows->fill(queries, o.queries);
     SearchOptions exact;
-    exact.top = IndexBenchOptions::top;
+    exact.top = HnswBenchOptions::top;
     exact.exact = true;
     HitLists truth, found;
     messages.info("index: exact search of " + std::to_string(o.queries) + " queries");
@@ -309,9 +282,9 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     auto sweep = [&](const Index& searched, const std::string& variant, size_t rerank) {
         std::vector<EfPoint> points;
         const std::string suffix = variant == "hnsw" ? "" : " " + variant;
-        for (uint32_t ef : index_bench_efs) {
+        for (uint32_t ef : hnsw_bench_efs) {
             SearchOptions hnsw;
-            hnsw.top = IndexBenchOptions::top;
+            hnsw.top = HnswBenchOptions::top;
             hnsw.ef = ef;
             hnsw.rerank = rerank;
             EfPoint p{ef, 0, 0, {}, {}, 0, 0};
@@ -342,7 +315,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
                 "index: " + variant + " ef " + std::to_string(ef) +
                 printf_string(": recall@10 %.4f, %.0f queries/s", p.recall, p.qps_one.median));
             points.push_back(p);
-            if (p.recall >= index_bench_stop_recall) break;
+            if (p.recall >= hnsw_bench_stop_recall) break;
             if (p.qps_one.median < exact_qps[0]) {
                 messages.info("index: the graph is now slower than exact search; the sweep stops");
                 break;
@@ -353,7 +326,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     const std::vector<EfPoint> points = sweep(*index, "hnsw", 0);
 
     // The summary: the smallest ef reaching each recall target.
-    IndexBenchReport report;
+    HnswBenchReport report;
     const double exact_all = exact_qps.back();
     const double load_at_end = load_average();
     report.text = "index " + what + ", " + std::to_string(o.queries) + " queries, M " +
@@ -379,7 +352,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
     auto summarize = [&](const std::string& indent, const std::vector<EfPoint>& swept,
                          std::string& text) {
         std::string json;
-        for (double target : index_bench_recall_targets) {
+        for (double target : hnsw_bench_recall_targets) {
             const auto hit = std::find_if(swept.begin(), swept.end(),
                                           [&](const EfPoint& p) { return p.recall >= target; });
             text += indent + printf_string("QPS at recall@10 >= %.2f: ", target);
@@ -426,7 +399,7 @@ IndexBenchReport index_suite(const IndexBenchOptions& o, const Messages& message
             report.ann_benchmarks_csv += printf_string(
                 "%s,\"%s(M=%u,efc=%u,ef=%u)\",%zu,%.6g,%.6g,%.6g,%.6g,%s,%.0f,%s\n",
                 algorithm.c_str(), algorithm.c_str(), o.graph.M, o.graph.ef_construction, p.ef,
-                IndexBenchOptions::top, p.recall, p.qps_one.median, p.p50_ms, p.p99_ms,
+                HnswBenchOptions::top, p.recall, p.qps_one.median, p.p50_ms, p.p99_ms,
                 o.existing.empty() ? printf_string("%.6g", build_seconds).c_str() : "",
                 memory / 1024, dataset.c_str());
     };

@@ -25,7 +25,7 @@ struct Figure {
     // embed/parse time for kmer; speed-up over scalar for distance; speed-up over exact search at
     // the same thread count for index queries/s; NaN where no ratio applies
     double ratio;
-    uint32_t ef = 0; // index suite: the ef of search of a per-ef figure, 0 otherwise
+    uint32_t ef = 0; // hnsw suite: the ef of search of a per-ef figure, 0 otherwise
 };
 
 // Median, fastest and slowest of repeats.
@@ -44,8 +44,8 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Parameters of one run of the index suite.
-struct IndexBenchOptions {
+// Parameters of one run of the hnsw suite.
+struct HnswBenchOptions {
     uint64_t rows = 10000;           // --rows: vectors in the index
     uint32_t dim = 128;              // --dim: floats per vector
     uint64_t queries = 1000;         // --queries: query vectors, drawn apart from the indexed ones
@@ -63,15 +63,15 @@ struct IndexBenchOptions {
 
 // The ef of search tried in turn; the sweep stops at the first reaching stop_recall, or at the
 // first whose graph search is slower than exact search (no user would pick a larger one).
-inline const std::vector<uint32_t> index_bench_efs = {10,   16,   24,   32,   48,   64,  96,
-                                                      128,  192,  256,  384,  512,  768, 1024,
-                                                      1536, 2048, 3072, 4096, 6144, 8192};
-inline constexpr double index_bench_stop_recall = 0.995;
-inline const std::vector<double> index_bench_recall_targets = {0.90, 0.95, 0.99};
+inline const std::vector<uint32_t> hnsw_bench_efs = {10,   16,   24,   32,   48,   64,  96,
+                                                     128,  192,  256,  384,  512,  768, 1024,
+                                                     1536, 2048, 3072, 4096, 6144, 8192};
+inline constexpr double hnsw_bench_stop_recall = 0.995;
+inline const std::vector<double> hnsw_bench_recall_targets = {0.90, 0.95, 0.99};
 
 // What a run found besides its figures: the parameters, the file, and per recall target the
 // smallest ef reaching it, as text lines and as one JSON object.
-struct IndexBenchReport {
+struct HnswBenchReport {
     std::string text; // lines for the table output
     std::string json; // one JSON object
     // One line per swept ef and way of searching, in the columns of ann-benchmarks'
@@ -83,7 +83,7 @@ inline constexpr const char* ann_benchmarks_csv_header =
     "algorithm,parameters,count,k-nn,qps,p50,p99,build,indexsize,dataset\n";
 
 // Runs the suite, appending its figures; progress goes to `messages` (info, shown with -v).
-IndexBenchReport index_suite(const IndexBenchOptions& options, const Messages& messages,
-                             std::vector<Figure>& figures);
+HnswBenchReport hnsw_suite(const HnswBenchOptions& options, const Messages& messages,
+                           std::vector<Figure>& figures);
 
 } // namespace ruvec::cli
