@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <utility>
 
 namespace ruvec::cli {
 
@@ -63,6 +64,26 @@ void DnaFamilyRows::fill(std::vector<float>& out, uint64_t rows) {
     for (uint64_t i = 0; i < rows; ++i, ++next_)
         if (embedder_.embed(sequence(next_), &out[i * dims]) == 0)
             throw Error(ErrorKind::input, "a random sequence gave no k-mer vector");
+}
+
+HeldOutRows::HeldOutRows(std::shared_ptr<const std::vector<float>> vectors,
+                         std::shared_ptr<const std::vector<VecRow>> names, uint32_t dims,
+                         uint64_t stride, bool queries)
+    : vectors_(std::move(vectors)), names_(std::move(names)), dims_(dims), stride_(stride),
+      queries_(queries) {}
+
+void HeldOutRows::fill(std::vector<float>& out, uint64_t rows) {
+    out.resize(rows * dims_);
+    for (uint64_t i = 0; i < rows; ++i, ++next_) {
+        const uint64_t source = source_row(next_);
+        if (source >= names_->size())
+            throw Error(ErrorKind::usage, "more rows asked of the input than it has");
+        std::copy_n(vectors_->data() + source * dims_, dims_, out.data() + i * dims_);
+    }
+}
+
+VecRow HeldOutRows::name(uint64_t i) const {
+    return (*names_)[source_row(i)];
 }
 
 std::string describe_bench_data(const std::string& kind, uint64_t seed) {

@@ -6,7 +6,9 @@
 #pragma once
 
 #include "ruvec/embed.hpp"
+#include "ruvec/vecfile.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -20,6 +22,8 @@ class BenchRows {
 public:
     virtual ~BenchRows() = default;
     virtual void fill(std::vector<float>& out, uint64_t rows) = 0;
+    // The name of row `i` of the stream in an index: "v<i>" for synthetic rows.
+    virtual VecRow name(uint64_t i) const { return {"v" + std::to_string(i), 0, 1}; }
 };
 
 // Standard normal values from std::mt19937_64(seed).
@@ -58,6 +62,38 @@ private:
     uint64_t seed_, families_;
     bool queries_;
     uint64_t next_ = 0; // rows made so far
+};
+
+// Vectors embedded from the user's sequences (--input), split as ann-benchmarks splits a dataset:
+// every `stride`-th row (rows stride-1, 2 stride-1, ...) is held out as a query, the others are
+// indexed, each in input order.
+class HeldOutRows final : public BenchRows {
+public:
+    HeldOutRows(std::shared_ptr<const std::vector<float>> vectors,
+                std::shared_ptr<const std::vector<VecRow>> names, uint32_t dims, uint64_t stride,
+                bool queries);
+    void fill(std::vector<float>& out, uint64_t rows) override;
+    VecRow name(uint64_t i) const override;
+    // How many of `total` rows are held out with `stride`, and the stride that holds out at most
+    // `queries` of them, as many as it can (at least 2: half of the rows at most).
+    static uint64_t held_out(uint64_t total, uint64_t stride) { return total / stride; }
+    static uint64_t stride_for(uint64_t total, uint64_t queries) {
+        const uint64_t q = std::max<uint64_t>(queries, 1);
+        return std::max<uint64_t>(2, (total + q - 1) / q);
+    }
+
+private:
+    // The input row of row `i` of this stream.
+    uint64_t source_row(uint64_t i) const {
+        return queries_ ? (i + 1) * stride_ - 1 : i + i / (stride_ - 1);
+    }
+
+    std::shared_ptr<const std::vector<float>> vectors_;
+    std::shared_ptr<const std::vector<VecRow>> names_;
+    uint32_t dims_;
+    uint64_t stride_;
+    bool queries_;
+    uint64_t next_ = 0; // rows of this stream made so far
 };
 
 // "N(0,1) vectors ..." or "k-mer vectors of random DNA families ...": what a run measured.

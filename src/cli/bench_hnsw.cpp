@@ -28,9 +28,16 @@ namespace {
 
 using HitLists = std::vector<std::vector<SearchHit>>;
 
-// The rows (or queries) of a run: Gaussian, or DNA families embedded with `embed`.
+std::string describe(const HnswBenchOptions& o) {
+    return o.data == "input" ? o.input_description : describe_bench_data(o.data, o.data_seed);
+}
+
+// The rows (or queries) of a run: Gaussian, DNA families embedded with `embed`, or the input's.
 std::unique_ptr<BenchRows> bench_rows(const HnswBenchOptions& o, const EmbedParams& embed,
                                       bool queries) {
+    if (o.data == "input")
+        return std::make_unique<HeldOutRows>(o.input_vectors, o.input_names, o.dim, o.input_stride,
+                                             queries);
     if (o.data == "dna")
         return std::make_unique<DnaFamilyRows>(
             embed, o.data_seed, std::max<uint64_t>(1, o.rows / DnaFamilyRows::family_size),
@@ -180,7 +187,7 @@ HnswBenchReport hnsw_suite(const HnswBenchOptions& o, const Messages& messages,
     if (o.existing.empty()) {
         // Build: construction, add and linking are timed; drawing the random numbers is not.
         // Gaussian rows are not embeddings: their embedding parameters are only a label.
-        EmbedParams embed = o.data == "dna" ? o.embed : EmbedParams();
+        EmbedParams embed = o.data != "gaussian" ? o.embed : EmbedParams();
         embed.dims = o.dim;
         finalize_params(embed);
         if (embed.dims != o.dim)
@@ -202,7 +209,7 @@ HnswBenchReport hnsw_suite(const HnswBenchOptions& o, const Messages& messages,
             start = std::chrono::steady_clock::now();
             cpu_start = cpu_seconds();
             for (uint64_t i = 0; i < n; ++i)
-                index->add({"v" + std::to_string(done + i), 0, 1}, &chunk[i * o.dim]);
+                index->add(base_rows->name(done + i), &chunk[i * o.dim]);
             index->insert_pending(all);
             build_seconds += seconds_since(start);
             build_cpu += cpu_seconds() - cpu_start;
@@ -225,9 +232,8 @@ HnswBenchReport hnsw_suite(const HnswBenchOptions& o, const Messages& messages,
             OutputFile out(path);
             // A kept file says what it holds: its embedding parameters are only labels.
             index->add_provenance(std::string("ruvec ") + RUVEC_VERSION +
-                                  "\tbench index: " + std::to_string(o.rows) + " " +
-                                  describe_bench_data(o.data, o.data_seed) +
-                                  (o.data == "dna" ? "" : ", not k-mer embeddings"));
+                                  "\tbench hnsw: " + std::to_string(o.rows) + " " + describe(o) +
+                                  (o.data == "gaussian" ? ", not k-mer embeddings" : ""));
             index->save(out);
             out.commit();
         }
@@ -332,8 +338,7 @@ HnswBenchReport hnsw_suite(const HnswBenchOptions& o, const Messages& messages,
     report.text = "index " + what + ", " + std::to_string(o.queries) + " queries, M " +
                   std::to_string(o.graph.M) + ", ef-construction " +
                   std::to_string(o.graph.ef_construction) + ", " + std::to_string(all) +
-                  " thread(s); " + describe_bench_data(o.data, o.data_seed) +
-                  "; load times from a warm page cache\n";
+                  " thread(s); " + describe(o) + "; load times from a warm page cache\n";
     if (!relatives_found.empty()) report.text += "  " + relatives_found + "\n";
     if (o.existing.empty())
         report.text += printf_string("  build %.1f s wall, %.1f s CPU", build_seconds, build_cpu);
@@ -470,8 +475,7 @@ HnswBenchReport hnsw_suite(const HnswBenchOptions& o, const Messages& messages,
                   metric_name(o.graph.metric) + "\", \"M\": " + std::to_string(o.graph.M) +
                   ", \"ef_construction\": " + std::to_string(o.graph.ef_construction) +
                   ", \"threads\": " + std::to_string(all) + ", \"data\": \"" + o.data +
-                  "\", \"data_description\": \"" +
-                  json_escape(describe_bench_data(o.data, o.data_seed)) +
+                  "\", \"data_description\": \"" + json_escape(describe(o)) +
                   "\", \"data_seed\": " + std::to_string(o.data_seed) +
                   (relatives_share >= 0
                        ? printf_string(", \"relatives_in_true_top10\": %.4f", relatives_share)

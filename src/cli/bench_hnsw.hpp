@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,12 @@ struct HnswBenchOptions {
     std::vector<QuantKind> quantize; // --quantize: codes searched after the float vectors
     std::string existing;    // --index: measure this index (made by --keep) instead of building one
     uint64_t data_seed = 42; // seed of the indexed vectors; queries use data_seed + 1
-    std::string data = "gaussian";    // --data: gaussian, or dna (DnaFamilyRows)
+    std::string data = "gaussian"; // --data: gaussian, dna (DnaFamilyRows); input: --input
+    // --input: the embedded vectors (embed.dims each), every input_stride-th held out as a query
+    std::shared_ptr<const std::vector<float>> input_vectors;
+    std::shared_ptr<const std::vector<VecRow>> input_names;
+    uint64_t input_stride = 0;
+    std::string input_description;
     EmbedParams embed;                // dna: how the sequences are embedded (dims: --dim)
     static constexpr size_t top = 10; // recall@10
 };

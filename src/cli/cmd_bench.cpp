@@ -1,6 +1,7 @@
 // ruvec bench: measures the k-mer embedding against the parse-only floor of the same input in the
-// same run, the distance kernels of every ISA against the scalar reference, and the HNSW index
-// against exact search (bench_hnsw.cpp). Figures are medians of repeats after a warm-up, with min
+// same run (--input, or random DNA families), the distance kernels of every ISA against the
+// scalar reference, quantized codes against float (bench_quantize.cpp) and the HNSW index against
+// exact search (bench_hnsw.cpp). Figures are medians of repeats after a warm-up, with min
 // and max, since machines are noisy.
 #include "cli/batch_reader.hpp"
 #include "cli/bench_data.hpp"
@@ -43,13 +44,63 @@ struct BenchOptions {
     HnswBenchOptions index;                            // the hnsw suite's own (repeats: fewer)
 };
 
+struct ParseCount {
+    uint64_t records = 0, bases = 0;
+};
+
 // Reads and parses every record, as embedding does, and throws the records away.
-uint64_t parse_only(const std::vector<std::string>& inputs, int threads) {
+ParseCount parse_only(const std::vector<std::string>& inputs, int threads) {
     BatchReader reader(inputs, 16'000'000, 65'536, threads);
     SeqBatch batch;
-    uint64_t bases = 0;
-    while (reader.next(batch)) bases += batch.bases;
-    return bases;
+    ParseCount count;
+    while (reader.next(batch)) {
+        count.records += batch.size;
+        count.bases += batch.bases;
+    }
+    return count;
+}
+
+// A figure per unit of work: Mbp/s named `name`, records/s named `name records`.
+void push_rates(std::vector<Figure>& figures, const std::string& name, const std::string& isa,
+                int threads, size_t dims, const ParseCount& work, const Spread& seconds,
+                double ratio) {
+    const double mbp = static_cast<double>(work.bases) / 1e6;
+    const double records = static_cast<double>(work.records);
+    figures.push_back({"kmer", name, isa, threads, dims, mbp / seconds.median, mbp / seconds.max,
+                       mbp / seconds.min, "Mbp/s", ratio});
+    figures.push_back({"kmer", name + " records", isa, threads, dims, records / seconds.median,
+                       records / seconds.max, records / seconds.min, "records/s", ratio});
+}
+
+// The hnsw suite on --input: embeds every record (or window) once, and holds out up to --queries
+// of the vectors, evenly spread, as queries; the others are indexed.
+void embed_for_hnsw(BenchOptions& options, const EmbedParams& params, int threads,
+                    const Messages& quiet) {
+    auto vectors = std::make_shared<std::vector<float>>();
+    auto names = std::make_shared<std::vector<VecRow>>();
+    embed_inputs(options.inputs, params, threads, quiet, false,
+                 [&](const VecRow& row, const float* v) {
+                     names->push_back(row);
+                     vectors->insert(vectors->end(), v, v + params.dims);
+                 });
+    const uint64_t total = names->size();
+    if (total < 2)
+        throw Error(ErrorKind::usage, "the hnsw suite needs at least 2 vectors of --input, not " +
+                                          std::to_string(total));
+    HnswBenchOptions& o = options.index;
+    o.input_stride = HeldOutRows::stride_for(total, o.queries);
+    o.queries = HeldOutRows::held_out(total, o.input_stride); // --queries at most
+    o.rows = total - HeldOutRows::held_out(total, o.input_stride);
+    o.input_vectors = std::move(vectors);
+    o.input_names = std::move(names);
+    std::string files;
+    for (const std::string& input : options.inputs) files += (files.empty() ? "" : " ") + input;
+    std::string how = "-k " + std::to_string(params.k) + " -d " + std::to_string(params.dims) +
+                      (params.exact ? " --exact" : "") + " --weight " + weight_name(params.weight);
+    if (params.window)
+        how += " -w " + std::to_string(params.window) + " --step " + std::to_string(params.step);
+    o.input_description = "k-mer vectors of " + files + " (" + how + "), every " +
+                          std::to_string(o.input_stride) + "th held out as a query";
 }
 
 // The kmer suite's input without --input: `rows` random sequences of DnaFamilyRows (families of
@@ -77,7 +128,7 @@ void kmer_suite(const std::vector<std::string>& inputs, const BenchOptions& opti
                             [&](const VecRow&, const float* v) { sink += v[0]; })
             .bases;
     };
-    const uint64_t bases = parse_only(inputs, 0); // warm-up: the file into the page cache
+    const ParseCount work = parse_only(inputs, 0); // warm-up: the file into the page cache
     embed_run(1);
     std::vector<double> parse_seconds;
     for (int r = 0; r < options.repeats; ++r) {
@@ -86,9 +137,7 @@ void kmer_suite(const std::vector<std::string>& inputs, const BenchOptions& opti
         parse_seconds.push_back(seconds_since(start));
     }
     const Spread parse = spread(parse_seconds);
-    const double mbp = static_cast<double>(bases) / 1e6;
-    figures.push_back({"kmer", "parse", "-", 1, params.dims, mbp / parse.median, mbp / parse.max,
-                       mbp / parse.min, "Mbp/s", 1.0});
+    push_rates(figures, "parse", "-", 1, params.dims, work, parse, 1.0);
     for (simd::Isa isa : simd::all_isas) {
         if (!simd::isa_supported(isa)) continue;
         simd::select_isa(isa);
@@ -100,9 +149,8 @@ void kmer_suite(const std::vector<std::string>& inputs, const BenchOptions& opti
                 seconds.push_back(seconds_since(start));
             }
             const Spread s = spread(seconds);
-            figures.push_back({"kmer", "embed", simd::isa_name(isa), threads, params.dims,
-                               mbp / s.median, mbp / s.max, mbp / s.min, "Mbp/s",
-                               s.median / parse.median});
+            push_rates(figures, "embed", simd::isa_name(isa), threads, params.dims, work, s,
+                       s.median / parse.median);
         }
     }
     simd::select_isa(simd::best_isa());
@@ -150,7 +198,7 @@ const char* ratio_key(const Figure& f) {
 }
 
 const char* ratio_note(const Figure& f) {
-    if (f.suite == "kmer") return f.name == "parse" ? "" : "x parse time";
+    if (f.suite == "kmer") return f.name.compare(0, 5, "parse") == 0 ? "" : "x parse time";
     if (f.suite == "quantize") return "x float";
     return f.suite == "distance" ? "x scalar" : "x exact";
 }
@@ -216,15 +264,18 @@ void bench_usage(std::FILE* out) {
     std::string kmer_embed_usage = embed_options_usage();
     const std::string heading = "Embedding options:";
     if (kmer_embed_usage.compare(0, heading.size(), heading) == 0)
-        kmer_embed_usage.replace(0, heading.size(), "Embedding options of the kmer suite:");
+        kmer_embed_usage.replace(
+            0, heading.size(),
+            "Embedding options of the kmer suite (and hnsw on --input or --data dna):");
     std::fprintf(
         out, "%s",
         ("\n"
          "Usage: ruvec bench [options] [kmer] [distance] [quantize] [hnsw]\n"
          "\n"
          "Measures on this machine, each figure the median of -r repeats after a warm-up:\n"
-         "  kmer      embedding throughput per ISA and thread count, next to the time to\n"
-         "            merely read and parse the same input (the floor of a streaming tool):\n"
+         "  kmer      embedding throughput (Mbp/s, records/s) per ISA and thread count,\n"
+         "            next to merely reading and parsing the same input (the floor of a\n"
+         "            streaming tool):\n"
          "            --input, or --rows random 1 kbp sequences in families of 10 copies\n"
          "            at 0.5-5% substitutions (--seed)\n"
          "  distance  ns per call of each SIMD kernel per ISA, and the speed-up over scalar\n"
@@ -242,7 +293,9 @@ void bench_usage(std::FILE* out) {
          "With no suite named, kmer and distance run.\n"
          "\n"
          "Bench options:\n"
-         "      --input FILE   FASTA/FASTQ for the kmer suite (repeatable)\n"
+         "      --input FILE   FASTA/FASTQ (repeatable): the kmer suite's input; the hnsw\n"
+         "                     suite indexes its vectors (embedding options below), up to\n"
+         "                     --queries of them held out, evenly spread, as queries\n"
          "  -r, --repeats INT  timed repeats per figure [" +
          std::to_string(d.repeats) + "; hnsw: " + std::to_string(d.index.repeats) +
          "]\n"
@@ -315,7 +368,7 @@ int bench_main(int argc, char** argv) {
     app.add_option("--ef-construction", options.index.graph.ef_construction)->check(not_negative());
     app.add_option("--keep", options.index.keep);
     app.add_option("--index", options.index.existing);
-    app.add_option("--data", options.index.data);
+    CLI::Option* data_option = app.add_option("--data", options.index.data);
     std::string ann_benchmarks;
     app.add_option("--ann-benchmarks", ann_benchmarks);
     std::vector<std::string> quantize;
@@ -375,6 +428,15 @@ int bench_main(int argc, char** argv) {
         options.index.graph = probe.graph_params();
         index_dims = {probe.embed_params().dims};
     }
+    const bool hnsw_on_input = hnsw && !options.inputs.empty();
+    if (hnsw_on_input) {
+        // The input's own vectors, of the embedding options' size; some held out as queries.
+        if (!options.index.existing.empty() || data_option->count() || rows_option->count())
+            throw Error(ErrorKind::usage, "--input gives the hnsw suite its rows and queries: "
+                                          "leave out --index, --data and --rows");
+        index_dims = {params.dims};
+        options.index.data = "input";
+    }
     options.index.threads = common.threads + 1;
     if (repeats->count()) options.index.repeats = options.repeats;
     const Messages quiet("bench", 0);
@@ -417,6 +479,7 @@ int bench_main(int argc, char** argv) {
             run.repeats = options.repeats;
             quantize_suite(run, figures);
         }
+        if (s == "hnsw" && hnsw_on_input) embed_for_hnsw(options, params, common.threads, quiet);
         if (s == "hnsw")
             for (size_t dim : index_dims) {
                 HnswBenchOptions run = options.index;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CLI tests of ruvec on test-data/, one suite per CTest test.
 #   test/cli/run.sh SUITE path/to/ruvec SOURCE_DIR      SUITE: help embed index quantize
-#                                                           bad-input threads
+#                                                           bad-input threads peers
 # Each check prints a line only when it fails; the suite ends with "N passed, N failed".
 set -u
 suite=$1
@@ -9,7 +9,7 @@ ruvec=$(realpath "$2")
 src=$(realpath "$3")
 data=$src/test-data
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ruvec-cli.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 passed=0
 failed=0
@@ -569,6 +569,23 @@ import json
 run = json.load(open("out"))["hnsw_runs"][0]
 assert run["data"] == "dna" and "random DNA" in run["data_description"], run
 assert 0.5 <= run["relatives_in_true_top10"] <= 1, run["relatives_in_true_top10"]'
+    # --input: the hnsw suite on real windows, some held out as queries; the kept index is a
+    # real one, searched with sequences.
+    "$ruvec" embed -d 256 -w 1000 --step 500 -o windows.tsv "$data/genomes/phage_lambda.fa.gz" "$data/genomes/virus_dwv.fa.gz"
+    local windows
+    windows=$(grep -vc '^#\|^name' windows.tsv)
+    run "$ruvec" bench -d 256 -w 1000 --step 500 --queries 20 -r 1 --keep input.rvx --json \
+        --input "$data/genomes/phage_lambda.fa.gz" --input "$data/genomes/virus_dwv.fa.gz" hnsw
+    check "bench hnsw --input: exits 0" test $status -eq 0
+    check "bench hnsw --input: every window indexed or held out, about --queries held out" python3 -c '
+import json
+run = json.load(open("out"))["hnsw_runs"][0]
+assert run["data"] == "input" and "phage_lambda.fa.gz" in run["data_description"], run
+assert run["rows"] + run["queries"] == '"$windows"' and 15 <= run["queries"] <= 20 and run["dim"] == 256, (run["rows"], run["queries"])'
+    run "$ruvec" search -n 1 --no-header input.rvx "$data/genomes/virus_dwv.fa.gz"
+    check "bench hnsw --input --keep: an index of the input, searched by sequence" grep -q "	virus_dwv.1	.*	1	1.000000	" out
+    run "$ruvec" bench --input lambda.fa --data dna hnsw
+    check "bench hnsw --input with --data: refused" grep -q "^ruvec bench: --input gives the hnsw suite its rows and queries: leave out --index, --data and --rows$" err
     run "$ruvec" bench --data nonsense hnsw
     check "bench hnsw --data nonsense: refused" grep -q "unknown --data .nonsense. (gaussian or dna)" err
     run "$ruvec" bench --dim 4 index
@@ -728,7 +745,13 @@ import json
 d = json.load(open("out"))
 assert d["kmer_input"].startswith("300 random sequences in families of 10") and "seed 7" in d["kmer_input"], d
 r = [f for f in d["results"] if f["suite"] == "kmer"]
-assert len([f for f in r if f["name"] == "parse"]) == 1 and all(f["median"] > 0 for f in r), r'
+assert len([f for f in r if f["name"] == "parse"]) == 1 and all(f["median"] > 0 for f in r), r
+# 300 records of 1 kbp: 1000 records per Mbp, in the records/s figures of parsing and embedding.
+for name in ("parse", "embed"):
+    for mbp in (f for f in r if f["name"] == name):
+        rec = [f for f in r if f["name"] == name + " records" and f["isa"] == mbp["isa"] and f["threads"] == mbp["threads"]]
+        assert len(rec) == 1 and rec[0]["unit"] == "records/s", rec
+        assert abs(rec[0]["median"] / mbp["median"] - 1000) < 1e-3, (rec, mbp)'
     check "bench kmer without --input: its temporary FASTA is gone" test -z "$(ls -A bench-tmp)"
 
     # ruvec bench quantize: a smoke run; every code is trained, encoded, prepared and scanned.
@@ -783,6 +806,48 @@ assert d["rows"] > '"$rows"' and d["quantization"]["type"] == "sq8", d["rows"]'
     check "damaged codes: message" grep -q "^ruvec search: damaged.rvx: checksum mismatch in section codes: the file is damaged$" err
 }
 
+# scripts/bench-peers.sh on test-data: mash, minimap2 and NumPy brute force beside ruvec, each
+# answer scored against the truth; the figures themselves are not judged (noisy machines).
+suite_peers() {
+    local genomes=$data/genomes
+    printf 'genome_id\tspecies_group\tcategory\n' >manifest.tsv
+    printf '%s\tEscherichia phage lambda\tphage\n' phage_lambda lambda_NEB3011 >>manifest.tsv
+    printf '%s\tDeformed wing virus complex\tvirus\n' virus_dwv virus_vdv1 >>manifest.tsv
+    GENOMES="$(echo "$genomes"/*.fa*)" MANIFEST=$PWD/manifest.tsv SOURCES="phage_lambda virus_dwv mt_human" \
+        READS=60 REPEATS=1 THREADS=2 run bash "$src/scripts/bench-peers.sh" "$ruvec" peers
+    check "bench-peers.sh exits 0" test $status -eq 0
+    check "bench-peers.sh: the table is also in results.tsv" same_file out peers/results.tsv
+    check "bench-peers.sh: every tool of every task, scored" /usr/bin/python3 -c '
+import csv
+rows = {(r["task"], r["tool"]): r for r in csv.DictReader((l for l in open("peers/results.tsv") if not l.startswith("#")), delimiter="\t")}
+assert sorted(rows) == sorted([("reads", "ruvec"), ("reads", "minimap2"), ("presence", "ruvec"),
+    ("presence", "minimap2"), ("presence", "mash screen"), ("genomes", "ruvec"), ("genomes", "mash dist"),
+    ("vectors", "ruvec search"), ("vectors", "ruvec graph"), ("vectors", "ruvec --exact"), ("vectors", "numpy brute force")]), sorted(rows)
+for r in rows.values():
+    assert float(r["seconds"]) >= 0 and float(r["peak_MB"]) > 0 and float(r["memory_x_ruvec"]) > 0, r
+    if r["tool"] == "ruvec" or r["tool"] == "ruvec search":
+        assert r["time_x_ruvec"] in ("1.00", "nan") and r["memory_x_ruvec"] == "1.00", r
+def field(task, tool, word):
+    text = rows[(task, tool)]["accuracy"]
+    return float(text.split(word + " ", 1)[1].split()[0].rstrip(","))
+# 180 reads of lambda (whose NEB relative is near-identical), DWV and human mtDNA.
+assert "(180 reads)" in rows[("reads", "ruvec")]["accuracy"]
+for tool in ("ruvec", "minimap2"):
+    assert field("reads", tool, "species") >= 0.95, rows[("reads", tool)]
+    assert rows[("presence", tool)]["accuracy"].endswith("3/3 of their species"), rows[("presence", tool)]
+# lambda and NEB lambda (near-identical) are each the nearest of the other for both. DWV and
+# VDV-1 (84% identity, mash distance 0.14) share about 0.84^21 = 3% of their 21-mers: mash finds
+# them, while ruvec'"'"'s default 1024-dim cosine of 0.02 is within its noise for 10 kbp sequences.
+assert rows[("genomes", "mash dist")]["accuracy"] == "4/4 nearest of the same species", rows[("genomes", "mash dist")]
+assert rows[("genomes", "ruvec")]["accuracy"] in ("2/4 nearest of the same species", "4/4 nearest of the same species"), rows[("genomes", "ruvec")]
+# ruvec --exact agrees with an independent brute force; the graph nearly does.
+assert field("vectors", "ruvec --exact", "recall@10") == 1, rows[("vectors", "ruvec --exact")]
+for tool in ("ruvec search", "ruvec graph"):
+    assert field("vectors", tool, "recall@10") >= 0.95, rows[("vectors", tool)]'
+    GENOMES="$genomes/phage_phiX174.fa" SOURCES=nowhere run bash "$src/scripts/bench-peers.sh" "$ruvec" peers2
+    check "bench-peers.sh: a source that is not a genome is refused by name" grep -q "^bench-peers: source nowhere is not among GENOMES$" err
+}
+
 case "$suite" in
 help) suite_help ;;
 index) suite_index ;;
@@ -790,6 +855,7 @@ quantize) suite_quantize ;;
 embed) suite_embed ;;
 bad-input) suite_bad_input ;;
 threads) suite_threads ;;
+peers) suite_peers ;;
 *) echo "unknown suite $suite" >&2; exit 2 ;;
 esac
 echo "$suite: $passed passed, $failed failed"
