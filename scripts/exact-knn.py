@@ -5,9 +5,11 @@ ruvec would write over the same vectors. The truth of scripts/bench-peers.sh's v
 Usage: exact-knn.py TARGETS.npy QUERIES.npy K OUT.tsv
   TARGETS.npy, QUERIES.npy  float32 matrices written by `ruvec embed -o X.npy`, each with its
                             X.npy.names.tsv (first column: the row's name)
-  OUT.tsv                   query name, rank (1..K), target name, similarity; per query by
+  OUT.tsv                   a first line "# blas PATH" (the BLAS library NumPy loaded), then
+                            query name, rank (1..K), target name, similarity; per query by
                             decreasing similarity, ties by target row
-The product runs in blocks of 256 queries through the system BLAS (numpy.matmul).
+The product runs in blocks of 256 queries through the system BLAS (numpy.matmul; Debian selects
+it with update-alternatives: OpenBLAS when libopenblas0 is installed, else the reference BLAS).
 """
 import sys
 
@@ -26,6 +28,13 @@ def unit_rows(matrix):
     return matrix / norms
 
 
+def blas_library():
+    """The BLAS shared library mapped into this process, as NumPy loaded it."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]}
+    return " ".join(sorted(paths)) or "unknown"
+
+
 def main():
     if len(sys.argv) != 5:
         sys.exit(__doc__)
@@ -37,6 +46,7 @@ def main():
         sys.exit("exact-knn: the .names.tsv files do not match the matrices")
     k = min(k, len(targets))
     with open(out_path, "w") as out:
+        out.write(f"# blas {blas_library()}\n")
         for start in range(0, len(queries), 256):
             scores = queries[start:start + 256] @ targets.T
             for i, row in enumerate(scores):

@@ -13,8 +13,9 @@
 #   doctest-dev                        unit tests
 #   tabix samtools python3 python3-numpy   CLI tests: bgzip, wgsim, the reference embedder, npy
 #   python3-matplotlib                 scripts/plot-bench.py (bench JSON to PNG), and its test
-#   mash minimap2                      scripts/bench-peers.sh (the tools ruvec is measured
-#                                      against), and its test
+#   mash minimap2 libopenblas0-pthread scripts/bench-peers.sh (the tools ruvec is measured
+#                                      against), and its test; OpenBLAS so that its NumPy brute
+#                                      force is the fast one users have, not the reference BLAS
 #   emscripten nodejs                  the WebAssembly build of the core and its tests under node
 # From the npm registry (the only other registry reachable): zstd's C sources, shipped inside
 # the zstd-napi package, compiled with emcc for the WebAssembly core (Debian ships no zstd
@@ -24,7 +25,8 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libhts-dev libcli11-dev libxsimd-dev libhnswlib-dev
           libzstd-dev libxxhash-dev doctest-dev tabix samtools python3 python3-numpy
-          python3-matplotlib mash minimap2 emscripten nodejs)
+          python3-matplotlib mash minimap2 libopenblas0-pthread
+          emscripten nodejs)
 
 missing=()
 for p in "${packages[@]}"; do

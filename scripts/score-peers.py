@@ -18,7 +18,7 @@ def genome_id(path):
 
 def read_tsv(path):
     with open(path) as f:
-        return [line.rstrip("\n").split("\t") for line in f if line.strip()]
+        return [line.rstrip("\n").split("\t") for line in f if line.strip() and line[0] != "#"]
 
 
 class Run:
@@ -176,7 +176,9 @@ def main():
                  f"recall@10 {recall(default, truth):.4f} ({len(truth)} queries)"))
     add("vectors", "ruvec graph", "ruvec-graph", "vectors", f"recall@10 {recall(graph, truth):.4f}")
     add("vectors", "ruvec --exact", "ruvec-exact", "vectors", f"recall@10 {recall(exact, truth):.4f}")
-    add("vectors", "numpy brute force", "numpy-exact", "vectors", "recall@10 1 (the truth)")
+    with open(run.path("numpy.exact.tsv")) as f:
+        blas = f.readline().split("blas ", 1)[-1].strip()
+    add("vectors", "numpy brute force", "numpy-exact", "vectors", f"recall@10 1 (the truth; BLAS {blas})")
 
     print(f"# threads {sys.argv[2]}; seconds: median of {sys.argv[3]} runs of each step, added up; "
           "MB: largest peak RSS of the steps; x ruvec: the tool's time or memory over ruvec's in the task")
