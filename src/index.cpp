@@ -441,19 +441,29 @@ void Index::search_exact_block(const float* queries, size_t first, size_t count,
     for (auto& b : best) b.reserve(options.per_target ? names_.size() : options.top + 1);
     if (options.per_target)
         for (auto& b : best) b.assign(names_.size(), none);
+    // Distances of the whole block of queries to a block of rows at once (a tile kernel: the same
+    // bits as the graph's distance of each pair, read from memory once per tile, not per pair).
+    const simd::Kernels& kernels = simd::active();
+    const auto tile = graph_.metric == Metric::l2 ? kernels.l2sq_tile : kernels.dot_tile;
+    const bool one_minus = graph_.metric != Metric::l2; // the graph's 1 - dot
+    std::vector<const float*> row_vectors(block_rows);
+    std::vector<float> distances(count * block_rows);
     for (size_t begin = 0; begin < rows; begin += block_rows) {
         const size_t end = std::min(rows, begin + block_rows);
         const float* block = float_block(begin, end, scratch);
+        for (size_t row = begin; row < end; ++row)
+            row_vectors[row - begin] =
+                block ? block + (row - begin) * dims : row_vector(static_cast<uint32_t>(row));
+        tile(queries + first * dims, count, row_vectors.data(), end - begin, dims,
+             distances.data());
         for (size_t q = 0; q < count; ++q) {
-            const float* query = queries + (first + q) * dims;
             std::vector<Item>& b = best[q];
+            const float* scores = &distances[q * (end - begin)];
             for (size_t row = begin; row < end; ++row) {
                 const RowInfo& info = rows_[row];
                 if (info.flags & rvx_row_deleted) continue;
-                const Item item(
-                    graph_impl_->distance(query, block ? block + (row - begin) * dims
-                                                       : row_vector(static_cast<uint32_t>(row))),
-                    static_cast<uint32_t>(row));
+                const float score = scores[row - begin];
+                const Item item(one_minus ? 1.0f - score : score, static_cast<uint32_t>(row));
                 if (options.per_target) {
                     if (item.first < b[info.name].first) b[info.name] = item;
                 } else if (b.size() < options.top) {

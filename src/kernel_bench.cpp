@@ -127,6 +127,24 @@ std::vector<KernelTiming> time_kernels(simd::Isa isa, size_t dim, size_t n_rows,
         k.l2sq_batch(a.data(), rows.data(), n_rows, dim, out.data());
         return out[n_rows - 1];
     });
+    // Tiles: kernel_bench_tile_queries queries against the same rows, as brute-force search runs.
+    constexpr size_t tile_queries = kernel_bench_tile_queries;
+    Aligned<float> queries(tile_queries * dim), tile_out(tile_queries * n_rows);
+    for (float& x : queries) x = unit_float(state);
+    std::vector<const float*> row_pointers(n_rows);
+    for (size_t r = 0; r < n_rows; ++r) row_pointers[r] = rows.data() + r * dim;
+    const double tile_bytes =
+        static_cast<double>(n_rows) * vec +
+        static_cast<double>(tile_queries) * (vec + static_cast<double>(n_rows) * f);
+    add("dot_tile", tile_bytes, [&] {
+        k.dot_tile(queries.data(), tile_queries, row_pointers.data(), n_rows, dim, tile_out.data());
+        return tile_out[tile_queries * n_rows - 1];
+    });
+    add("l2sq_tile", tile_bytes, [&] {
+        k.l2sq_tile(queries.data(), tile_queries, row_pointers.data(), n_rows, dim,
+                    tile_out.data());
+        return tile_out[tile_queries * n_rows - 1];
+    });
     add("hamming", 2.0 * static_cast<double>(words) * 8,
         [&] { return static_cast<double>(k.hamming(bits_a.data(), bits_b.data(), words)); });
     add("dot_i8", 2.0 * static_cast<double>(dim),

@@ -295,6 +295,51 @@ TEST_CASE("simd: float kernels match the reference (dot, l2sq: bit for bit) and 
     }
 }
 
+TEST_CASE("simd: tiles of queries against rows give the bits of single dot and l2sq calls") {
+    // Tile shapes around the kernels' own (4 x 4, 2 x 4): whole tiles, leftover queries, leftover
+    // rows, one pair, none; rows anywhere in memory, in an order of their own.
+    const Kernels& ref = kernels_for(Isa::scalar);
+    Rng rng{11};
+    constexpr size_t shapes[][2] = {{0, 3}, {3, 0}, {1, 1},  {4, 4},
+                                    {5, 9}, {9, 5}, {2, 12}, {13, 7}};
+    for (Isa isa : supported_isas()) {
+        const Kernels& k = kernels_for(isa);
+        for (size_t n : lengths) {
+            for (Fill how : fills) {
+                for (const auto& shape : shapes) {
+                    const size_t n_queries = shape[0], n_rows = shape[1];
+                    CAPTURE(std::string(isa_name(isa)));
+                    CAPTURE(n);
+                    CAPTURE(int(how));
+                    CAPTURE(n_queries);
+                    CAPTURE(n_rows);
+                    Unaligned<float> queries(n_queries * n), pool((n_rows + 1) * n);
+                    fill(queries, how, rng);
+                    fill(pool, how, rng);
+                    std::vector<const float*> rows(n_rows);
+                    for (size_t r = 0; r < n_rows; ++r)
+                        rows[r] = pool.data() + ((r * 7 + 3) % (n_rows + 1)) * n;
+                    std::vector<float> dots(n_queries * n_rows + 1, -1.0f),
+                        l2s(n_queries * n_rows + 1, -1.0f);
+                    k.dot_tile(queries.data(), n_queries, rows.data(), n_rows, n, dots.data());
+                    k.l2sq_tile(queries.data(), n_queries, rows.data(), n_rows, n, l2s.data());
+                    for (size_t q = 0; q < n_queries; ++q)
+                        for (size_t r = 0; r < n_rows; ++r) {
+                            const float* query = queries.data() + q * n;
+                            CHECK(dots[q * n_rows + r] == k.dot(query, rows[r], n));
+                            CHECK(dots[q * n_rows + r] == ref.dot(query, rows[r], n));
+                            CHECK(l2s[q * n_rows + r] == k.l2sq(query, rows[r], n));
+                            CHECK(l2s[q * n_rows + r] == ref.l2sq(query, rows[r], n));
+                        }
+                    // Nothing written past the tile.
+                    CHECK(dots[n_queries * n_rows] == -1.0f);
+                    CHECK(l2s[n_queries * n_rows] == -1.0f);
+                }
+            }
+        }
+    }
+}
+
 TEST_CASE("simd: l2_normalize gives unit norm, the reference's bits, and leaves zeros alone") {
     const Kernels& ref = kernels_for(Isa::scalar);
     Rng rng{2};
@@ -391,8 +436,10 @@ TEST_CASE("simd: dot_i8 is exact at its documented limit") {
 
 TEST_CASE("simd: kernel timings cover every kernel") {
     const auto timings = ruvec::time_kernels(best_isa(), 32, 4, 3, 7);
-    REQUIRE(timings.size() == 9);
+    REQUIRE(timings.size() == 11);
     CHECK(timings.front().kernel == "dot");
+    CHECK(timings[6].kernel == "dot_tile");
+    CHECK(timings[7].kernel == "l2sq_tile");
     CHECK(timings.back().kernel == "hash_kmers");
     for (const auto& t : timings) {
         CAPTURE(t.kernel);

@@ -21,8 +21,12 @@ struct KernelTiming {
     double gb_per_s;           // bytes read and written by one call / median time
 };
 
+// Queries per call of the tile kernels' timing.
+inline constexpr size_t kernel_bench_tile_queries = 16;
+
 // Times dot, l2sq, cosine, l2_normalize, dot_batch and l2sq_batch (one query against n_rows
-// rows), hamming, dot_i8 and hash_kmers of `isa`, in that order. Inputs are pseudo-random from
+// rows), dot_tile and l2sq_tile (kernel_bench_tile_queries queries against the n_rows rows),
+// hamming, dot_i8 and hash_kmers of `isa`, in that order. Inputs are pseudo-random from
 // `seed` and start on 64-byte boundaries; each repeat runs enough calls to last about 0.2 ms, as
 // found by a warm-up that doubles the calls.
 // Throws Error(usage) if the ISA is not supported here, or dim, n_rows or repeats is below 1.

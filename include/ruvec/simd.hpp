@@ -37,6 +37,14 @@ struct Kernels {
     // out[r] = l2sq(query, rows + r * dim) for r < n_rows
     void (*l2sq_batch)(const float* query, const float* rows, size_t n_rows, size_t dim,
                        float* out);
+    // out[q * n_rows + r] = dot(queries + q * dim, rows[r], dim) for q < n_queries, r < n_rows:
+    // queries stored back to back against rows anywhere (brute-force search), the same bits as
+    // dot, with each value loaded once for several pairs
+    void (*dot_tile)(const float* queries, size_t n_queries, const float* const* rows,
+                     size_t n_rows, size_t dim, float* out);
+    // out[q * n_rows + r] = l2sq(queries + q * dim, rows[r], dim), as dot_tile
+    void (*l2sq_tile)(const float* queries, size_t n_queries, const float* const* rows,
+                      size_t n_rows, size_t dim, float* out);
     // number of differing bits between two packed bit vectors of n_words 64-bit words
     uint64_t (*hamming)(const uint64_t* a, const uint64_t* b, size_t n_words);
     // sum a[i] * b[i] over signed bytes, exact in 32-bit for n < 2^17

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -177,9 +178,14 @@ void distance_suite(const BenchOptions& options, std::vector<Figure>& figures) {
                 figures.push_back({"distance", t.kernel + " bandwidth", simd::isa_name(isa), 1, dim,
                                    t.gb_per_s, bytes_per_call / t.ns_max, bytes_per_call / t.ns_min,
                                    "GB/s", speedup});
-                if (t.kernel.size() > 6 &&
-                    t.kernel.compare(t.kernel.size() - 6, 6, "_batch") == 0) {
-                    const double rows = static_cast<double>(options.rows);
+                auto ends_with = [&](const char* suffix) {
+                    const size_t n = std::strlen(suffix);
+                    return t.kernel.size() > n &&
+                           t.kernel.compare(t.kernel.size() - n, n, suffix) == 0;
+                };
+                if (ends_with("_batch") || ends_with("_tile")) {
+                    const double rows = static_cast<double>(options.rows) *
+                                        (ends_with("_tile") ? kernel_bench_tile_queries : 1);
                     figures.push_back({"distance", t.kernel + " per pair", simd::isa_name(isa), 1,
                                        dim, t.ns_per_call_median / rows, t.ns_min / rows,
                                        t.ns_max / rows, "ns/pair", speedup});

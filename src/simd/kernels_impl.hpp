@@ -142,6 +142,93 @@ void l2sq_batch(const float* query, const float* rows, size_t n_rows, size_t dim
     for (size_t r = 0; r < n_rows; ++r) out[r] = l2sq<Arch>(query, rows + r * dim, dim);
 }
 
+// Tiles of queries against rows, for brute-force search. dot_batch loads two values per product;
+// here each loaded register serves a whole row or column of a tile of pairs, so the time goes to
+// arithmetic. The sums stay dot's and l2sq's, to the bit: the 32 lanes are independent sums, so a
+// tile fills them one register-wide group at a time (every lane still adds its elements in
+// increasing order), then adds the tail and folds the lanes as they do. Tiles of 4 x 4 pairs
+// keep 16 sums in registers with AVX-512 (32 registers); 2 x 4 fit the 16 of SSE and AVX2.
+template <class Arch, bool squared_l2>
+void tile(const float* queries, size_t n_queries, const float* const* rows, size_t n_rows,
+          size_t dim, float* out) {
+    using B = fbatch<Arch>;
+    constexpr size_t w = B::size;
+    constexpr size_t tile_queries = w >= 16 ? 4 : 2;
+    constexpr size_t tile_rows = 4;
+    const size_t whole = dim - dim % sum_lanes; // elements in whole 32-lane steps
+    auto single = [dim](const float* a, const float* b) {
+        return squared_l2 ? l2sq<Arch>(a, b, dim) : dot<Arch>(a, b, dim);
+    };
+    // Rows outside, queries inside: a tile's rows stay in L1 while every query passes them.
+    size_t r0 = 0;
+    for (; r0 + tile_rows <= n_rows; r0 += tile_rows) {
+        const float* row[tile_rows];
+        for (size_t b = 0; b < tile_rows; ++b) row[b] = rows[r0 + b];
+        size_t q0 = 0;
+        for (; q0 + tile_queries <= n_queries; q0 += tile_queries) {
+            const float* query[tile_queries];
+            for (size_t a = 0; a < tile_queries; ++a) query[a] = queries + (q0 + a) * dim;
+            alignas(64) float lanes[tile_queries][tile_rows][sum_lanes];
+            for (size_t group = 0; group < sum_lanes; group += w) {
+                B acc[tile_queries][tile_rows];
+                for (auto& sums : acc)
+                    for (B& sum : sums) sum = B(0.0f);
+                for (size_t i = group; i < whole; i += sum_lanes) {
+                    B x[tile_queries];
+                    for (size_t a = 0; a < tile_queries; ++a)
+                        x[a] = B::load_unaligned(query[a] + i);
+                    for (size_t b = 0; b < tile_rows; ++b) {
+                        const B y = B::load_unaligned(row[b] + i);
+                        for (size_t a = 0; a < tile_queries; ++a) {
+                            if constexpr (squared_l2) {
+                                const B d = x[a] - y;
+                                acc[a][b] = acc[a][b] + d * d;
+                            } else {
+                                acc[a][b] = acc[a][b] + x[a] * y;
+                            }
+                        }
+                    }
+                }
+                for (size_t a = 0; a < tile_queries; ++a)
+                    for (size_t b = 0; b < tile_rows; ++b)
+                        acc[a][b].store_aligned(&lanes[a][b][group]);
+            }
+            for (size_t a = 0; a < tile_queries; ++a)
+                for (size_t b = 0; b < tile_rows; ++b) {
+                    float* sums = lanes[a][b];
+                    for (size_t j = 0; whole + j < dim; ++j) {
+                        const float x = query[a][whole + j], y = row[b][whole + j];
+                        if constexpr (squared_l2) {
+                            const float d = x - y;
+                            sums[j] += d * d;
+                        } else {
+                            sums[j] += x * y;
+                        }
+                    }
+                    out[(q0 + a) * n_rows + r0 + b] = fold_lanes(sums);
+                }
+        }
+        for (; q0 < n_queries; ++q0)
+            for (size_t b = 0; b < tile_rows; ++b)
+                out[q0 * n_rows + r0 + b] = single(queries + q0 * dim, row[b]);
+    }
+    for (; r0 < n_rows; ++r0)
+        for (size_t q = 0; q < n_queries; ++q)
+            out[q * n_rows + r0] = single(queries + q * dim, rows[r0]);
+}
+
+template <class Arch>
+void dot_tile(const float* queries, size_t n_queries, const float* const* rows, size_t n_rows,
+              size_t dim, float* out) {
+    tile<Arch, false>(queries, n_queries, rows, n_rows, dim, out);
+}
+
+template <class Arch>
+void l2sq_tile(const float* queries, size_t n_queries, const float* const* rows, size_t n_rows,
+               size_t dim, float* out) {
+    tile<Arch, true>(queries, n_queries, rows, n_rows, dim, out);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Integer kernels: portable loops, used as the default and for the tails of specialisations.
 
@@ -205,6 +292,8 @@ template <class Arch> constexpr Kernels make_kernels(Isa isa) {
     k.l2_normalize = l2_normalize<Arch>;
     k.dot_batch = dot_batch<Arch>;
     k.l2sq_batch = l2sq_batch<Arch>;
+    k.dot_tile = dot_tile<Arch>;
+    k.l2sq_tile = l2sq_tile<Arch>;
     k.hamming = hamming<Arch>;
     k.dot_i8 = dot_i8<Arch>;
     k.hash_kmers = hash_kmers<Arch>;

@@ -60,6 +60,20 @@ void l2sq_batch(const float* query, const float* rows, size_t n_rows, size_t dim
     for (size_t r = 0; r < n_rows; ++r) out[r] = l2sq(query, rows + r * dim, dim);
 }
 
+void dot_tile(const float* queries, size_t n_queries, const float* const* rows, size_t n_rows,
+              size_t dim, float* out) {
+    for (size_t q = 0; q < n_queries; ++q)
+        for (size_t r = 0; r < n_rows; ++r)
+            out[q * n_rows + r] = dot(queries + q * dim, rows[r], dim);
+}
+
+void l2sq_tile(const float* queries, size_t n_queries, const float* const* rows, size_t n_rows,
+               size_t dim, float* out) {
+    for (size_t q = 0; q < n_queries; ++q)
+        for (size_t r = 0; r < n_rows; ++r)
+            out[q * n_rows + r] = l2sq(queries + q * dim, rows[r], dim);
+}
+
 uint64_t hamming(const uint64_t* a, const uint64_t* b, size_t n_words) {
     uint64_t bits = 0;
     // Without -mpopcnt this is libgcc's portable routine, so the reference runs on any CPU.
@@ -91,6 +105,8 @@ constexpr Kernels make_table() {
     k.l2_normalize = l2_normalize;
     k.dot_batch = dot_batch;
     k.l2sq_batch = l2sq_batch;
+    k.dot_tile = dot_tile;
+    k.l2sq_tile = l2sq_tile;
     k.hamming = hamming;
     k.dot_i8 = dot_i8;
     k.hash_kmers = hash_kmers;

@@ -723,9 +723,10 @@ isas = {f["isa"] for f in r}
 assert "scalar" in isas and d["best_isa"] in isas, isas
 for isa in isas:
     names = {f["name"] for f in r if f["isa"] == isa}
-    for k in ["dot", "l2sq", "cosine", "dot_batch", "l2sq_batch", "hamming", "dot_i8", "hash_kmers"]:
+    for k in ["dot", "l2sq", "cosine", "dot_batch", "l2sq_batch", "dot_tile", "l2sq_tile", "hamming", "dot_i8", "hash_kmers"]:
         assert k in names and k + " bandwidth" in names, (isa, k, names)
-    assert "dot_batch per pair" in names and "l2sq_batch per pair" in names, names
+    for k in ["dot_batch", "l2sq_batch", "dot_tile", "l2sq_tile"]:
+        assert k + " per pair" in names, names
 assert all(f["median"] > 0 and f["speedup_vs_scalar"] > 0 for f in r)
 assert all(f["speedup_vs_scalar"] == 1 for f in r if f["isa"] == "scalar")'
     run "$ruvec" bench -r 1 --input "$genomes/phage_lambda.fa.gz" --json kmer
