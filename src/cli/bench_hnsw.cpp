@@ -4,6 +4,7 @@
 #include "cli/bench_hnsw.hpp"
 
 #include "cli/bench_data.hpp"
+#include "cli/embed_pipeline.hpp"
 #include "cli/file_source.hpp"
 #include "cli/index_inputs.hpp" // link_every_bytes: the build measured is the one users get
 #include "cli/output.hpp"
@@ -156,6 +157,33 @@ double load_average() {
 }
 
 } // namespace
+
+void embed_hnsw_input(HnswBenchOptions& o, const std::vector<std::string>& inputs,
+                      const EmbedParams& params, int threads, const Messages& quiet) {
+    auto vectors = std::make_shared<std::vector<float>>();
+    auto names = std::make_shared<std::vector<VecRow>>();
+    embed_inputs(inputs, params, threads, quiet, false, [&](const VecRow& row, const float* v) {
+        names->push_back(row);
+        vectors->insert(vectors->end(), v, v + params.dims);
+    });
+    const uint64_t total = names->size();
+    if (total < 2)
+        throw Error(ErrorKind::usage, "the hnsw suite needs at least 2 vectors of --input, not " +
+                                          std::to_string(total));
+    o.input_stride = HeldOutRows::stride_for(total, o.queries);
+    o.queries = HeldOutRows::held_out(total, o.input_stride); // --queries at most
+    o.rows = total - HeldOutRows::held_out(total, o.input_stride);
+    o.input_vectors = std::move(vectors);
+    o.input_names = std::move(names);
+    std::string files;
+    for (const std::string& input : inputs) files += (files.empty() ? "" : " ") + input;
+    std::string how = "-k " + std::to_string(params.k) + " -d " + std::to_string(params.dims) +
+                      (params.exact ? " --exact" : "") + " --weight " + weight_name(params.weight);
+    if (params.window)
+        how += " -w " + std::to_string(params.window) + " --step " + std::to_string(params.step);
+    o.input_description = "k-mer vectors of " + files + " (" + how + "), every " +
+                          std::to_string(o.input_stride) + "th held out as a query";
+}
 
 HnswBenchReport hnsw_suite(const HnswBenchOptions& o, const Messages& messages,
                            std::vector<Figure>& figures) {

@@ -1,49 +1,17 @@
-// What the suites of `ruvec bench` share (a measured figure, the spread of repeats), and the index
-// suite: an HNSW index of seeded random vectors, built, saved, loaded and searched, with recall@10
-// against exact search measured in the same run.
+// The hnsw suite of `ruvec bench`: an HNSW index of seeded synthetic vectors or of the input's,
+// built, saved, loaded and searched, with recall against exact search measured in the same run.
 #pragma once
 
+#include "cli/bench_figure.hpp"
 #include "cli/common.hpp"
 #include "ruvec/index.hpp"
 
-#include <algorithm>
-#include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace ruvec::cli {
-
-// One measured figure of `ruvec bench`.
-struct Figure {
-    std::string suite, name, isa;
-    int threads;
-    size_t dim;
-    double median, min, max; // in `unit`
-    std::string unit;
-    // embed/parse time for kmer; speed-up over scalar for distance; speed-up over exact search at
-    // the same thread count for index queries/s; NaN where no ratio applies
-    double ratio;
-    uint32_t ef = 0; // hnsw suite: the ef of search of a per-ef figure, 0 otherwise
-};
-
-// Median, fastest and slowest of repeats.
-struct Spread {
-    double median, min, max;
-};
-
-inline Spread spread(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const size_t n = values.size();
-    const double median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    return {median, values.front(), values.back()};
-}
-
-inline double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // Parameters of one run of the hnsw suite.
 struct HnswBenchOptions {
@@ -87,6 +55,11 @@ struct HnswBenchReport {
 
 inline constexpr const char* ann_benchmarks_csv_header =
     "algorithm,parameters,count,k-nn,qps,p50,p99,build,indexsize,dataset\n";
+
+// Gives `options` the vectors of `inputs` embedded with `params` (every record or window), up to
+// options.queries of them held out, evenly spread, as queries; the others are indexed.
+void embed_hnsw_input(HnswBenchOptions& options, const std::vector<std::string>& inputs,
+                      const EmbedParams& params, int threads, const Messages& quiet);
 
 // Runs the suite, appending its figures; progress goes to `messages` (info, shown with -v).
 HnswBenchReport hnsw_suite(const HnswBenchOptions& options, const Messages& messages,

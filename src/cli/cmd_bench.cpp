@@ -1,30 +1,23 @@
-// ruvec bench: measures the k-mer embedding against the parse-only floor of the same input in the
-// same run (--input, or random DNA families), the distance kernels of every ISA against the
-// scalar reference, quantized codes against float (bench_quantize.cpp) and the HNSW index against
-// exact search (bench_hnsw.cpp). Figures are medians of repeats after a warm-up, with min
-// and max, since machines are noisy.
-#include "cli/batch_reader.hpp"
-#include "cli/bench_data.hpp"
+// ruvec bench: options, the order of the suites (bench_kmer, bench_distance, bench_quantize,
+// bench_hnsw .cpp) and their figures as a table or JSON. Figures are medians of repeats after a
+// warm-up, with min and max, since machines are noisy.
+#include "cli/bench_distance.hpp"
 #include "cli/bench_hnsw.hpp"
+#include "cli/bench_kmer.hpp"
 #include "cli/bench_quantize.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/embed_options.hpp"
-#include "cli/embed_pipeline.hpp"
 #include "cli/file_source.hpp"
 #include "cli/output.hpp"
-#include "cli/temp_dir.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/index.hpp"
-#include "ruvec/kernel_bench.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -44,156 +37,6 @@ struct BenchOptions {
     bool json = false;                                 // --json
     HnswBenchOptions index;                            // the hnsw suite's own (repeats: fewer)
 };
-
-struct ParseCount {
-    uint64_t records = 0, bases = 0;
-};
-
-// Reads and parses every record, as embedding does, and throws the records away.
-ParseCount parse_only(const std::vector<std::string>& inputs, int threads) {
-    BatchReader reader(inputs, 16'000'000, 65'536, threads);
-    SeqBatch batch;
-    ParseCount count;
-    while (reader.next(batch)) {
-        count.records += batch.size;
-        count.bases += batch.bases;
-    }
-    return count;
-}
-
-// A figure per unit of work: Mbp/s named `name`, records/s named `name records`.
-void push_rates(std::vector<Figure>& figures, const std::string& name, const std::string& isa,
-                int threads, size_t dims, const ParseCount& work, const Spread& seconds,
-                double ratio) {
-    const double mbp = static_cast<double>(work.bases) / 1e6;
-    const double records = static_cast<double>(work.records);
-    figures.push_back({"kmer", name, isa, threads, dims, mbp / seconds.median, mbp / seconds.max,
-                       mbp / seconds.min, "Mbp/s", ratio});
-    figures.push_back({"kmer", name + " records", isa, threads, dims, records / seconds.median,
-                       records / seconds.max, records / seconds.min, "records/s", ratio});
-}
-
-// The hnsw suite on --input: embeds every record (or window) once, and holds out up to --queries
-// of the vectors, evenly spread, as queries; the others are indexed.
-void embed_for_hnsw(BenchOptions& options, const EmbedParams& params, int threads,
-                    const Messages& quiet) {
-    auto vectors = std::make_shared<std::vector<float>>();
-    auto names = std::make_shared<std::vector<VecRow>>();
-    embed_inputs(options.inputs, params, threads, quiet, false,
-                 [&](const VecRow& row, const float* v) {
-                     names->push_back(row);
-                     vectors->insert(vectors->end(), v, v + params.dims);
-                 });
-    const uint64_t total = names->size();
-    if (total < 2)
-        throw Error(ErrorKind::usage, "the hnsw suite needs at least 2 vectors of --input, not " +
-                                          std::to_string(total));
-    HnswBenchOptions& o = options.index;
-    o.input_stride = HeldOutRows::stride_for(total, o.queries);
-    o.queries = HeldOutRows::held_out(total, o.input_stride); // --queries at most
-    o.rows = total - HeldOutRows::held_out(total, o.input_stride);
-    o.input_vectors = std::move(vectors);
-    o.input_names = std::move(names);
-    std::string files;
-    for (const std::string& input : options.inputs) files += (files.empty() ? "" : " ") + input;
-    std::string how = "-k " + std::to_string(params.k) + " -d " + std::to_string(params.dims) +
-                      (params.exact ? " --exact" : "") + " --weight " + weight_name(params.weight);
-    if (params.window)
-        how += " -w " + std::to_string(params.window) + " --step " + std::to_string(params.step);
-    o.input_description = "k-mer vectors of " + files + " (" + how + "), every " +
-                          std::to_string(o.input_stride) + "th held out as a query";
-}
-
-// The kmer suite's input without --input: `rows` random sequences of DnaFamilyRows (families of
-// mutated copies, so that the k-mer counts repeat as in real collections), as FASTA.
-void write_synthetic_fasta(const std::string& path, const EmbedParams& params, uint64_t rows,
-                           uint64_t seed) {
-    const uint64_t families = (rows + DnaFamilyRows::family_size - 1) / DnaFamilyRows::family_size;
-    const DnaFamilyRows dna(params, seed, families, false);
-    OutputFile out(path);
-    std::string record;
-    for (uint64_t row = 0; row < rows; ++row) {
-        record = ">family" + std::to_string(dna.family_of(row)) + "_copy" +
-                 std::to_string(row % DnaFamilyRows::family_size) + "\n" + dna.sequence(row) + "\n";
-        out.write(record);
-    }
-    out.commit();
-}
-
-void kmer_suite(const std::vector<std::string>& inputs, const BenchOptions& options,
-                const EmbedParams& params, int max_threads, const Messages& quiet,
-                std::vector<Figure>& figures) {
-    float sink = 0;
-    auto embed_run = [&](int threads) {
-        return embed_inputs(inputs, params, threads - 1, quiet, false,
-                            [&](const VecRow&, const float* v) { sink += v[0]; })
-            .bases;
-    };
-    const ParseCount work = parse_only(inputs, 0); // warm-up: the file into the page cache
-    embed_run(1);
-    std::vector<double> parse_seconds;
-    for (int r = 0; r < options.repeats; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        parse_only(inputs, 0);
-        parse_seconds.push_back(seconds_since(start));
-    }
-    const Spread parse = spread(parse_seconds);
-    push_rates(figures, "parse", "-", 1, params.dims, work, parse, 1.0);
-    for (simd::Isa isa : simd::all_isas) {
-        if (!simd::isa_supported(isa)) continue;
-        simd::select_isa(isa);
-        for (int threads = 1; threads <= max_threads; ++threads) {
-            std::vector<double> seconds;
-            for (int r = 0; r < options.repeats; ++r) {
-                const auto start = std::chrono::steady_clock::now();
-                embed_run(threads);
-                seconds.push_back(seconds_since(start));
-            }
-            const Spread s = spread(seconds);
-            push_rates(figures, "embed", simd::isa_name(isa), threads, params.dims, work, s,
-                       s.median / parse.median);
-        }
-    }
-    simd::select_isa(simd::best_isa());
-    if (sink == 12345.678f) std::fputc(' ', stderr); // keeps the work observable
-}
-
-void distance_suite(const BenchOptions& options, std::vector<Figure>& figures) {
-    for (size_t dim : options.dims) {
-        std::vector<KernelTiming> scalar;
-        for (simd::Isa isa : simd::all_isas) {
-            if (!simd::isa_supported(isa)) continue;
-            const std::vector<KernelTiming> timings =
-                time_kernels(isa, dim, options.rows, options.repeats, 42);
-            if (isa == simd::Isa::scalar) scalar = timings;
-            for (size_t i = 0; i < timings.size(); ++i) {
-                const KernelTiming& t = timings[i];
-                figures.push_back({"distance", t.kernel, simd::isa_name(isa), 1, dim,
-                                   t.ns_per_call_median, t.ns_min, t.ns_max, "ns/call",
-                                   scalar[i].ns_per_call_median / t.ns_per_call_median});
-                // Bytes read and written per second; for the 1-vs-N batches also the time per
-                // row compared (a pair).
-                const double speedup = scalar[i].ns_per_call_median / t.ns_per_call_median;
-                const double bytes_per_call = t.gb_per_s * t.ns_per_call_median;
-                figures.push_back({"distance", t.kernel + " bandwidth", simd::isa_name(isa), 1, dim,
-                                   t.gb_per_s, bytes_per_call / t.ns_max, bytes_per_call / t.ns_min,
-                                   "GB/s", speedup});
-                auto ends_with = [&](const char* suffix) {
-                    const size_t n = std::strlen(suffix);
-                    return t.kernel.size() > n &&
-                           t.kernel.compare(t.kernel.size() - n, n, suffix) == 0;
-                };
-                if (ends_with("_batch") || ends_with("_tile")) {
-                    const double rows = static_cast<double>(options.rows) *
-                                        (ends_with("_tile") ? kernel_bench_tile_queries : 1);
-                    figures.push_back({"distance", t.kernel + " per pair", simd::isa_name(isa), 1,
-                                       dim, t.ns_per_call_median / rows, t.ns_min / rows,
-                                       t.ns_max / rows, "ns/pair", speedup});
-                }
-            }
-        }
-    }
-}
 
 // The JSON key of a figure's ratio and its note in the table; a null key: no ratio.
 const char* ratio_key(const Figure& f) {
@@ -451,7 +294,6 @@ int bench_main(int argc, char** argv) {
 
     std::vector<Figure> figures;
     std::vector<HnswBenchReport> index_runs;
-    std::optional<TempDir> synthetic; // holds the kmer suite's input without --input
     std::string kmer_input;           // what the kmer suite read
     OutputFile output(common.output); // fails now, not after the work, if it cannot be written
     std::optional<OutputFile> ann_output;
@@ -459,25 +301,17 @@ int bench_main(int argc, char** argv) {
     for (const std::string& s : suites) {
         messages.info("running the " + s + " suite");
         if (s == "kmer") {
-            std::vector<std::string> inputs = options.inputs;
-            if (inputs.empty()) {
-                synthetic.emplace();
-                inputs = {synthetic->file("synthetic.fa")};
-                write_synthetic_fasta(inputs[0], params, options.rows, options.index.data_seed);
-                kmer_input = std::to_string(options.rows) + " random sequences in families of " +
-                             std::to_string(DnaFamilyRows::family_size) + " copies of a " +
-                             std::to_string(DnaFamilyRows::length) +
-                             " bp ancestor at 0.5-5% substitutions (SplitMix64 seed " +
-                             std::to_string(options.index.data_seed) + ")";
-            } else {
-                kmer_input.clear();
-                for (const std::string& input : inputs)
-                    kmer_input += (kmer_input.empty() ? "" : " ") + input;
-            }
+            KmerBenchOptions run;
+            run.inputs = options.inputs;
+            run.params = params;
+            run.max_threads = common.threads + 1;
+            run.repeats = options.repeats;
+            run.synthetic_rows = options.rows;
+            run.seed = options.index.data_seed;
+            kmer_input = kmer_suite(run, quiet, figures);
             messages.info("kmer suite input: " + kmer_input);
-            kmer_suite(inputs, options, params, common.threads + 1, quiet, figures);
         }
-        if (s == "distance") distance_suite(options, figures);
+        if (s == "distance") distance_suite({options.dims, options.rows, options.repeats}, figures);
         if (s == "quantize") {
             QuantizeBenchOptions run;
             run.dims = options.dims;
@@ -485,7 +319,8 @@ int bench_main(int argc, char** argv) {
             run.repeats = options.repeats;
             quantize_suite(run, figures);
         }
-        if (s == "hnsw" && hnsw_on_input) embed_for_hnsw(options, params, common.threads, quiet);
+        if (s == "hnsw" && hnsw_on_input)
+            embed_hnsw_input(options.index, options.inputs, params, common.threads, quiet);
         if (s == "hnsw")
             for (size_t dim : index_dims) {
                 HnswBenchOptions run = options.index;
