@@ -18,8 +18,9 @@ namespace {
 
 constexpr size_t buffer_size = size_t{1} << 20;
 
-// Temporary files a signal handler must remove. Fixed slots of plain char arrays, because a
-// handler may only call async-signal-safe functions (unlink) and must not take locks.
+// Temporary files (and directories) a signal handler must remove. Fixed slots of plain char
+// arrays, because a handler may only call async-signal-safe functions (unlink, rmdir) and must not
+// take locks.
 constexpr int max_temp_files = 16;
 constexpr size_t max_temp_path = 4096;
 char temp_slots[max_temp_files][max_temp_path];
@@ -42,8 +43,12 @@ void unregister_temp(int slot) {
 }
 
 extern "C" void remove_temps_and_reraise(int signal_number) {
+    // Files first, then the directories they were in (unlink fails on a directory, rmdir on a
+    // file, harmlessly).
     for (int i = 0; i < max_temp_files; ++i)
         if (temp_slot_used[i].load()) unlink(temp_slots[i]);
+    for (int i = 0; i < max_temp_files; ++i)
+        if (temp_slot_used[i].load()) rmdir(temp_slots[i]);
     std::signal(signal_number, SIG_DFL);
     std::raise(signal_number);
 }
@@ -61,6 +66,12 @@ void write_all(int fd, const char* data, size_t size, const std::function<void()
 }
 
 } // namespace
+
+RemoveOnSignal::RemoveOnSignal(const std::string& path) : slot_(register_temp(path)) {}
+
+RemoveOnSignal::~RemoveOnSignal() {
+    unregister_temp(slot_);
+}
 
 void install_cleanup_signal_handlers() {
     for (int signal_number : {SIGINT, SIGTERM, SIGHUP})

@@ -43,7 +43,21 @@ private:
     std::vector<char> buffer_; // bytes not yet written to fd_
 };
 
-// Removes every uncommitted temporary file when the process gets SIGINT, SIGTERM or SIGHUP.
+// While it lives, `path` (a file, or an empty directory) is removed if the process gets SIGINT,
+// SIGTERM or SIGHUP: for scratch files that are not outputs (TempDir).
+class RemoveOnSignal {
+public:
+    explicit RemoveOnSignal(const std::string& path);
+    ~RemoveOnSignal();
+    RemoveOnSignal(const RemoveOnSignal&) = delete;
+    RemoveOnSignal& operator=(const RemoveOnSignal&) = delete;
+
+private:
+    int slot_; // -1 when every slot was taken (then only the normal clean-up removes it)
+};
+
+// Removes every uncommitted temporary file, and every path held by a RemoveOnSignal, when the
+// process gets SIGINT, SIGTERM or SIGHUP.
 void install_cleanup_signal_handlers();
 
 } // namespace ruvec::cli

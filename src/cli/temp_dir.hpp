@@ -1,13 +1,16 @@
 // A private directory under $TMPDIR (or /tmp) for files a command makes and throws away (the
-// benchmarks' indexes and synthetic inputs); it and the files named through it go at the end.
+// benchmarks' indexes and synthetic inputs); it and the files named through it go at the end, or
+// on SIGINT, SIGTERM or SIGHUP (install_cleanup_signal_handlers).
 #pragma once
 
+#include "cli/output.hpp"
 #include "ruvec/error.hpp"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -22,6 +25,7 @@ public:
         if (!mkdtemp(pattern.data()))
             throw Error(ErrorKind::io, pattern + ": " + std::strerror(errno));
         path_ = pattern;
+        on_signal_.emplace_back(path_);
     }
     ~TempDir() {
         for (const std::string& f : files_) std::remove(f.c_str());
@@ -32,12 +36,14 @@ public:
     // A path inside, removed by the destructor.
     std::string file(const std::string& name) {
         files_.push_back(path_ + "/" + name);
+        on_signal_.emplace_back(files_.back());
         return files_.back();
     }
 
 private:
     std::string path_;
     std::vector<std::string> files_;
+    std::deque<RemoveOnSignal> on_signal_; // the directory, then each file
 };
 
 } // namespace ruvec::cli

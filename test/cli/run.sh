@@ -754,6 +754,17 @@ for name in ("parse", "embed"):
         assert len(rec) == 1 and rec[0]["unit"] == "records/s", rec
         assert abs(rec[0]["median"] / mbp["median"] - 1000) < 1e-3, (rec, mbp)'
     check "bench kmer without --input: its temporary FASTA is gone" test -z "$(ls -A bench-tmp)"
+    # ... also when the run is stopped by a signal: no directory, no FASTA left behind.
+    TMPDIR=$PWD/bench-tmp "$ruvec" bench -r 1000 --n 20000 kmer >/dev/null 2>&1 &
+    local bench_pid=$! waited=0
+    while [ -z "$(find bench-tmp -name synthetic.fa 2>/dev/null)" ] && [ $waited -lt 300 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill -TERM $bench_pid
+    wait $bench_pid
+    check "bench kmer stopped by SIGTERM: exit status 143" test $? -eq 143
+    check "bench kmer stopped by SIGTERM: its temporary directory is gone" test -z "$(ls -A bench-tmp)"
 
     # ruvec bench quantize: a smoke run; every code is trained, encoded, prepared and scanned.
     run "$ruvec" bench --dim 64 --rows 600 -r 1 --json quantize
