@@ -127,11 +127,17 @@ def top10(path, query_col, target_of, similarity_col):
 def recall(found, truth):
     """recall@k as ann-benchmarks counts it: a hit is right when it is as similar as the true
     k-th nearest (within 1e-5, the printed precision), so that equally similar windows (identical
-    sequences) count whichever of them is returned."""
+    sequences) count whichever of them is returned. A hit that is among the true ones must also
+    report the similarity the truth computed, so that a wrong similarity cannot pass."""
     values = []
     for q, true_hits in truth.items():
         kth = min(true_hits.values())
-        right = sum(sim >= kth - 1e-5 for sim in found.get(q, {}).values())
+        right = 0
+        for name, sim in found.get(q, {}).items():
+            if name in true_hits:
+                right += abs(sim - true_hits[name]) <= 1e-5
+            else:
+                right += sim >= kth - 1e-5
         values.append(min(right, len(true_hits)) / len(true_hits))
     return statistics.mean(values) if values else float("nan")
 
