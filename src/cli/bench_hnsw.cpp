@@ -46,13 +46,6 @@ std::unique_ptr<BenchRows> bench_rows(const HnswBenchOptions& o, const EmbedPara
     return std::make_unique<GaussianRows>(o.dim, queries ? o.data_seed + 1 : o.data_seed);
 }
 
-// Searches every query with `threads` threads through Index::search_many, as ruvec search does
-// (graph searches spread over threads; brute force in blocks of queries).
-void search_all(const Index& index, const std::vector<float>& queries, uint64_t count,
-                const SearchOptions& search, int threads, HitLists& results) {
-    index.search_many(queries.data(), count, search, threads, results);
-}
-
 // Queries per second (the spread of `repeats` timed passes) and, for graph searches on one
 // thread, the latency of single queries over all passes (NaN otherwise).
 struct SearchTiming {
@@ -85,7 +78,8 @@ SearchTiming time_searches(const Index& index, const std::vector<float>& queries
                 latencies.push_back(seconds_since(query_start));
             }
         } else {
-            search_all(index, queries, count, search, threads, results);
+            // As ruvec search does: graph searches spread over threads, brute force in blocks.
+            index.search_many(queries.data(), count, search, threads, results);
         }
         qps.push_back(static_cast<double>(count) / seconds_since(start));
     }
@@ -172,16 +166,14 @@ void embed_hnsw_input(HnswBenchOptions& o, const std::vector<std::string>& input
                                           std::to_string(total));
     o.input_stride = HeldOutRows::stride_for(total, o.queries);
     o.queries = HeldOutRows::held_out(total, o.input_stride); // --queries at most
-    o.rows = total - HeldOutRows::held_out(total, o.input_stride);
+    o.rows = total - o.queries;
     o.input_vectors = std::move(vectors);
     o.input_names = std::move(names);
-    std::string files;
-    for (const std::string& input : inputs) files += (files.empty() ? "" : " ") + input;
     std::string how = "-k " + std::to_string(params.k) + " -d " + std::to_string(params.dims) +
                       (params.exact ? " --exact" : "") + " --weight " + weight_name(params.weight);
     if (params.window)
         how += " -w " + std::to_string(params.window) + " --step " + std::to_string(params.step);
-    o.input_description = "k-mer vectors of " + files + " (" + how + "), every " +
+    o.input_description = "k-mer vectors of " + join_words(inputs) + " (" + how + "), every " +
                           std::to_string(o.input_stride) + "th held out as a query";
 }
 
@@ -286,7 +278,7 @@ HnswBenchReport hnsw_suite(const HnswBenchOptions& o, const Messages& messages,
     exact.exact = true;
     HitLists truth, found;
     messages.info("index: exact search of " + std::to_string(o.queries) + " queries");
-    search_all(*index, queries, o.queries, exact, all, truth);
+    index->search_many(queries.data(), o.queries, exact, all, truth);
     // DNA families: how many of each query's true 10 nearest are its planted relatives.
     std::string relatives_found;
     double relatives_share = -1;

@@ -118,7 +118,7 @@ std::string kmer_suite(const KmerBenchOptions& options, const Messages& quiet,
                " bp ancestor at 0.5-5% substitutions (SplitMix64 seed " +
                std::to_string(options.seed) + ")";
     } else {
-        for (const std::string& input : inputs) what += (what.empty() ? "" : " ") + input;
+        what = join_words(inputs);
     }
     time_kmer_embedding(inputs, options, quiet, figures);
     return what;

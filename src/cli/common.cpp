@@ -59,6 +59,12 @@ void parse_arguments(CLI::App& app, int argc, char** argv) {
     }
 }
 
+std::string join_words(const std::vector<std::string>& words) {
+    std::string joined;
+    for (const std::string& word : words) joined += (joined.empty() ? "" : " ") + word;
+    return joined;
+}
+
 std::vector<std::string> gather_inputs(const std::vector<std::string>& operands,
                                        const std::vector<std::string>& list_files) {
     std::vector<std::string> inputs = operands;

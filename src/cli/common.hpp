@@ -50,6 +50,9 @@ void parse_arguments(CLI::App& app, int argc, char** argv);
 std::vector<std::string> gather_inputs(const std::vector<std::string>& operands,
                                        const std::vector<std::string>& list_files);
 
+// The words separated by single spaces (file names in a description).
+std::string join_words(const std::vector<std::string>& words);
+
 bool is_terminal(std::FILE* stream);
 
 // printf into a std::string (of any length).
