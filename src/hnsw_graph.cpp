@@ -31,9 +31,12 @@ namespace {
 using hnswlib::linklistsizeint;
 using hnswlib::tableint;
 using Hnsw = hnswlib::HierarchicalNSW<float>;
-using Candidates =
-    std::priority_queue<std::pair<float, tableint>, std::vector<std::pair<float, tableint>>,
-                        Hnsw::CompareByFirst>;
+// Candidates ordered by (distance, row), farthest on top. hnswlib's own queues compare the
+// distance alone and leave the order of equal distances (duplicate sequences have them) to the
+// standard library's heap, where libstdc++ and libc++ (the WebAssembly build) differ; with a
+// total order the graph and the hits are the same whichever built them. So the searches and
+// the neighbour heuristic below are hnswlib's, written over these queues.
+using Candidates = std::priority_queue<std::pair<float, tableint>>;
 
 // hnswlib calls a plain function pointer with one parameter pointer: ours carries the dims
 // (first, where hnswlib's getDataByLabel expects them) and the kernels picked at run time.
@@ -101,6 +104,83 @@ tableint descend(const Hnsw& h, const void* query, tableint entry, int top, int 
         }
     }
     return current;
+}
+
+// hnswlib's searchBaseLayer (ef_construction on any level) and searchBaseLayerST (level 0),
+// over Candidates: the `ef` nearest rows found from `entry` on `level`; deleted rows are walked
+// through, never kept. The graph must not change meanwhile (ruvec links rows in a separate
+// phase), so no list is locked.
+Candidates search_level(const Hnsw& h, tableint entry, const void* query, int level, size_t ef) {
+    hnswlib::VisitedList* visited = h.visited_list_pool_->getFreeVisitedList();
+    const hnswlib::vl_type tag = visited->curV;
+    Candidates top, frontier; // frontier holds negated distances: nearest first
+    float bound = std::numeric_limits<float>::max();
+    const float entry_distance =
+        h.fstdistfunc_(query, h.getDataByInternalId(entry), h.dist_func_param_);
+    if (!h.isMarkedDeleted(entry)) {
+        bound = entry_distance;
+        top.emplace(entry_distance, entry);
+        frontier.emplace(-entry_distance, entry);
+    } else {
+        frontier.emplace(-bound, entry);
+    }
+    visited->mass[entry] = tag;
+    while (!frontier.empty()) {
+        const auto [negated, row] = frontier.top();
+        if (-negated > bound && top.size() == ef) break;
+        frontier.pop();
+        linklistsizeint* list = level == 0 ? h.get_linklist0(row) : h.get_linklist(row, level);
+        const size_t count = h.getListCount(list);
+        const tableint* links = reinterpret_cast<const tableint*>(list + 1);
+        for (size_t i = 0; i < count; ++i) {
+            const tableint candidate = links[i];
+            if (visited->mass[candidate] == tag) continue;
+            visited->mass[candidate] = tag;
+            const float d =
+                h.fstdistfunc_(query, h.getDataByInternalId(candidate), h.dist_func_param_);
+            if (top.size() < ef || d < bound) {
+                frontier.emplace(-d, candidate);
+                if (!h.isMarkedDeleted(candidate)) top.emplace(d, candidate);
+                if (top.size() > ef) top.pop();
+                if (!top.empty()) bound = top.top().first;
+            }
+        }
+    }
+    h.visited_list_pool_->releaseVisitedList(visited);
+    return top;
+}
+
+// hnswlib's getNeighborsByHeuristic2 over Candidates: keeps at most M of them, nearest first,
+// skipping any that is closer to a kept one than to the query. Among equal distances the later
+// row comes first, as in hnswlib's queue: identical vectors then link to the rows added just
+// before them, a chain that keeps every row reachable, where the earliest rows would take
+// every link and prune each other's.
+void select_neighbors(const Hnsw& h, Candidates& candidates, size_t M) {
+    if (candidates.size() < M) return;
+    std::vector<std::pair<float, tableint>> nearest_first;
+    nearest_first.reserve(candidates.size());
+    while (!candidates.empty()) {
+        nearest_first.push_back(candidates.top());
+        candidates.pop();
+    }
+    std::sort(nearest_first.begin(), nearest_first.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+    std::vector<std::pair<float, tableint>> kept;
+    for (const auto& [distance, row] : nearest_first) {
+        if (kept.size() >= M) break;
+        bool diverse = true;
+        for (const auto& other : kept) {
+            const float d = h.fstdistfunc_(h.getDataByInternalId(other.second),
+                                           h.getDataByInternalId(row), h.dist_func_param_);
+            if (d < distance) {
+                diverse = false;
+                break;
+            }
+        }
+        if (diverse) kept.emplace_back(distance, row);
+    }
+    for (const auto& pair : kept) candidates.push(pair);
 }
 
 // All candidates sorted before the cut to k, so ties at the cut go to the lower row as in brute
@@ -274,8 +354,8 @@ uint64_t HnswGraph::connect_unreachable() {
             const tableint row = static_cast<tableint>(u);
             const void* query = h.getDataByInternalId(row);
             const tableint start = descend(h, query, h.enterpoint_node_, h.maxlevel_, 0);
-            Candidates found = h.searchBaseLayerST<false>(
-                start, query, std::max<size_t>(h.ef_construction_, h.maxM0_));
+            Candidates found =
+                search_level(h, start, query, 0, std::max<size_t>(h.ef_construction_, h.maxM0_));
             // The search may start in a stranded part too (upper levels reach it): keep rows
             // reachable from the entry point on level 0.
             std::vector<std::pair<float, tableint>> nearest;
@@ -374,7 +454,7 @@ void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch,
             if (!empty) {
                 tableint current = descend(h, query, entry, top, level);
                 for (int l = std::min(level, top); l >= 0; --l) {
-                    Candidates found = h.searchBaseLayer(current, query, l);
+                    Candidates found = search_level(h, current, query, l, h.ef_construction_);
                     if (h.isMarkedDeleted(entry)) {
                         // As hnswlib: a deleted entry point is still a candidate to link to.
                         found.emplace(
@@ -405,7 +485,7 @@ void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch,
             chosen.resize(static_cast<size_t>(level) + 1);
             for (int l = 0; l <= level; ++l) {
                 Candidates& c = candidates[static_cast<size_t>(l)];
-                h.getNeighborsByHeuristic2(c, h.M_);
+                select_neighbors(h, c, h.M_);
                 auto& links = chosen[static_cast<size_t>(l)];
                 while (!c.empty()) {
                     links.push_back(c.top().second);
@@ -491,7 +571,7 @@ void HnswGraph::Impl::link_back(tableint neighbour, tableint row, int level) {
     for (size_t i = 0; i < count; ++i)
         candidates.emplace(
             h.fstdistfunc_(base, h.getDataByInternalId(links[i]), h.dist_func_param_), links[i]);
-    h.getNeighborsByHeuristic2(candidates, capacity);
+    select_neighbors(h, candidates, capacity);
     size_t kept = 0;
     while (!candidates.empty()) {
         links[kept++] = candidates.top().second;
@@ -511,8 +591,7 @@ void HnswGraph::search(const float* query, size_t k, size_t ef,
     if (h.cur_element_count == 0 || k == 0) return;
     const tableint start = descend(h, query, h.enterpoint_node_, h.maxlevel_, 0);
     ef = std::max(ef, k);
-    Candidates top = h.num_deleted_ ? h.searchBaseLayerST<true>(start, query, ef)
-                                    : h.searchBaseLayerST<false>(start, query, ef);
+    Candidates top = search_level(h, start, query, 0, ef);
     sorted_cut(top, k, found);
 }
 

@@ -8,6 +8,7 @@
 #include "cli/progress.hpp"
 #include "cli/vector_inputs.hpp"
 #include "ruvec/error.hpp"
+#include "ruvec/hits.hpp"
 #include "ruvec/index.hpp"
 
 #include <chrono>
@@ -21,9 +22,6 @@ namespace {
 constexpr unsigned search_common = opt_threads | opt_output | opt_list | opt_messages;
 // Queries searched together: enough to keep every thread busy, few enough to stream.
 constexpr size_t queries_per_round = 4096;
-
-const char* const tsv_header = "query\tquery_start\tquery_end\ttarget\ttarget_start\ttarget_end\t"
-                               "rank\tsimilarity\tdistance\tidentity\n";
 
 struct SearchCli {
     SearchOptions options;
@@ -151,7 +149,8 @@ int search_main(int argc, char** argv) {
 
     OutputFile output(common.output);
     const bool tsv = cli.format == "tsv";
-    if (tsv && !cli.no_header) output.write(tsv_header);
+    if (tsv && !cli.no_header) output.write(hits_tsv_header);
+    const HitsFormat format = tsv ? HitsFormat::tsv : HitsFormat::jsonl;
 
     std::vector<VecRow> queries;
     std::vector<float> vectors;
@@ -164,45 +163,8 @@ int search_main(int argc, char** argv) {
         if (n == 0) return;
         index.search_many(vectors.data(), n, cli.options, threads, results);
         text.clear();
-        char numbers[160];
         for (size_t i = 0; i < n; ++i) {
-            const VecRow& q = queries[i];
-            for (size_t rank = 0; rank < results[i].size(); ++rank) {
-                const SearchHit& hit = results[i][rank];
-                const Window target = index.row_window(hit.row);
-                const double identity =
-                    estimate_identity(hit.similarity, q.end - q.start, target.end - target.start,
-                                      params.k, params.dims);
-                const std::string& target_name = index.row_name(hit.row);
-                if (tsv) {
-                    std::snprintf(numbers, sizeof numbers, "\t%llu\t%llu\t",
-                                  static_cast<unsigned long long>(q.start + 1),
-                                  static_cast<unsigned long long>(q.end));
-                    text += q.name;
-                    text += numbers;
-                    text += target_name;
-                    std::snprintf(numbers, sizeof numbers, "\t%llu\t%llu\t%zu\t%.6f\t%.6f\t%.4f\n",
-                                  static_cast<unsigned long long>(target.start + 1),
-                                  static_cast<unsigned long long>(target.end), rank + 1,
-                                  hit.similarity, hit.distance, identity);
-                    text += numbers;
-                } else {
-                    text += "{\"query\":\"" + json_escape(q.name) + "\"";
-                    std::snprintf(numbers, sizeof numbers,
-                                  ",\"query_start\":%llu,\"query_end\":%llu",
-                                  static_cast<unsigned long long>(q.start + 1),
-                                  static_cast<unsigned long long>(q.end));
-                    text += numbers;
-                    text += ",\"target\":\"" + json_escape(target_name) + "\"";
-                    std::snprintf(numbers, sizeof numbers,
-                                  ",\"target_start\":%llu,\"target_end\":%llu,\"rank\":%zu,"
-                                  "\"similarity\":%.6f,\"distance\":%.6f,\"identity\":%.4f}\n",
-                                  static_cast<unsigned long long>(target.start + 1),
-                                  static_cast<unsigned long long>(target.end), rank + 1,
-                                  hit.similarity, hit.distance, identity);
-                    text += numbers;
-                }
-            }
+            append_hits(text, queries[i], results[i], index, format);
             hits_written += results[i].size();
         }
         output.write(text);

@@ -86,24 +86,6 @@ bool is_terminal(std::FILE* stream) {
     return isatty(fileno(stream)) == 1;
 }
 
-std::string json_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (byte < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 void Messages::warning(const std::string& message) const {
     if (verbosity_ >= 1)
         std::fprintf(stderr, "ruvec %s: warning: %s\n", command_.c_str(), message.c_str());

@@ -2,6 +2,8 @@
 // messages on stderr, input lists, and the mapping of errors to exit statuses.
 #pragma once
 
+#include "ruvec/json.hpp" // json_escape, used by most commands
+
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -57,9 +59,6 @@ bool is_terminal(std::FILE* stream);
 
 // printf into a std::string (of any length).
 std::string printf_string(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
-
-// `s` as the inside of a JSON string: quotes, backslashes and control characters escaped.
-std::string json_escape(const std::string& s);
 
 // Messages on stderr, prefixed "ruvec <command>: ", shown according to the verbosity.
 class Messages {
