@@ -1,9 +1,12 @@
 # ruvec: a thin wrapper over CMake.
 #   make                  release build, binary at build/ruvec
-#   make test             every test: unit + CLI (native), and the WebAssembly core under node
+#   make test             every test: unit + CLI (native), then web-test when emscripten is there
 #   make asan=1 test      the native tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make demo             the main job on the bundled test-data
-#   make wasm-core        the core compiled with emcc, its unit tests run under node
+#   make wasm             the WebAssembly modules (with and without SIMD) into web/dist
+#   make web-test         the core's unit tests under node, the modules against the native CLI
+#                         (node), and the page in headless Chromium when chromium is installed
+#   make serve            the page at http://127.0.0.1:8000/ (after make wasm)
 #   make install PREFIX=/usr/local
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
@@ -23,7 +26,10 @@ ZSTD_SOURCE ?= $(CURDIR)/.deps/zstd-napi-0.0.13/deps/zstd
 # emcc must not see /usr/include: the header-only libraries are staged here as symlinks.
 WASM_INCLUDE = $(CURDIR)/$(WASM_BUILD)/include
 
-.PHONY: all build test unit-test wasm-core demo install clean
+WEB_DIST = web/dist
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: all build test wasm web-test serve demo install clean
 
 all: build
 
@@ -33,16 +39,18 @@ $(BUILD)/CMakeCache.txt:
 build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
-# The WebAssembly core joins `make test` whenever emscripten is installed (not under asan=1).
+# The web tests join `make test` whenever emscripten is installed (not under asan=1).
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 ifneq ($(asan),1)
-	@if command -v emcc >/dev/null; then $(MAKE) --no-print-directory wasm-core; \
-	else echo "make test: emcc not found, WebAssembly core not tested (scripts/install-deps.sh installs it)"; fi
+	@if command -v emcc >/dev/null; then $(MAKE) --no-print-directory web-test; \
+	else echo "make test: emcc not found, the WebAssembly build is not tested (scripts/install-deps.sh installs it)"; fi
 endif
 
-wasm-core:
-	@test -f $(ZSTD_SOURCE)/lib/zstd.h || { echo "wasm-core: zstd sources missing: run scripts/install-deps.sh" >&2; exit 1; }
+# Both modules and the core's unit tests come from one emcc build tree: the core is compiled
+# once and linked four times (SIMD or not, browser or node). web/dist is replaced whole.
+wasm:
+	@test -f $(ZSTD_SOURCE)/lib/zstd.h || { echo "wasm: zstd sources missing: run scripts/install-deps.sh" >&2; exit 1; }
 	mkdir -p $(WASM_INCLUDE)
 	ln -sfn /usr/include/xsimd $(WASM_INCLUDE)/xsimd
 	ln -sfn /usr/include/doctest $(WASM_INCLUDE)/doctest
@@ -53,7 +61,18 @@ wasm-core:
 	  -DRUVEC_WASM_INCLUDE=$(WASM_INCLUDE) -DRUVEC_ZSTD_SOURCE_DIR=$(ZSTD_SOURCE) \
 	  -DCMAKE_CROSSCOMPILING_EMULATOR="/usr/bin/node;--no-experimental-fetch"
 	NODE_PATH=/usr/share/nodejs cmake --build $(WASM_BUILD) -j$(JOBS)
+	rm -rf $(WEB_DIST).tmp && cp -r $(WASM_BUILD)/dist $(WEB_DIST).tmp
+	rm -rf $(WEB_DIST) && mv $(WEB_DIST).tmp $(WEB_DIST)
+
+web-test: build wasm
 	cd $(WASM_BUILD) && ctest --output-on-failure -R '^unit$$'
+	RUVEC=$(CURDIR)/$(BUILD)/ruvec node --test $(filter-out %browser.test.mjs,$(wildcard test/web/*.test.mjs))
+	@if [ -x $(CHROMIUM) ] && [ -d test/web/node_modules/playwright-core ]; then \
+	  RUVEC=$(CURDIR)/$(BUILD)/ruvec CHROMIUM=$(CHROMIUM) node --test test/web/browser.test.mjs; \
+	else echo "web-test: chromium or playwright-core missing, browser test not run (scripts/install-deps.sh installs them)"; fi
+
+serve:
+	cd web && python3 -m http.server --bind 127.0.0.1 8000
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)/ruvec
@@ -62,4 +81,4 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf build build-asan $(WASM_BUILD)
+	rm -rf build build-asan $(WASM_BUILD) $(WEB_DIST)

@@ -1,0 +1,335 @@
+// ruvec in JavaScript: the same core as the `ruvec` command, compiled to WebAssembly, with a
+// plain-JS fallback for engines without WebAssembly. Works in browsers (main thread or worker)
+// and in node.
+//
+//   import { load } from './ruvec.js';
+//   const ruvec = await load();                 // picks 'wasm-simd', 'wasm' or 'js'
+//   const refs = ruvec.embed(bytes, 'genomes.fa', { window: 1000, step: 500 });
+//   const index = ruvec.buildIndex([refs]);
+//   const found = index.search(ruvec.embed(readBytes, 'reads.fq', index.params), { top: 3 });
+//   found.tsv                                   // what `ruvec search` prints
+//
+// Every backend gives the native CLI's bits: the same vectors, hits and files.
+
+// The smallest module that uses a SIMD instruction (i8x16.splat): engines without WebAssembly
+// SIMD refuse to validate it. Written out rather than taken from a package: it is these 29 bytes.
+const simdProbe = new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //       type 0: () -> v128
+    0x03, 0x02, 0x01, 0x00, //                         one function of type 0
+    0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b, // i32.const 0; i8x16.splat
+]);
+
+export const backends = ['wasm-simd', 'wasm', 'js'];
+
+export class RuvecError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RuvecError';
+    }
+}
+
+// The best backend this engine runs: 'wasm-simd', 'wasm' or 'js'.
+export function detectBackend() {
+    if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return 'js';
+    try {
+        return WebAssembly.validate(simdProbe) ? 'wasm-simd' : 'wasm';
+    } catch {
+        return 'wasm';
+    }
+}
+
+const isNode = typeof process === 'object' && process.versions != null && process.versions.node != null;
+
+async function instantiate(backend) {
+    if (backend === 'js') return import('./fallback.js');
+    if (isNode) {
+        // The CommonJS copy built for node (-sENVIRONMENT=node); its loader would fetch() the
+        // .wasm by path, which node's fetch refuses, so the bytes are handed over.
+        const { createRequire } = await import('node:module');
+        const { readFileSync } = await import('node:fs');
+        const require = createRequire(import.meta.url);
+        const glue = new URL(`./dist/node/ruvec-${backend}.cjs`, import.meta.url);
+        const wasm = new URL(`./dist/node/ruvec-${backend}.wasm`, import.meta.url);
+        const factory = require(glue.pathname);
+        return factory({ wasmBinary: readFileSync(wasm) });
+    }
+    const { default: factory } = await import(`./dist/ruvec-${backend}.mjs`);
+    return factory({ locateFile: (file) => new URL(`./dist/${file}`, import.meta.url).href });
+}
+
+let current = null;
+
+// Loads a backend: 'auto' (the best this engine runs) or one of `backends`. A backend the engine
+// cannot run is refused, not silently replaced.
+export async function load({ backend = 'auto' } = {}) {
+    const wanted = backend === 'auto' ? detectBackend() : backend;
+    if (!backends.includes(wanted)) throw new RuvecError(`unknown backend '${backend}' (${backends.join(', ')} or auto)`);
+    const detected = detectBackend();
+    if (backends.indexOf(wanted) < backends.indexOf(detected))
+        throw new RuvecError(`this engine cannot run the '${wanted}' backend (best: '${detected}')`);
+    current = new Ruvec(await instantiate(wanted), wanted);
+    return current;
+}
+
+// The backend of the last load(): 'wasm-simd' | 'wasm' | 'js' (null before any load).
+export function getBackend() {
+    return current ? current.backend : null;
+}
+
+function check(message) {
+    if (message) throw new RuvecError(message);
+}
+
+function bytesOf(floats) {
+    return new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
+}
+
+function release(handle) {
+    if (handle && typeof handle.delete === 'function') handle.delete();
+}
+
+// Joins several embed() results (files) into one set of rows, in order.
+export function concatEmbedded(parts) {
+    if (!Array.isArray(parts)) return parts;
+    if (parts.length === 1) return parts[0];
+    const rows = parts.reduce((n, p) => n + p.names.length, 0);
+    const dims = parts.length ? parts[0].params.dims : 0;
+    const out = {
+        params: parts.length ? parts[0].params : null,
+        names: [],
+        starts: new Float64Array(rows),
+        ends: new Float64Array(rows),
+        vectors: new Float32Array(rows * dims),
+        records: 0,
+        bases: 0,
+        skipped: 0,
+        sources: [],
+    };
+    let row = 0;
+    for (const p of parts) {
+        for (const n of p.names) out.names.push(n);
+        out.starts.set(p.starts, row);
+        out.ends.set(p.ends, row);
+        out.vectors.set(p.vectors, row * dims);
+        out.records += p.records;
+        out.bases += p.bases;
+        out.skipped += p.skipped;
+        out.sources.push({ name: p.source, firstRow: row, rows: p.names.length });
+        row += p.names.length;
+    }
+    return out;
+}
+
+export class Ruvec {
+    constructor(module, backend) {
+        this.module = module;
+        this.backend = backend;
+    }
+
+    get version() {
+        return this.module.version();
+    }
+
+    // 'sse4_2' (xsimd's SSE code lowered to WebAssembly SIMD), 'scalar', or 'js'.
+    get kernels() {
+        return this.module.kernels();
+    }
+
+    // Embeds every record (or window) of one FASTA/FASTQ file held in memory (Uint8Array or
+    // string), as `ruvec embed` does. params: {k, dims, window, step, weight, canonical, exact,
+    // hashSeed}; absent ones take the CLI's defaults. onProgress({records, bases, bytes,
+    // totalBytes}) is called after each batch of `batchRecords` records. Throws RuvecError with
+    // the CLI's message ("reads.fq:12: quality length 2 != sequence length 4").
+    embed(bytes, source, params = {}, { batchRecords = 512, onProgress } = {}) {
+        const embedder = new this.module.SequenceEmbedder();
+        try {
+            check(embedder.configure(params));
+            const finalized = embedder.params();
+            check(embedder.open(bytes, source));
+            const names = [];
+            const starts = [], ends = [], vectors = [];
+            let rows = 0;
+            for (;;) {
+                check(embedder.next(batchRecords));
+                if (embedder.records() === 0) break;
+                for (const n of embedder.names()) names.push(n);
+                starts.push(embedder.starts());
+                ends.push(embedder.ends());
+                vectors.push(embedder.vectors());
+                rows += embedder.rows();
+                if (onProgress)
+                    onProgress({
+                        records: embedder.recordsRead(),
+                        bases: embedder.basesRead(),
+                        bytes: embedder.bytesRead(),
+                        totalBytes: bytes.length,
+                    });
+            }
+            const join = (parts, Type, width) => {
+                const out = new Type(rows * width);
+                let at = 0;
+                for (const p of parts) {
+                    out.set(p, at);
+                    at += p.length;
+                }
+                return out;
+            };
+            return {
+                source,
+                params: finalized,
+                names,
+                starts: join(starts, Float64Array, 1),
+                ends: join(ends, Float64Array, 1),
+                vectors: join(vectors, Float32Array, finalized.dims),
+                records: embedder.recordsRead(),
+                bases: embedder.basesRead(),
+                skipped: embedder.skipped(),
+            };
+        } finally {
+            release(embedder);
+        }
+    }
+
+    // An index of embedded rows (one embed() result or an array of them, added in order), built
+    // as `ruvec index` builds it. graph: {metric, M, efConstruction, seed}; onProgress(rowsLinked).
+    buildIndex(embedded, { graph = {}, provenance, onProgress } = {}) {
+        const rows = concatEmbedded(embedded);
+        const handle = new this.module.IndexHandle();
+        try {
+            check(handle.create(rows.params, graph));
+            check(handle.add(rows.names, rows.starts, rows.ends, bytesOf(rows.vectors)));
+            check(handle.build(onProgress || null));
+            if (provenance) check(handle.addProvenance(provenance));
+            return new RuvecIndex(handle);
+        } catch (e) {
+            release(handle);
+            throw e;
+        }
+    }
+
+    // Reads and validates an .rvx file (Uint8Array), as `ruvec search` does.
+    loadIndex(bytes, source) {
+        const handle = new this.module.IndexHandle();
+        try {
+            check(handle.load(bytes, source));
+            return new RuvecIndex(handle);
+        } catch (e) {
+            release(handle);
+            throw e;
+        }
+    }
+
+    // The rows as an .rvec file, what `ruvec embed -o x.rvec` writes (WebAssembly only).
+    encodeRvec(embedded, provenance = '') {
+        const rows = concatEmbedded(embedded);
+        if (!this.module.RvecEncoder) throw new RuvecError('writing .rvec needs WebAssembly, which this browser does not offer');
+        const encoder = new this.module.RvecEncoder();
+        try {
+            check(encoder.encode(rows.params, rows.names, rows.starts, rows.ends, bytesOf(rows.vectors), provenance));
+            return encoder.file();
+        } finally {
+            release(encoder);
+        }
+    }
+
+    estimateIdentity(similarity, queryBases, targetBases, k, dims) {
+        return this.module.estimateIdentity(similarity, queryBases, targetBases, k, dims);
+    }
+}
+
+export class RuvecIndex {
+    constructor(handle) {
+        this.handle = handle;
+        this.params = handle.embedParams();
+        this.graph = handle.graphParams();
+    }
+
+    get rows() {
+        return this.handle.rows();
+    }
+    get liveRows() {
+        return this.handle.liveRows();
+    }
+    get quantization() {
+        return this.handle.quantization();
+    }
+    get provenance() {
+        return this.handle.provenance();
+    }
+    rowName(row) {
+        return this.handle.rowName(row);
+    }
+    rowWindow(row) {
+        return { start: this.handle.rowStart(row), end: this.handle.rowEnd(row) };
+    }
+
+    // Neighbours of embedded queries (rows made with this index's params): {counts, rows,
+    // similarities, distances, tsv} with counts[q] hits for query q, rank order. options: {top,
+    // ef, exact, perTarget, minSim, rerank}; without ef, brute force replaces a graph search
+    // that would compare each query with about as many rows, as `ruvec search` does.
+    search(queries, options = {}) {
+        const rows = concatEmbedded(queries);
+        const h = this.handle;
+        check(h.search(bytesOf(rows.vectors), rows.names, rows.starts, rows.ends, options));
+        return {
+            counts: h.hitCounts(),
+            rows: h.hitRows(),
+            similarities: h.hitSimilarities(),
+            distances: h.hitDistances(),
+            tsv: h.hitsTsv(),
+        };
+    }
+
+    // sq8, pq or binary codes, as `ruvec quantize` (WebAssembly only).
+    quantize(kind, pqSubspaces = 0) {
+        check(this.handle.quantize(kind, pqSubspaces));
+    }
+
+    // The whole .rvx file (Uint8Array), loadable by the CLI (WebAssembly only).
+    save() {
+        check(this.handle.save());
+        return this.handle.saved();
+    }
+
+    delete() {
+        release(this.handle);
+        this.handle = null;
+    }
+}
+
+// Bytes of a dropped file, gunzipped when they are gzip (one member or many, as BGZF is),
+// with DecompressionStream. Throws RuvecError naming the file when the data is damaged.
+export async function gunzipIfNeeded(bytes, name) {
+    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+    if (typeof DecompressionStream !== 'function')
+        throw new RuvecError(`${name}: gzip needs DecompressionStream, which this browser does not offer`);
+    const chunks = [];
+    let total = 0;
+    try {
+        const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+        const reader = stream.getReader();
+        for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            chunks.push(value);
+            total += value.length;
+        }
+    } catch {
+        throw new RuvecError(`${name}: truncated or damaged gzip data`);
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+    }
+    return out;
+}
+
+const rvxMagic = [0x89, 0x52, 0x56, 0x58, 0x0d, 0x0a, 0x1a, 0x0a];
+
+// True when the bytes start like an .rvx index.
+export function isRvx(bytes) {
+    return bytes.length >= 8 && rvxMagic.every((b, i) => bytes[i] === b);
+}
