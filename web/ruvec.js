@@ -298,29 +298,78 @@ export class RuvecIndex {
     }
 }
 
-// Bytes of a dropped file, gunzipped when they are gzip (one member or many, as BGZF is),
-// with DecompressionStream. Throws RuvecError naming the file when the data is damaged.
+async function inflate(bytes) {
+    const chunks = [];
+    let total = 0;
+    const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        total += value.length;
+    }
+    return { chunks, total };
+}
+
+// The sizes of the BGZF blocks `bytes` is made of (each a gzip member whose header says its
+// length: extra subfield 'BC'), or null when it is not BGZF.
+function bgzfBlocks(bytes) {
+    const sizes = [];
+    for (let at = 0; at < bytes.length; ) {
+        const flags = bytes[at + 3];
+        // After a first block, anything else is a damaged block (inflating it will say so).
+        const damaged = () => (sizes.length ? [...sizes, bytes.length - at] : null);
+        if (at + 18 > bytes.length || bytes[at] !== 0x1f || bytes[at + 1] !== 0x8b || !(flags & 4))
+            return damaged();
+        const extraLength = bytes[at + 10] | (bytes[at + 11] << 8);
+        let size = 0;
+        for (let x = at + 12; x + 4 <= at + 12 + extraLength; ) {
+            const length = bytes[x + 2] | (bytes[x + 3] << 8);
+            if (bytes[x] === 66 && bytes[x + 1] === 67 && length === 2) size = (bytes[x + 4] | (bytes[x + 5] << 8)) + 1;
+            x += 4 + length;
+        }
+        if (size === 0) return damaged();
+        sizes.push(Math.min(size, bytes.length - at));
+        at += size;
+    }
+    return sizes;
+}
+
+// Bytes of a dropped file, gunzipped when they are gzip, with DecompressionStream. Chromium's
+// reads one gzip member and refuses what follows, so BGZF (bgzip, samtools: many members) is
+// cut into its blocks, which say their own length. Other multi-member gzip cannot be cut without
+// inflating it, and is reported. Throws RuvecError naming the file when the data is damaged.
 export async function gunzipIfNeeded(bytes, name) {
     if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
     if (typeof DecompressionStream !== 'function')
         throw new RuvecError(`${name}: gzip needs DecompressionStream, which this browser does not offer`);
-    const chunks = [];
+    const blocks = bgzfBlocks(bytes);
+    const pieces = [];
     let total = 0;
     try {
-        const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-        const reader = stream.getReader();
-        for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            chunks.push(value);
-            total += value.length;
+        if (blocks) {
+            let at = 0;
+            for (const size of blocks) {
+                const piece = await inflate(bytes.subarray(at, at + size));
+                pieces.push(...piece.chunks);
+                total += piece.total;
+                at += size;
+            }
+        } else {
+            const whole = await inflate(bytes);
+            pieces.push(...whole.chunks);
+            total = whole.total;
         }
     } catch {
-        throw new RuvecError(`${name}: truncated or damaged gzip data`);
+        throw new RuvecError(
+            blocks
+                ? `${name}: truncated or damaged BGZF data`
+                : `${name}: truncated or damaged gzip data (or gzip of several members, which this page reads only as BGZF)`,
+        );
     }
     const out = new Uint8Array(total);
     let at = 0;
-    for (const c of chunks) {
+    for (const c of pieces) {
         out.set(c, at);
         at += c.length;
     }

@@ -82,39 +82,40 @@ function embedFiles(files, params, id, stage, warnings) {
     return rows;
 }
 
-// The heat map's matrix: cosine similarity of whole reference records (the first
-// `maxRecords`), embedded again per record when the index holds windows.
+// The heat map's matrix: cosine similarity of whole reference records, at most
+// `maxHeatRecords` of them shared between the files (the first records of each: a file of 400
+// influenza segments must not fill the picture and hide the single-record genomes), embedded
+// again per record when the index holds windows.
 const maxHeatRecords = 150;
+function recordQuotas(counts) {
+    const share = Math.max(1, Math.ceil(maxHeatRecords / counts.length));
+    return counts.map((n) => Math.min(n, share));
+}
+
 function analyseReferences(files, params, references) {
-    let names = [], fileOf = [], vectors;
     const dims = references.params.dims;
+    // Per file: its record rows (the whole records when the index holds records).
+    let perFile;
     if (references.params.window === 0) {
-        const n = Math.min(maxHeatRecords, references.names.length);
-        names = references.names.slice(0, n);
-        for (const [f, source] of references.sources.entries())
-            for (let r = source.firstRow; r < source.firstRow + source.rows && r < n; ++r) fileOf[r] = f;
-        vectors = references.vectors.subarray(0, n * dims);
+        perFile = references.sources.map((src) => ({ first: src.firstRow, rows: src.rows, set: references }));
     } else {
         const whole = { ...params, window: 0, step: 0 };
-        const parts = [];
-        for (const [f, file] of files.entries()) {
-            if (names.length >= maxHeatRecords) break;
-            const part = ruvec.embed(file.bytes, file.name, whole);
-            for (let r = 0; r < part.names.length && names.length < maxHeatRecords; ++r) {
-                names.push(part.names[r]);
-                fileOf.push(f);
-            }
-            parts.push(part.vectors.subarray(0, Math.min(part.names.length, maxHeatRecords) * dims));
-        }
-        vectors = new Float32Array(names.length * dims);
-        let at = 0;
-        for (const p of parts) {
-            const take = Math.min(p.length, vectors.length - at);
-            vectors.set(p.subarray(0, take), at);
-            at += take;
-        }
+        perFile = files.map((file) => {
+            const set = ruvec.embed(file.bytes, file.name, whole);
+            return { first: 0, rows: set.names.length, set };
+        });
     }
-    return { names, files: fileOf, matrix: similarityMatrix(vectors, names.length, dims) };
+    const quotas = recordQuotas(perFile.map((f) => f.rows));
+    const n = quotas.reduce((a, b) => a + b, 0);
+    const names = [], fileOf = [];
+    const vectors = new Float32Array(n * dims);
+    for (const [f, part] of perFile.entries())
+        for (let r = part.first; r < part.first + quotas[f]; ++r) {
+            vectors.set(part.set.vectors.subarray(r * dims, (r + 1) * dims), names.length * dims);
+            names.push(part.set.names[r]);
+            fileOf.push(f);
+        }
+    return { names, files: fileOf, matrix: similarityMatrix(vectors, n, dims) };
 }
 
 // PCA of reference and query rows, at most `maxPcaPoints` of them picked evenly in row order.
@@ -126,6 +127,7 @@ function projectEmbeddings(references, queries, refFiles, queryFiles) {
     const dims = queries.params.dims;
     const vectors = new Float32Array(n * dims);
     const file = new Uint16Array(n), kind = new Uint8Array(n);
+    const names = [];
     const fileNames = [...(references ? refFiles : []), ...queryFiles].map((f) => f.name);
     for (let i = 0; i < n; ++i) {
         let row = Math.floor((i * total) / n);
@@ -136,9 +138,10 @@ function projectEmbeddings(references, queries, refFiles, queryFiles) {
         const sourceIndex = set.sources.findIndex((src) => row >= src.firstRow && row < src.firstRow + src.rows);
         file[i] = (set === queries && references ? refFiles.length : 0) + sourceIndex;
         kind[i] = set === queries ? 1 : 0;
+        names.push(set.params.window ? `${set.names[row]}:${set.starts[row] + 1}-${set.ends[row]}` : set.names[row]);
     }
     const { x, y, explained } = pca2(vectors, n, dims, { maxPoints: n, seed: 1 });
-    return { x, y, file, kind, files: fileNames, explained };
+    return { x, y, file, kind, files: fileNames, explained, names };
 }
 
 async function run(message) {
@@ -255,6 +258,6 @@ self.onmessage = async (event) => {
         }
     } catch (error) {
         if (typeof WebAssembly === 'object' && error instanceof WebAssembly.RuntimeError && ruvec) ruvec.broken = true;
-        post({ type: 'error', id: message.id, message: messageOf(error) });
+        post({ type: 'error', id: message.id, what: message.what, message: messageOf(error) });
     }
 };
