@@ -63,6 +63,28 @@ bool parse_weight(std::string_view name, Weight& weight) {
     return false;
 }
 
+double log1p_count(uint64_t count) {
+    // 1 + count = m 2^e with m in [sqrt(1/2), sqrt(2)), then log(m) = 2 atanh(s) with
+    // s = (m - 1) / (m + 1), |s| < 0.172: the series s + s^3/3 + ... to s^23/23 leaves an error
+    // below 1e-19 of the result. frexp and the scaling by 2 are exact, and so is m - 1
+    // (Sterbenz); ln 2 is split so that e * ln2_hi is exact.
+    constexpr double ln2_hi = 6.93147180369123816490e-01; // 0x3fe62e42fee00000
+    constexpr double ln2_lo = 1.90821492927058770002e-10;
+    int e = 0;
+    double m = std::frexp(static_cast<double>(count) + 1.0, &e);
+    if (m < 0.70710678118654752440) {
+        m *= 2.0;
+        --e;
+    }
+    const double f = m - 1.0;
+    const double s = f / (2.0 + f);
+    const double s2 = s * s;
+    double series = 0.0;
+    for (int odd = 23; odd >= 3; odd -= 2) series = s2 * (series + 1.0 / odd);
+    const double log_m = 2.0 * s + 2.0 * s * series;
+    return static_cast<double>(e) * ln2_hi + (static_cast<double>(e) * ln2_lo + log_m);
+}
+
 uint32_t exact_profile_dims(uint32_t k, bool canonical) {
     const uint64_t all = uint64_t{1} << (2 * k);
     if (!canonical) return static_cast<uint32_t>(all);
@@ -229,8 +251,7 @@ uint64_t Embedder::add_weighted_distinct(std::string_view seq, Window window) {
         size_t j = i + 1;
         while (j < kmer_buffer_.size() && kmer_buffer_[j] == kmer_buffer_[i]) ++j;
         kmer_buffer_[distinct++] = kmer_buffer_[i];
-        weights.push_back(params_.weight == Weight::log ? std::log1p(static_cast<double>(j - i))
-                                                        : 1.0);
+        weights.push_back(params_.weight == Weight::log ? log1p_count(j - i) : 1.0);
         i = j;
     }
     kmer_buffer_.resize(distinct);

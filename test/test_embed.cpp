@@ -296,3 +296,32 @@ TEST_CASE("the hashed embedding is pinned: vectors in existing files must stay v
     const auto v = embed(p, "ACGTTGCATGTCGCATGATGCATGAGAGCTGACGTAGCTAGCTAGCATCGATCGAT");
     CHECK(checksum64(v.data(), v.size() * sizeof(float)) == 0xda7c586b869f49b1ULL);
 }
+
+TEST_CASE("log1p_count: within 2 ulp of log1p, and fixed bits where libms disagree") {
+    auto ulps = [](double a, double b) {
+        int64_t x, y;
+        std::memcpy(&x, &a, 8);
+        std::memcpy(&y, &b, 8);
+        return x > y ? x - y : y - x;
+    };
+    CHECK(log1p_count(0) == 0.0);
+    int64_t worst = 0;
+    for (uint64_t n = 1; n <= 200000; ++n)
+        worst = std::max(worst, ulps(log1p_count(n), std::log1p(static_cast<double>(n))));
+    for (uint64_t n = 1; n < (uint64_t{1} << 52); n = n * 3 + 1)
+        worst = std::max(worst, ulps(log1p_count(n), std::log1p(static_cast<double>(n))));
+    CHECK(worst <= 2);
+    // 175 and 184 are where V8's and musl's log1p leave glibc's, 43259 where glibc's FMA
+    // variant does: the bits every build must give (test/web/fallback.test.mjs checks them too).
+    auto bits = [](double v) {
+        uint64_t b;
+        std::memcpy(&b, &v, 8);
+        return b;
+    };
+    CHECK(bits(log1p_count(1)) == 0x3fe62e42fefa39efULL);
+    CHECK(bits(log1p_count(2)) == 0x3ff193ea7aad030bULL);
+    CHECK(bits(log1p_count(175)) == 0x4014ae935b3cb89dULL);
+    CHECK(bits(log1p_count(184)) == 0x4014e1a4f518c72bULL);
+    CHECK(bits(log1p_count(43259)) == 0x4025599776a56e86ULL);
+    CHECK(bits(log1p_count(1000000)) == 0x402ba18abb1dedc8ULL);
+}

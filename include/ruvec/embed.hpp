@@ -41,6 +41,12 @@ struct EmbedParams {
 inline constexpr uint32_t min_k = 1, max_k = 31, max_exact_k = 8;
 inline constexpr uint32_t min_dims = 8, max_dims = 65536;
 
+// The log weight of a k-mer seen `count` times: log(1 + count), within a few units in the last
+// place, and the same bits on every machine, in WebAssembly and in web/fallback.js. No libm's
+// log1p gives that (glibc picks an FMA variant on CPUs that have FMA, musl and V8 round some
+// counts differently), so it is computed with + - * / alone, in one fixed order.
+double log1p_count(uint64_t count);
+
 // Number of distinct k-mers (canonical or not) of length k: the dims of an exact profile.
 // k = 4 canonical gives 136, the tetranucleotide profile.
 uint32_t exact_profile_dims(uint32_t k, bool canonical);
