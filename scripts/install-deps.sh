@@ -17,16 +17,19 @@
 #                                      against), and its test; OpenBLAS so that its NumPy brute
 #                                      force is the fast one users have, not the reference BLAS
 #   emscripten nodejs                  the WebAssembly build of the core and its tests under node
-# From the npm registry (the only other registry reachable): zstd's C sources, shipped inside
-# the zstd-napi package, compiled with emcc for the WebAssembly core (Debian ships no zstd
-# sources as a binary package). Pinned by version and SHA-256.
+#   chromium                           the page's test in a real browser (headless)
+# From the npm registry (the only other registry reachable), pinned:
+#   zstd-napi 0.0.13 (by SHA-256)      zstd's C sources, compiled with emcc for the WebAssembly
+#                                      core (Debian ships no zstd sources as a binary package)
+#   playwright-core (test/web/package-lock.json, npm ci)   drives Debian's chromium in the
+#                                      browser test; it downloads no browser of its own
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libhts-dev libcli11-dev libxsimd-dev libhnswlib-dev
           libzstd-dev libxxhash-dev doctest-dev tabix samtools python3 python3-numpy
           python3-matplotlib mash minimap2 libopenblas0-pthread
-          emscripten nodejs)
+          emscripten nodejs chromium)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -56,4 +59,9 @@ if [ ! -f "$zstd_dir/deps/zstd/lib/zstd.h" ]; then
     echo "$zstd_sha256  $work/zstd-napi-0.0.13.tgz" | sha256sum -c --quiet
     mkdir -p "$zstd_dir"
     tar xzf "$work/zstd-napi-0.0.13.tgz" -C "$zstd_dir" --strip-components=1
+fi
+
+if [ ! -d test/web/node_modules/playwright-core ]; then
+    echo "install-deps: installing playwright-core (npm ci in test/web)" >&2
+    (cd test/web && npm ci --silent --no-audit --no-fund >/dev/null)
 fi
