@@ -132,8 +132,12 @@ Candidates search_level(const Hnsw& h, tableint entry, const void* query, int le
         linklistsizeint* list = level == 0 ? h.get_linklist0(row) : h.get_linklist(row, level);
         const size_t count = h.getListCount(list);
         const tableint* links = reinterpret_cast<const tableint*>(list + 1);
+        // As hnswlib: fetch the next candidate's vector while this one is compared (the walk
+        // is bound by memory latency; a no-op in WebAssembly).
+        if (count > 0) __builtin_prefetch(h.getDataByInternalId(links[0]));
         for (size_t i = 0; i < count; ++i) {
             const tableint candidate = links[i];
+            if (i + 1 < count) __builtin_prefetch(h.getDataByInternalId(links[i + 1]));
             if (visited->mass[candidate] == tag) continue;
             visited->mass[candidate] = tag;
             const float d =

@@ -129,15 +129,20 @@ void SeqReader::append_sequence(std::string_view line, SeqRecord& record, bool f
         record.seq.append(line.data(), line.size());
         return;
     }
-    for (unsigned char c : line) {
+    // Blanks inside the line (GenBank-style blocks of ten, a trailing '\r'): copy the runs of
+    // residues between them whole, not byte by byte.
+    size_t run = 0;
+    for (size_t i = 0; i < line.size(); ++i) {
+        const auto c = static_cast<unsigned char>(line[i]);
         const uint8_t cls = sequence_classes[c];
-        if (cls == residue) {
-            record.seq.push_back(static_cast<char>(c));
-        } else if (cls == invalid) {
+        if (cls == residue) continue;
+        record.seq.append(line.data() + run, i - run);
+        run = i + 1;
+        if (cls == invalid)
             fail(line_number_, "invalid " + describe_byte(c) + " in the sequence of record '" +
                                    record.name + "'" + (fastq ? " (missing '+' line?)" : ""));
-        }
     }
+    record.seq.append(line.data() + run, line.size() - run);
 }
 
 void SeqReader::append_quality(std::string_view line, SeqRecord& record) {

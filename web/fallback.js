@@ -1441,3 +1441,30 @@ export class IndexHandle {
         return NEEDS_WASM;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// DistanceRows of src/wasm/bindings.cpp: rows held for the distance benchmark (web/bench.js),
+// 1-vs-N dot products with the same kernel the exact search uses.
+export class DistanceRows {
+    set(vectorBytes, rows, dims) {
+        const bytes = bytesOf(vectorBytes);
+        if (bytes.length !== rows * dims * 4) return `expected ${rows} x ${dims} floats, got ${bytes.length} bytes`;
+        this.rows = new Float32Array(bytes.buffer);
+        this.count = rows;
+        this.dims = dims;
+        this.out = new Float32Array(rows);
+        return '';
+    }
+    dotAll(queryBytes, repeats) {
+        const query = new Float32Array(bytesOf(queryBytes).buffer);
+        if (query.length !== this.dims) return NaN;
+        for (let r = 0; r < repeats; ++r)
+            for (let row = 0; row < this.count; ++row) this.out[row] = dot(query, 0, this.rows, row * this.dims, this.dims);
+        let sum = 0;
+        for (const d of this.out) sum += d;
+        return sum;
+    }
+    scores() {
+        return this.out.slice();
+    }
+}

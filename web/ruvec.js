@@ -85,6 +85,22 @@ function bytesOf(floats) {
     return new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
 }
 
+const utf8 = new TextEncoder();
+
+function passBytes(module, bytes, call) {
+    if (!module._malloc) return call(bytes);
+    const data = typeof bytes === 'string' ? utf8.encode(bytes) : bytes;
+    // >>> 0: addresses past 2 GiB come back from wasm as negative 32-bit integers.
+    const address = module._malloc(Math.max(1, data.length)) >>> 0;
+    if (!address) throw new RuvecError('out of memory: the browser gave this page no more');
+    try {
+        module.HEAPU8.set(data, address);
+        return call(address, data.length);
+    } finally {
+        module._free(address);
+    }
+}
+
 function release(handle) {
     if (handle && typeof handle.delete === 'function') handle.delete();
 }
@@ -127,6 +143,13 @@ export class Ruvec {
         this.backend = backend;
     }
 
+    // Calls call(...bytes-arguments): (address, length) of a copy in the WebAssembly module's
+    // memory, made with one HEAPU8.set (embind would copy a Uint8Array byte by byte in JS), or
+    // the bytes themselves for the plain-JS fallback.
+    withBytes(bytes, call) {
+        return passBytes(this.module, bytes, call);
+    }
+
     get version() {
         return this.module.version();
     }
@@ -146,7 +169,7 @@ export class Ruvec {
         try {
             check(embedder.configure(params));
             const finalized = embedder.params();
-            check(embedder.open(bytes, source));
+            check(this.withBytes(bytes, (...data) => embedder.open(...data, source)));
             const names = [];
             const starts = [], ends = [], vectors = [];
             let rows = 0;
@@ -198,10 +221,10 @@ export class Ruvec {
         const handle = new this.module.IndexHandle();
         try {
             check(handle.create(rows.params, graph));
-            check(handle.add(rows.names, rows.starts, rows.ends, bytesOf(rows.vectors)));
+            check(this.withBytes(bytesOf(rows.vectors), (...data) => handle.add(rows.names, rows.starts, rows.ends, ...data)));
             check(handle.build(onProgress || null));
             if (provenance) check(handle.addProvenance(provenance));
-            return new RuvecIndex(handle);
+            return new RuvecIndex(handle, this.module);
         } catch (e) {
             release(handle);
             throw e;
@@ -212,8 +235,8 @@ export class Ruvec {
     loadIndex(bytes, source) {
         const handle = new this.module.IndexHandle();
         try {
-            check(handle.load(bytes, source));
-            return new RuvecIndex(handle);
+            check(this.withBytes(bytes, (...data) => handle.load(...data, source)));
+            return new RuvecIndex(handle, this.module);
         } catch (e) {
             release(handle);
             throw e;
@@ -226,7 +249,8 @@ export class Ruvec {
         if (!this.module.RvecEncoder) throw new RuvecError('writing .rvec needs WebAssembly, which this browser does not offer');
         const encoder = new this.module.RvecEncoder();
         try {
-            check(encoder.encode(rows.params, rows.names, rows.starts, rows.ends, bytesOf(rows.vectors), provenance));
+            check(this.withBytes(bytesOf(rows.vectors), (...data) =>
+                encoder.encode(rows.params, rows.names, rows.starts, rows.ends, ...data, provenance)));
             return encoder.file();
         } finally {
             release(encoder);
@@ -239,8 +263,9 @@ export class Ruvec {
 }
 
 export class RuvecIndex {
-    constructor(handle) {
+    constructor(handle, module) {
         this.handle = handle;
+        this.module = module;
         this.params = handle.embedParams();
         this.graph = handle.graphParams();
     }
@@ -271,7 +296,7 @@ export class RuvecIndex {
     search(queries, options = {}) {
         const rows = concatEmbedded(queries);
         const h = this.handle;
-        check(h.search(bytesOf(rows.vectors), rows.names, rows.starts, rows.ends, options));
+        check(passBytes(this.module, bytesOf(rows.vectors), (...data) => h.search(...data, rows.names, rows.starts, rows.ends, options)));
         return {
             counts: h.hitCounts(),
             rows: h.hitRows(),

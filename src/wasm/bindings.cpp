@@ -5,6 +5,10 @@
 // No C++ exception crosses into JavaScript: emscripten 3.1.6 hands a thrown exception to JS as a
 // bare pointer without its message. Every call that can fail returns "" or the error's message,
 // and results are read afterwards through getters.
+//
+// Bytes (files, vectors) arrive as (address, length) in the module's memory, where ruvec.js
+// copies them with one HEAPU8.set into a _malloc'd block: embind's std::string conversion
+// copies a Uint8Array byte by byte in JavaScript, which cost more than parsing the file.
 #include "ruvec/embed.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/hits.hpp"
@@ -139,12 +143,19 @@ std::vector<VecRow> rows_from(const val& names, const val& starts, const val& en
     return rows;
 }
 
-// Vectors arrive as the bytes of a Float32Array (embind copies a Uint8Array into a string).
-const float* vectors_of(const std::string& bytes, size_t rows, uint32_t dims) {
+// `size` bytes at `address` in the module's memory (see the top of this file).
+std::string_view bytes_at(uintptr_t address, size_t size) {
+    return {reinterpret_cast<const char*>(address), size};
+}
+
+// Vectors arrive as the bytes of a Float32Array.
+const float* vectors_of(std::string_view bytes, size_t rows, uint32_t dims) {
     if (bytes.size() != rows * dims * sizeof(float))
         throw Error(ErrorKind::usage, "expected " + std::to_string(rows) + " x " +
                                           std::to_string(dims) + " floats, got " +
                                           std::to_string(bytes.size()) + " bytes");
+    if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(float) != 0)
+        throw Error(ErrorKind::usage, "vectors must be 4-byte aligned in memory");
     return reinterpret_cast<const float*>(bytes.data());
 }
 
@@ -180,10 +191,10 @@ public:
     val params() const { return embed_params_to_js(params_); }
 
     // Starts reading `bytes`; `source_name` prefixes error messages ("reads.fq:12: ...").
-    std::string open(std::string bytes, std::string source_name) {
+    std::string open(uintptr_t address, size_t size, std::string source_name) {
         return guarded([&] {
             if (!embedder_) throw Error(ErrorKind::usage, "configure() first");
-            bytes_ = std::move(bytes);
+            bytes_.assign(bytes_at(address, size));
             reader_.reset();
             source_ = std::make_unique<CountingSource>(bytes_);
             reader_ = std::make_unique<SeqReader>(*source_, source_name);
@@ -264,20 +275,20 @@ public:
     }
 
     // Reads and validates a whole .rvx, as `ruvec search` does.
-    std::string load(std::string bytes, std::string source_name) {
+    std::string load(uintptr_t address, size_t size, std::string source_name) {
         return guarded([&] {
             index_.reset();
-            const MemoryRandomSource source(bytes);
+            const MemoryRandomSource source(bytes_at(address, size));
             index_ = std::make_unique<Index>(Index::load(source, source_name));
         });
     }
 
-    std::string add(val names, val starts, val ends, std::string vector_bytes) {
+    std::string add(val names, val starts, val ends, uintptr_t address, size_t size) {
         return guarded([&] {
             Index& index = need_index();
             const std::vector<VecRow> rows = rows_from(names, starts, ends);
             const uint32_t dims = index.embed_params().dims;
-            const float* vectors = vectors_of(vector_bytes, rows.size(), dims);
+            const float* vectors = vectors_of(bytes_at(address, size), rows.size(), dims);
             for (size_t i = 0; i < rows.size(); ++i) index.add(rows[i], vectors + i * dims);
         });
     }
@@ -319,12 +330,13 @@ public:
 
     // Searches `count` query vectors (the bytes of a Float32Array) named by names/starts/ends.
     // options: top, ef, exact, perTarget, minSim, rerank; absent ones take the CLI's defaults.
-    std::string search(std::string vector_bytes, val names, val starts, val ends, val options) {
+    std::string search(uintptr_t address, size_t size, val names, val starts, val ends,
+                       val options) {
         return guarded([&] {
             const Index& index = need_index();
             queries_ = rows_from(names, starts, ends);
             const float* vectors =
-                vectors_of(vector_bytes, queries_.size(), index.embed_params().dims);
+                vectors_of(bytes_at(address, size), queries_.size(), index.embed_params().dims);
             SearchOptions o;
             o.top = field_u32(options, "top", static_cast<uint32_t>(o.top));
             o.ef = field_u32(options, "ef", static_cast<uint32_t>(o.ef));
@@ -423,12 +435,12 @@ private:
 // CLI. The bytes land in file(); "" or the error.
 class RvecEncoder {
 public:
-    std::string encode(val params, val names, val starts, val ends, std::string vector_bytes,
+    std::string encode(val params, val names, val starts, val ends, uintptr_t address, size_t size,
                        std::string provenance) {
         return guarded([&] {
             const EmbedParams p = embed_params_from(params);
             const std::vector<VecRow> rows = rows_from(names, starts, ends);
-            const float* vectors = vectors_of(vector_bytes, rows.size(), p.dims);
+            const float* vectors = vectors_of(bytes_at(address, size), rows.size(), p.dims);
             StringSink sink;
             const auto writer = make_rvec_writer(sink, p, provenance);
             for (size_t i = 0; i < rows.size(); ++i) writer->add(rows[i], vectors + i * p.dims);
@@ -446,9 +458,9 @@ private:
 // kernels, the work a brute-force search does per query.
 class DistanceRows {
 public:
-    std::string set(std::string vector_bytes, uint32_t rows, uint32_t dims) {
+    std::string set(uintptr_t address, size_t size, uint32_t rows, uint32_t dims) {
         return guarded([&] {
-            const float* v = vectors_of(vector_bytes, rows, dims);
+            const float* v = vectors_of(bytes_at(address, size), rows, dims);
             rows_.assign(v, v + static_cast<size_t>(rows) * dims);
             n_rows_ = rows;
             dims_ = dims;
@@ -457,9 +469,9 @@ public:
     }
     // dot(query, row) for every row, `repeats` times; returns the sum of the last pass (so the
     // work cannot be optimised away, and JS can compare it with its own).
-    double dotAll(std::string query_bytes, uint32_t repeats) {
-        if (query_bytes.size() != dims_ * sizeof(float)) return std::nan("");
-        const auto* query = reinterpret_cast<const float*>(query_bytes.data());
+    double dotAll(uintptr_t address, size_t size, uint32_t repeats) {
+        if (size != dims_ * sizeof(float) || address % alignof(float) != 0) return std::nan("");
+        const auto* query = reinterpret_cast<const float*>(address);
         const simd::Kernels& kernels = simd::active();
         for (uint32_t r = 0; r < repeats; ++r)
             kernels.dot_batch(query, rows_.data(), n_rows_, dims_, out_.data());

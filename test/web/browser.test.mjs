@@ -6,12 +6,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
+
+import { serveWeb } from './static-server.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const cli = process.env.RUVEC || join(root, 'build/ruvec');
@@ -25,29 +26,14 @@ const reads = join(root, 'test-data/reads/honeybee_2k.fq.gz'); // BGZF: many gzi
 
 const ruvecCli = (...args) => execFileSync(cli, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
 
-// A static server for web/: .mjs and .js as JavaScript, .wasm as application/wasm.
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-    '.wasm': 'application/wasm', '.json': 'application/json', '.gz': 'application/gzip' };
-const server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(root, 'web', path.endsWith('/') ? `${path}index.html` : path);
-    try {
-        const body = readFileSync(file);
-        response.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
-        response.end(body);
-    } catch {
-        response.writeHead(404);
-        response.end();
-    }
-});
-let base;
+let base, server;
 let browser, noWasmBrowser;
 const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 before(async () => {
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${server.address().port}/`;
+    server = await serveWeb(join(root, 'web'));
+    base = server.url;
     browser = await chromium.launch({ executablePath: browserPath, args: launchArgs });
     // V8 without the WebAssembly object: the page must fall back to plain JS.
     noWasmBrowser = await chromium.launch({ executablePath: browserPath, args: [...launchArgs, '--js-flags=--noexpose_wasm'] });
@@ -55,7 +41,7 @@ before(async () => {
 after(async () => {
     await browser?.close();
     await noWasmBrowser?.close();
-    server.close();
+    server?.close();
     rmSync(work, { recursive: true, force: true });
 });
 
