@@ -515,6 +515,10 @@ function logWeight(count) {
 // ---------------------------------------------------------------------------------------------
 // Embedder: src/embed.cpp
 
+// K-mers are rolled into a buffer this many bases at a time, then hashed (hash_chunk).
+const HASH_CHUNK = 2048;
+const newRollState = () => ({ fHi: 0, fLo: 0, rHi: 0, rLo: 0, run: 0 });
+
 // 2-bit codes: A=0 C=1 G=2 T=3 (U reads as T); 4 for anything else, which breaks k-mers.
 const BASE_CODES = (() => {
     const codes = new Uint8Array(256).fill(4);
@@ -624,45 +628,28 @@ class Embedder {
     // Count weight. counts is all zeros between calls.
     embedCounts(seq, start, end, out, offset) {
         const counts = this.counts;
-        const k = this.k, dims = this.dims, maskHi = this.maskHi, maskLo = this.maskLo;
-        const seedHi = this.seedHi, seedLo = this.seedLo, canonical = this.canonical;
+        const dims = this.dims, seedHi = this.seedHi, seedLo = this.seedLo;
         const exactIndex = this.exactIndex;
-        const rcHigh = this.rcShift >= 32;
-        const rcShift = rcHigh ? this.rcShift - 32 : this.rcShift;
         const sparse = this.isSparse(start, end);
-        let fHi = 0, fLo = 0, rHi = 0, rLo = 0, run = 0, kmers = 0;
-        for (let i = start; i < end; ++i) {
-            const code = BASE_CODES[seq[i]];
-            if (code > 3) {
-                run = 0;
-                continue;
+        const state = newRollState();
+        let kmers = 0;
+        // In chunks, as add_hashed_counts: roll the k-mers into a buffer, then count them.
+        for (let begin = start; begin < end; begin += HASH_CHUNK) {
+            const n = this.rollKmers(seq, begin, Math.min(end, begin + HASH_CHUNK), state, 0);
+            const hiOf = this.kmerHi, loOf = this.kmerLo;
+            for (let i = 0; i < n; ++i) {
+                let d;
+                if (exactIndex !== null) {
+                    d = exactIndex[loOf[i]];
+                    ++counts[d];
+                } else {
+                    const slot = kmerSlot(hiOf[i], loOf[i], seedHi, seedLo, dims);
+                    d = slot >>> 1;
+                    counts[d] += 1 - 2 * (slot & 1);
+                }
+                if (sparse) this.touch(d);
             }
-            fHi = ((fHi << 2) | (fLo >>> 30)) & maskHi;
-            fLo = ((fLo << 2) | code) & maskLo;
-            rLo = (rLo >>> 2) | (rHi << 30);
-            rHi >>>= 2;
-            if (rcHigh) rHi |= (3 - code) << rcShift;
-            else rLo |= (3 - code) << rcShift;
-            if (run < k) {
-                ++run;
-                if (run < k) continue;
-            }
-            let hi = fHi, lo = fLo;
-            if (canonical && (rHi < fHi || (rHi === fHi && rLo >>> 0 < fLo >>> 0))) {
-                hi = rHi;
-                lo = rLo;
-            }
-            ++kmers;
-            let d;
-            if (exactIndex !== null) {
-                d = exactIndex[lo >>> 0];
-                ++counts[d];
-            } else {
-                const slot = kmerSlot(hi, lo, seedHi, seedLo, dims);
-                d = slot >>> 1;
-                counts[d] += 1 - 2 * (slot & 1);
-            }
-            if (sparse) this.touch(d);
+            kmers += n;
         }
         // Integer counts make the norm exact (normalize_counts), in any order; it is summed
         // exactly while it stays below 2^53 (always, for a short window), in BigInt beyond.
@@ -697,18 +684,31 @@ class Embedder {
 
     // The k-mers of seq[start, end) into kmerHi/kmerLo; returns how many.
     collectKmers(seq, start, end) {
+        return this.rollKmers(seq, start, end, newRollState(), 0);
+    }
+
+    // roll_kmers of src/embed.cpp: the (canonical) k-mers ending in seq[start, end), as 32-bit
+    // halves, into kmerHi/kmerLo from index `at`, continuing from `state` (the last k bases of
+    // both strands and the run of valid bases), which it updates. Returns how many.
+    rollKmers(seq, start, end, state, at) {
         const k = this.k, maskHi = this.maskHi, maskLo = this.maskLo, canonical = this.canonical;
         const rcHigh = this.rcShift >= 32;
         const rcShift = rcHigh ? this.rcShift - 32 : this.rcShift;
-        if (this.kmerHi.length < end - start) {
-            const size = Math.max(end - start, this.kmerHi.length * 2);
-            this.kmerHi = new Uint32Array(size);
-            this.kmerLo = new Uint32Array(size);
+        if (this.kmerHi.length < at + end - start) {
+            const size = Math.max(at + end - start, this.kmerHi.length * 2);
+            const grow = (old) => {
+                const bigger = new Uint32Array(size);
+                bigger.set(old.subarray(0, at));
+                return bigger;
+            };
+            this.kmerHi = grow(this.kmerHi);
+            this.kmerLo = grow(this.kmerLo);
             this.sortHi = new Uint32Array(size);
             this.sortLo = new Uint32Array(size);
         }
         const outHi = this.kmerHi, outLo = this.kmerLo;
-        let fHi = 0, fLo = 0, rHi = 0, rLo = 0, run = 0, n = 0;
+        let { fHi, fLo, rHi, rLo, run } = state;
+        let n = at;
         for (let i = start; i < end; ++i) {
             const code = BASE_CODES[seq[i]];
             if (code > 3) {
@@ -734,7 +734,8 @@ class Embedder {
             }
             ++n;
         }
-        return n;
+        Object.assign(state, { fHi, fLo, rHi, rLo, run });
+        return n - at;
     }
 
     // Sorts the first n k-mers by (hi, lo): LSD radix sort on 11-bit digits (4 passes for
