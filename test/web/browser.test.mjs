@@ -73,6 +73,13 @@ async function setParams(page, values) {
     }
 }
 
+// A copy of `bytes` with one bit flipped near the end (in the last section of an .rvx).
+function flipped(bytes) {
+    const copy = Buffer.from(bytes);
+    copy[copy.length - 20] ^= 1;
+    return copy;
+}
+
 async function clear(page) {
     for (const button of ['#ref-clear', '#query-clear']) if (await page.isEnabled(button)) await page.click(button);
 }
@@ -137,6 +144,18 @@ describe('page', () => {
         });
     }
 
+    test('an .rvx built by the CLI, dropped as the references, gives the CLI\'s hits', async () => {
+        const { page, problems } = await openPage(browser);
+        await drop(page, '#ref-drop', [join(work, 'cli.rvx')]);
+        await drop(page, '#query-drop', [reads]);
+        await setParams(page, { top: 3, 'per-target': true });
+        await page.click('#run');
+        assert.equal(await finish(page), 'done');
+        assert.equal(readFileSync(await downloaded(page, '#download-tsv'), 'utf8'), expectedTsv);
+        assert.deepEqual(problems, []);
+        await page.close();
+    });
+
     test('the demo button runs the shipped sequences and draws both pictures', async () => {
         const { page, problems } = await openPage(browser);
         await page.click('#demo');
@@ -172,6 +191,8 @@ describe('page', () => {
             ['bad.fq', Buffer.from('@r1\nACGT\n+\nIII\n'), /bad\.fq:4: quality length 3 != sequence length 4/],
             ['binary.fa', Buffer.from([0, 1, 2, 3, 255, 254, 10, 0]), /binary\.fa:1: /],
             ['empty.fa', Buffer.alloc(0), /empty\.fa: empty file/],
+            ['damaged.rvx', flipped(readFileSync(join(work, 'cli.rvx'))), /damaged\.rvx: .*(checksum|damaged)/],
+            ['notes.txt', Buffer.from('just some words\n'), /notes\.txt:1: /],
         ];
         for (const [name, bytes, message] of cases) {
             const path = join(work, name);
