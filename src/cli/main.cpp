@@ -72,9 +72,25 @@ void usage(std::FILE* out) {
              "\n");
 }
 
-// Exit statuses: 0 success, 1 any error (usage, bad input, I/O).
-int exit_status(ruvec::ErrorKind) {
-    return 1;
+// Exit statuses a scheduler can act on: 0 success; 1 the command or its input is wrong (usage,
+// malformed input, a ruvec file of another version or damaged), so running it again fails
+// again; 2 the system failed it (I/O: a missing or unreadable file, a full disk; resources:
+// memory), so it may succeed elsewhere or later.
+constexpr int exit_bad_input = 1;
+constexpr int exit_system = 2;
+
+int exit_status(ruvec::ErrorKind kind) {
+    switch (kind) {
+    case ruvec::ErrorKind::io:
+    case ruvec::ErrorKind::resource:
+        return exit_system;
+    case ruvec::ErrorKind::usage:
+    case ruvec::ErrorKind::input:
+    case ruvec::ErrorKind::format:
+    case ruvec::ErrorKind::corrupt:
+        break;
+    }
+    return exit_bad_input;
 }
 
 // RUVEC_ISA picks a lower SIMD ISA than the best, for tests and benchmarks.
@@ -113,7 +129,7 @@ int main(int argc, char** argv) {
             const Command* topic = find_command(argv[2]);
             if (topic == nullptr) {
                 std::fprintf(stderr, "ruvec help: no command '%s'\n", argv[2]);
-                return 1;
+                return exit_bad_input;
             }
             topic->usage(stdout);
             return 0;
@@ -122,13 +138,13 @@ int main(int argc, char** argv) {
         if (command == nullptr) {
             std::fprintf(stderr, "ruvec: unknown command '%s'\n", name);
             usage(stderr);
-            return 1;
+            return exit_bad_input;
         }
         return command->run(argc - 1, argv + 1);
     } catch (const UsageError& e) {
         std::fprintf(stderr, "ruvec %s: %s\n", command ? command->name : "", e.what());
         if (command) command->usage(stderr);
-        return 1;
+        return exit_bad_input;
     } catch (const ruvec::Error& e) {
         if (command)
             std::fprintf(stderr, "ruvec %s: %s\n", command->name, e.what());
@@ -138,7 +154,7 @@ int main(int argc, char** argv) {
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "ruvec%s%s: out of memory\n", command ? " " : "",
                      command ? command->name : "");
-        return 1;
+        return exit_system;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ruvec%s%s: %s\n", command ? " " : "", command ? command->name : "",
                      e.what());

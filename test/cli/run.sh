@@ -227,24 +227,24 @@ suite_bad_input() {
 
     # Outputs that cannot be written.
     run "$ruvec" embed "$data/genomes/phage_phiX174.fa" -o missing-dir/out.tsv
-    check "missing output directory: exit 1" test $status -eq 1
+    check "missing output directory: exit 2 (I/O)" test $status -eq 2
     check "missing output directory: message" grep -qE "^ruvec embed: cannot create missing-dir/out.tsv: No such file or directory$" err
     if [ -w /dev/full ]; then
         "$ruvec" embed "$data/genomes/phage_phiX174.fa" >/dev/full 2>err
         status=$?
-        check "stdout to /dev/full: exit 1" test $status -eq 1
+        check "stdout to /dev/full: exit 2 (I/O)" test $status -eq 2
         check "stdout to /dev/full: message" grep -qE "^ruvec embed: cannot write standard output: No space left on device$" err
     fi
     mkdir ro && chmod 555 ro
     if ! touch ro/probe 2>/dev/null; then # root ignores permissions
         run "$ruvec" embed "$data/genomes/phage_phiX174.fa" -o ro/out.tsv
-        check "read-only directory: exit 1" test $status -eq 1
+        check "read-only directory: exit 2 (I/O)" test $status -eq 2
     fi
     run "$ruvec" embed missing.fa
-    check "missing input: exit 1" test $status -eq 1
+    check "missing input: exit 2 (I/O)" test $status -eq 2
     check "missing input: message" grep -qE "^ruvec embed: missing.fa: No such file or directory$" err
     run "$ruvec" embed -l missing-list.txt
-    check "missing -l list: exit 1" test $status -eq 1
+    check "missing -l list: exit 2 (I/O)" test $status -eq 2
     run "$ruvec" embed -k 32 "$data/genomes/phage_phiX174.fa"
     check "-k 32: exit 1" test $status -eq 1
     check "-k 32: message" grep -q "^ruvec embed: k must be 1..31, not 32$" err
@@ -799,12 +799,14 @@ assert d["rows"] > '"$rows"' and d["quantization"]["type"] == "sq8", d["rows"]'
     # Bad requests: exit 1, one line, nothing written.
     for bad in "-o x.rvx g.rvx" "-t int4 -o x.rvx g.rvx" "-t pq -m 7 -o x.rvx g.rvx" \
         "-t sq8 -m 8 -o x.rvx g.rvx" "-t pq --no-centre -o x.rvx g.rvx" "-t sq8 g.rvx" \
-        "-t sq8 -o - g.rvx" "-t sq8 -o x.rvx lambda.fa" "-t sq8 -o x.rvx missing.rvx"; do
+        "-t sq8 -o - g.rvx" "-t sq8 -o x.rvx lambda.fa"; do
         run "$ruvec" quantize $bad
         check "quantize $bad: exit 1" test $status -eq 1
         check "quantize $bad: one line" test "$(grep -vc '^Usage\|^$\|^ ' err)" -le 1
         check "quantize $bad: nothing written" test ! -e x.rvx
     done
+    run "$ruvec" quantize -t sq8 -o x.rvx missing.rvx
+    check "quantize a missing index: exit 2 (I/O), nothing written" test $status -eq 2 -a ! -e x.rvx
     run "$ruvec" quantize -t pq -m 7 -o x.rvx g.rvx
     check "-m 7: message" grep -q "^ruvec quantize: -m 7 must divide the 1024 dimensions$" err
 
