@@ -667,19 +667,7 @@ class Embedder {
                 norm2 = Number(big);
             }
         }
-        if (norm2 === 0) {
-            if (sparse) this.clearSparse(counts);
-            else counts.fill(0);
-            return 0;
-        }
-        const inverse = 1.0 / Math.sqrt(norm2);
-        if (sparse) {
-            this.writeSparse(counts, inverse, out, offset);
-        } else {
-            for (let i = 0; i < dims; ++i) out[offset + i] = counts[i] * inverse;
-            counts.fill(0);
-        }
-        return kmers;
+        return this.finishVector(counts, norm2, sparse, out, offset) ? kmers : 0;
     }
 
     // The k-mers of seq[start, end) into kmerHi/kmerLo; returns how many.
@@ -826,19 +814,24 @@ class Embedder {
         } else {
             for (let i = 0; i < dims; ++i) norm2 += sums[i] * sums[i];
         }
-        if (norm2 === 0) {
-            if (sparse) this.clearSparse(sums);
-            else sums.fill(0);
-            return 0;
+        return this.finishVector(sums, norm2, sparse, out, offset) ? kmers : 0;
+    }
+
+    // Writes values / sqrt(norm2) to out[offset, offset + dims) and clears `values` for the next
+    // vector; false (out untouched) when norm2 is 0, as normalize_counts.
+    finishVector(values, norm2, sparse, out, offset) {
+        const dims = this.dims;
+        if (norm2 !== 0) {
+            const inverse = 1.0 / Math.sqrt(norm2);
+            if (sparse) {
+                this.writeSparse(values, inverse, out, offset);
+                return true;
+            }
+            for (let i = 0; i < dims; ++i) out[offset + i] = values[i] * inverse;
         }
-        const inverse = 1.0 / Math.sqrt(norm2);
-        if (sparse) {
-            this.writeSparse(sums, inverse, out, offset);
-        } else {
-            for (let i = 0; i < dims; ++i) out[offset + i] = sums[i] * inverse;
-            sums.fill(0);
-        }
-        return kmers;
+        if (sparse) this.clearSparse(values);
+        else values.fill(0);
+        return norm2 !== 0;
     }
 }
 
