@@ -10,7 +10,15 @@ const char* const hits_tsv_header = "query\tquery_start\tquery_end\ttarget\ttarg
                                     "target_end\trank\tsimilarity\tdistance\tidentity\n";
 
 void append_hits(std::string& out, const VecRow& query, const std::vector<SearchHit>& hits,
-                 const Index& index, HitsFormat format) {
+                 const Index& index, HitsFormat format, bool full_precision) {
+    // "%.9g" gives back the same float when read (ruvec merge ranks by it); "%.6f" is for people.
+    const char* const tsv_numbers = full_precision ? "\t%llu\t%llu\t%zu\t%.9g\t%.9g\t%.4f\n"
+                                                   : "\t%llu\t%llu\t%zu\t%.6f\t%.6f\t%.4f\n";
+    const char* const json_numbers =
+        full_precision ? ",\"target_start\":%llu,\"target_end\":%llu,\"rank\":%zu,"
+                         "\"similarity\":%.9g,\"distance\":%.9g,\"identity\":%.4f}\n"
+                       : ",\"target_start\":%llu,\"target_end\":%llu,\"rank\":%zu,"
+                         "\"similarity\":%.6f,\"distance\":%.6f,\"identity\":%.4f}\n";
     const EmbedParams& params = index.embed_params();
     const auto query_start = static_cast<unsigned long long>(query.start + 1);
     const auto query_end = static_cast<unsigned long long>(query.end);
@@ -28,9 +36,8 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
             out += query.name;
             out += numbers;
             out += target_name;
-            std::snprintf(numbers, sizeof numbers, "\t%llu\t%llu\t%zu\t%.6f\t%.6f\t%.4f\n",
-                          target_start, target_end, rank + 1, hit.similarity, hit.distance,
-                          identity);
+            std::snprintf(numbers, sizeof numbers, tsv_numbers, target_start, target_end, rank + 1,
+                          hit.similarity, hit.distance, identity);
             out += numbers;
         } else {
             out += "{\"query\":\"" + json_escape(query.name) + "\"";
@@ -38,11 +45,8 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
                           query_start, query_end);
             out += numbers;
             out += ",\"target\":\"" + json_escape(target_name) + "\"";
-            std::snprintf(numbers, sizeof numbers,
-                          ",\"target_start\":%llu,\"target_end\":%llu,\"rank\":%zu,"
-                          "\"similarity\":%.6f,\"distance\":%.6f,\"identity\":%.4f}\n",
-                          target_start, target_end, rank + 1, hit.similarity, hit.distance,
-                          identity);
+            std::snprintf(numbers, sizeof numbers, json_numbers, target_start, target_end, rank + 1,
+                          hit.similarity, hit.distance, identity);
             out += numbers;
         }
     }

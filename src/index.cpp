@@ -72,6 +72,22 @@ void Index::add_provenance(std::string_view line) {
     provenance_.push_back('\n');
 }
 
+void check_shard_info(const ShardInfo& shard) {
+    if (shard.count == 0 || shard.shard == 0 || shard.shard > shard.count)
+        throw Error(ErrorKind::usage, "shard " + std::to_string(shard.shard) + " of " +
+                                          std::to_string(shard.count) + " does not exist");
+    if (shard.records == 0 || shard.first_record > shard.total_records ||
+        shard.records > shard.total_records - shard.first_record)
+        throw Error(ErrorKind::usage, "records " + std::to_string(shard.first_record + 1) + "+" +
+                                          std::to_string(shard.records) + " are not within " +
+                                          std::to_string(shard.total_records));
+}
+
+void Index::set_shard(const ShardInfo& shard) {
+    check_shard_info(shard);
+    shard_ = shard;
+}
+
 const float* Index::row_vector(uint32_t row) const {
     if (!float_rows_.empty()) return float_rows_.data() + size_t{row} * embed_.dims;
     return graph_impl_->vector(row);

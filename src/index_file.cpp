@@ -118,8 +118,10 @@ void Index::save(ByteSink& out) {
 
     RvxHeader header{};
     std::memcpy(header.magic, rvx_magic, 8);
-    // Without codes, format 1: older ruvec reads it.
-    header.version = quantized ? rvx_format_version : rvx_plain_format_version;
+    // The lowest version that describes the file, so that older ruvec reads what it can.
+    header.version = shard_.shard != 0 ? rvx_shard_format_version
+                     : quantized       ? rvx_quantized_format_version
+                                       : rvx_plain_format_version;
     header.header_size = rvx_header_size;
     header.k = embed_.k;
     header.dims = embed_.dims;
@@ -143,6 +145,11 @@ void Index::save(ByteSink& out) {
     header.vector_type = rvx_vector_float32;
     header.quantization = static_cast<uint8_t>(quantized ? quantizer_->kind() : QuantKind::none);
     header.quant_flags = has_float_vectors_ ? 0 : rvx_floats_dropped;
+    header.shard = shard_.shard;
+    header.shard_count = shard_.count;
+    header.shard_first_record = shard_.first_record;
+    header.shard_records = shard_.records;
+    header.total_records = shard_.total_records;
     unsigned char head[rvx_header_size + rvx_max_sections * rvx_section_entry_size + 8];
     encode_rvx_header(header, head);
     unsigned char* table = head + rvx_header_size;
@@ -207,7 +214,22 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         throw damaged("header size " + std::to_string(h.header_size) + " is not 256");
     for (unsigned char b : h.reserved)
         if (b != 0) throw damaged("reserved header bytes are not zero");
-    const bool quantized = version >= 2;
+    if (h.zero0[0] != 0 || h.zero0[1] != 0 || h.zero1 != 0)
+        throw damaged("reserved header bytes are not zero");
+    ShardInfo shard;
+    if (version == rvx_shard_format_version) {
+        shard = {h.shard, h.shard_count, h.shard_first_record, h.shard_records, h.total_records};
+        try {
+            check_shard_info(shard);
+        } catch (const Error& e) {
+            throw damaged(std::string("bad shard fields in the header (") + e.what() + ")");
+        }
+    } else if (h.shard != 0 || h.shard_count != 0 || h.shard_first_record != 0 ||
+               h.shard_records != 0 || h.total_records != 0) {
+        throw damaged("shard fields set in an index of format " + std::to_string(version));
+    }
+    const bool quantized = version == rvx_quantized_format_version ||
+                           (version == rvx_shard_format_version && h.quantization != 0);
     if (quantized ? (h.quantization < 1 || h.quantization > 3 ||
                      (h.quant_flags & ~rvx_floats_dropped) != 0)
                   : (h.quantization != 0 || h.quant_flags != 0))
@@ -316,6 +338,7 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
 
     Index index(embed, graph);
     index.provenance_ = read_section(prov);
+    index.shard_ = shard;
 
     const std::string names_bytes = read_section(names_section);
     index.names_.reserve(h.names);

@@ -34,7 +34,14 @@ void encode_rvx_header(const RvxHeader& h, unsigned char* out) {
     put_u32(out + 108, h.vector_type);
     put_u8(out + 112, h.quantization);
     put_u8(out + 113, h.quant_flags);
-    std::memcpy(out + 114, h.reserved, sizeof h.reserved);
+    std::memcpy(out + 114, h.zero0, sizeof h.zero0);
+    put_u32(out + 116, h.shard);
+    put_u32(out + 120, h.shard_count);
+    put_u32(out + 124, h.zero1);
+    put_u64(out + 128, h.shard_first_record);
+    put_u64(out + 136, h.shard_records);
+    put_u64(out + 144, h.total_records);
+    std::memcpy(out + 152, h.reserved, sizeof h.reserved);
     put_u64(out + 248, checksum64(out, 248));
 }
 
@@ -65,7 +72,14 @@ RvxHeader decode_rvx_header(const unsigned char* in) {
     h.vector_type = get_u32(in + 108);
     h.quantization = in[112];
     h.quant_flags = in[113];
-    std::memcpy(h.reserved, in + 114, sizeof h.reserved);
+    std::memcpy(h.zero0, in + 114, sizeof h.zero0);
+    h.shard = get_u32(in + 116);
+    h.shard_count = get_u32(in + 120);
+    h.zero1 = get_u32(in + 124);
+    h.shard_first_record = get_u64(in + 128);
+    h.shard_records = get_u64(in + 136);
+    h.total_records = get_u64(in + 144);
+    std::memcpy(h.reserved, in + 152, sizeof h.reserved);
     h.checksum = get_u64(in + 248);
     return h;
 }

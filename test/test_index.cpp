@@ -823,6 +823,36 @@ TEST_CASE("index: the format 1 index in test-data still loads and saves to the s
 // ------------------------------------------------------------------------------------------
 // Damaged files
 
+TEST_CASE("index: a shard is saved as format 3 and loads with its shard fields") {
+    Index index = build(small_data(), graph_params(Metric::cosine, 4, 32), 2);
+    const std::string plain = save(index);
+    CHECK(decode_rvx_header(at(plain, 0)).version == rvx_plain_format_version);
+    CHECK(load(plain).shard().shard == 0);
+    CHECK_THROWS_AS(index.set_shard({3, 2, 0, 1, 5}), Error);
+    CHECK_THROWS_AS(index.set_shard({1, 2, 4, 2, 5}), Error);
+    index.set_shard({2, 4, 7, 3, 20});
+    const std::string sharded = save(index);
+    CHECK(decode_rvx_header(at(sharded, 0)).version == rvx_shard_format_version);
+    Index loaded = load(sharded);
+    const ShardInfo& shard = loaded.shard();
+    CHECK(shard.shard == 2);
+    CHECK(shard.count == 4);
+    CHECK(shard.first_record == 7);
+    CHECK(shard.records == 3);
+    CHECK(shard.total_records == 20);
+    CHECK(same_file(save(loaded), sharded));
+    // Only the header differs from the file of the same index that is not a shard.
+    CHECK(sharded.substr(rvx_header_size) == plain.substr(rvx_header_size));
+    // A quantized shard is format 3 too, and keeps both.
+    QuantParams q;
+    q.kind = QuantKind::sq8;
+    loaded.quantize(q, 1);
+    Index quantized = load(save(loaded));
+    CHECK(decode_rvx_header(at(save(quantized), 0)).version == rvx_shard_format_version);
+    CHECK(quantized.quantizer() != nullptr);
+    CHECK(quantized.shard().first_record == 7);
+}
+
 TEST_CASE("index: the small corruption fixture is what the loops below assume") {
     const std::string& file = small_file();
     Index back = load(file);
@@ -1002,7 +1032,41 @@ TEST_CASE("index: crafted header counts are refused before anything is allocated
     refused([](RvxHeader& x) { x.section_count = 6; });
     refused([](RvxHeader& x) { x.vector_type = 2; });
     refused([](RvxHeader& x) { x.header_size = 255; });
-    refused([](RvxHeader& x) { x.reserved[133] = 1; });
+    refused([](RvxHeader& x) { x.reserved[95] = 1; });
+    refused([](RvxHeader& x) { x.zero0[1] = 1; });
+    refused([](RvxHeader& x) { x.zero1 = 1; });
+    // Shard fields: only in format 3, and only a shard that exists.
+    refused([](RvxHeader& x) { x.shard = x.shard_count = 1; });
+    refused([](RvxHeader& x) { x.total_records = 5; });
+    const auto shard3 = [](RvxHeader& x) {
+        x.version = rvx_shard_format_version;
+        x.shard = 2;
+        x.shard_count = 3;
+        x.shard_first_record = 10;
+        x.shard_records = 5;
+        x.total_records = 20;
+    };
+    CHECK(load(with_header(file, shard3)).shard().first_record == 10); // the fields as written
+    CHECK(refused([&](RvxHeader& x) {
+              shard3(x);
+              x.shard = 0;
+          }).find("shard") != std::string::npos);
+    refused([&](RvxHeader& x) {
+        shard3(x);
+        x.shard = 4;
+    });
+    refused([&](RvxHeader& x) {
+        shard3(x);
+        x.shard_records = 0;
+    });
+    refused([&](RvxHeader& x) {
+        shard3(x);
+        x.shard_first_record = 16;
+    });
+    refused([&](RvxHeader& x) {
+        shard3(x);
+        x.shard_first_record = UINT64_MAX;
+    });
     refused([](RvxHeader& x) { x.quantization = 1; }); // codes in a format 1 file
     refused([](RvxHeader& x) { x.quant_flags = rvx_floats_dropped; });
     refused([](RvxHeader& x) { x.version = 2; }); // format 2 without a quantization

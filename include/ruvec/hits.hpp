@@ -17,7 +17,9 @@ extern const char* const hits_tsv_header;
 
 // Appends one line per hit of `query` (rank 1 first): query and target with 1-based inclusive
 // coordinates, rank, similarity, distance and the identity estimate (estimate_identity).
+// Similarity and distance have 6 decimals, or with `full_precision` 9 significant digits, which
+// read back as the same float (what ruvec merge needs to rank the hits of shards exactly).
 void append_hits(std::string& out, const VecRow& query, const std::vector<SearchHit>& hits,
-                 const Index& index, HitsFormat format);
+                 const Index& index, HitsFormat format, bool full_precision = false);
 
 } // namespace ruvec

@@ -72,6 +72,21 @@ struct SearchHit {
     float similarity; // cosine or inner product; 1 - distance^2 / 2 for l2 (cosine of unit vectors)
 };
 
+// Which part of a larger collection an index holds (ruvec index --shard): shard `shard` of
+// `count` is the contiguous block of `records` input records starting at `first_record`, in
+// the order of all `total_records` records of the inputs.
+struct ShardInfo {
+    uint32_t shard = 0; // 1-based; 0: the index is not a shard
+    uint32_t count = 0;
+    uint64_t first_record = 0;
+    uint64_t records = 0;
+    uint64_t total_records = 0;
+};
+
+// Throws Error(usage) unless `shard` describes a shard (1 <= shard <= count, at least one record,
+// within the total).
+void check_shard_info(const ShardInfo& shard);
+
 // What a loaded index holds in memory, for `ruvec info`.
 struct IndexMemory {
     uint64_t graph_bytes = 0;           // links (and, unless quantized, float vectors) in hnswlib
@@ -118,6 +133,9 @@ public:
     const std::string& provenance() const noexcept { return provenance_; }
     // Adds a line "ruvec <version>\t<command line>" to the provenance (a newline is appended).
     void add_provenance(std::string_view line);
+    // The shard this index holds (saved in the header; shard 0 when it is not one).
+    const ShardInfo& shard() const noexcept { return shard_; }
+    void set_shard(const ShardInfo& shard); // check_shard_info first
 
     const std::string& row_name(uint32_t row) const { return names_[rows_[row].name]; }
     Window row_window(uint32_t row) const { return {rows_[row].start, rows_[row].end}; }
@@ -218,6 +236,7 @@ private:
     EmbedParams embed_;
     GraphParams graph_;
     std::string provenance_;
+    ShardInfo shard_;
     std::vector<std::string> names_;
     std::vector<RowInfo> rows_;
     uint64_t deleted_rows_ = 0;

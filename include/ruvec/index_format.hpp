@@ -1,6 +1,8 @@
-// The .rvx index file, format versions 1 and 2: one file holding everything a search needs.
-// Version 2 is a quantized index (it adds the QPAR and QCOD sections, and may lack VECT); an
-// index without quantization is still written as version 1, which older ruvec reads.
+// The .rvx index file, format versions 1 to 3: one file holding everything a search needs.
+// Version 2 is a quantized index (it adds the QPAR and QCOD sections, and may lack VECT).
+// Version 3 is a shard of a larger collection (ruvec index --shard), quantized or not: it fills
+// the shard fields of the header. Each file is written as the lowest version that describes it,
+// so an index without quantization or shard is still version 1, which any ruvec reads.
 //
 // All integers and floats are little-endian. A fixed header, a section table, then the sections,
 // each starting at a multiple of 64 bytes (zero padding between them). Every part is checked by
@@ -32,9 +34,16 @@
 //     100    4  entry point: the row where searches start (its level is L)
 //     104    4  section count (5; version 2: 7, or 6 without VECT)
 //     108    4  vector type (1 = float32)
-//     112    1  quantization (0 none, 1 sq8, 2 pq, 3 binary; version 1: 0)
-//     113    1  quantization flags (bit 0: float vectors dropped, no VECT; version 1: 0)
-//     114  134  reserved, zero (readers refuse anything else)
+//     112    1  quantization (0 none, 1 sq8, 2 pq, 3 binary; version 1: 0; version 2: not 0)
+//     113    1  quantization flags (bit 0: float vectors dropped, no VECT; unquantized: 0)
+//     114    2  zero
+//     116    4  shard i, 1-based (versions 1 and 2: 0; version 3: 1 .. shard count)
+//     120    4  shard count n (versions 1 and 2: 0; version 3: at least 1)
+//     124    4  zero
+//     128    8  first record of the shard, 0-based, in the order of all the inputs
+//     136    8  records in the shard (at least 1)
+//     144    8  records in all the inputs (first + records <= this)
+//     152   96  reserved, zero (readers refuse anything else)
 //     248    8  XXH64 of bytes 0..247
 //   Section table, section count x 32 bytes (struct RvxSection), then 8 bytes: XXH64 of the table
 //       0    4  tag
@@ -82,8 +91,10 @@
 namespace ruvec {
 
 inline constexpr char rvx_magic[8] = {'\x89', 'R', 'V', 'X', '\r', '\n', '\x1a', '\n'};
-inline constexpr uint32_t rvx_format_version = 2;       // the newest this ruvec reads and writes
+inline constexpr uint32_t rvx_format_version = 3;       // the newest this ruvec reads and writes
 inline constexpr uint32_t rvx_plain_format_version = 1; // what an index without codes is written as
+inline constexpr uint32_t rvx_quantized_format_version = 2; // quantized, not a shard
+inline constexpr uint32_t rvx_shard_format_version = 3;     // a shard, quantized or not
 inline constexpr size_t rvx_header_size = 256;
 inline constexpr size_t rvx_section_entry_size = 32;
 inline constexpr uint64_t rvx_section_alignment = 64;
@@ -156,14 +167,22 @@ struct RvxHeader {
     uint32_t vector_type;     // rvx_vector_float32
     uint8_t quantization;     // ruvec::QuantKind
     uint8_t quant_flags;      // rvx_floats_dropped
-    uint8_t reserved[134];    // zero
-    uint64_t checksum;        // XXH64 of bytes 0..247
+    uint8_t zero0[2];
+    uint32_t shard;       // 1-based; 0: not a shard
+    uint32_t shard_count; // 0: not a shard
+    uint32_t zero1;
+    uint64_t shard_first_record; // 0-based, over all the inputs
+    uint64_t shard_records;      // records in the shard
+    uint64_t total_records;      // records in all the inputs
+    uint8_t reserved[96];        // zero
+    uint64_t checksum;           // XXH64 of bytes 0..247
 };
 static_assert(sizeof(RvxHeader) == rvx_header_size, "the .rvx header is 256 bytes");
 static_assert(offsetof(RvxHeader, metric) == 27 && offsetof(RvxHeader, rows) == 56 &&
                   offsetof(RvxHeader, M) == 80 && offsetof(RvxHeader, section_count) == 104 &&
-                  offsetof(RvxHeader, quantization) == 112 &&
-                  offsetof(RvxHeader, reserved) == 114 && offsetof(RvxHeader, checksum) == 248,
+                  offsetof(RvxHeader, quantization) == 112 && offsetof(RvxHeader, shard) == 116 &&
+                  offsetof(RvxHeader, shard_first_record) == 128 &&
+                  offsetof(RvxHeader, reserved) == 152 && offsetof(RvxHeader, checksum) == 248,
               "RvxHeader fields sit at the documented offsets");
 
 // One entry of the section table.

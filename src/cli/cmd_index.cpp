@@ -7,6 +7,7 @@
 #include "cli/index_inputs.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
+#include "cli/shard_plan.hpp"
 #include "cli/vector_inputs.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/index.hpp"
@@ -120,6 +121,10 @@ void index_usage(std::FILE* out) {
          "                     FILE, or writes -o\n"
          "      --remove FILE  mark every vector of the sequences named in the operand file\n"
          "                     (one per line) deleted; rewrites FILE, or writes -o\n"
+         "      --shard I/N    index only shard I of N: a contiguous block of the input records\n"
+         "                     holding about 1/N of the vectors, the same block whatever the\n"
+         "                     machine or -@ (the inputs are read twice, so not '-'); search\n"
+         "                     each shard and join the results with ruvec merge\n"
          "\n" +
          embed_options_usage() +
          "\n"
@@ -135,13 +140,14 @@ int index_main(int argc, char** argv) {
     common.output.clear(); // no default: an index is a file
     EmbedOptions embed_options;
     GraphOptions graph_options;
-    std::string add_path, remove_path;
+    std::string add_path, remove_path, shard_spec;
     std::vector<std::string> operands;
     add_common_options(app, common, index_common);
     add_embed_options(app, embed_options);
     add_graph_options(app, graph_options);
     app.add_option("--add", add_path);
     app.add_option("--remove", remove_path);
+    app.add_option("--shard", shard_spec);
     app.add_option("inputs", operands);
     parse_arguments(app, argc, argv);
     if (common.help || argc <= 1) {
@@ -150,6 +156,12 @@ int index_main(int argc, char** argv) {
     }
     if (!add_path.empty() && !remove_path.empty())
         throw Error(ErrorKind::usage, "--add and --remove are separate runs");
+    ShardInfo shard;
+    if (!shard_spec.empty()) {
+        if (!add_path.empty() || !remove_path.empty())
+            throw Error(ErrorKind::usage, "--shard builds a new index; not with --add or --remove");
+        parse_shard_spec(shard_spec, shard.shard, shard.count);
+    }
     const std::string& existing = !add_path.empty() ? add_path : remove_path;
     const std::string output_path = !common.output.empty() ? common.output : existing;
     if (output_path.empty()) throw Error(ErrorKind::usage, "give the index file with -o db.rvx");
@@ -210,12 +222,22 @@ int index_main(int argc, char** argv) {
     const uint64_t rows_before = index.rows();
     OutputFile output(output_path); // fails now, not after the work, if it cannot be written
 
+    if (shard.shard != 0) {
+        shard = plan_shard(inputs, params, shard.shard, shard.count, common.threads);
+        index.set_shard(shard);
+        messages.info("shard " + shard_spec + ": records " +
+                      std::to_string(shard.first_record + 1) + "-" +
+                      std::to_string(shard.first_record + shard.records) + " of " +
+                      std::to_string(shard.total_records));
+    }
     const InputRowStats stats = add_inputs_to_index(
-        index, inputs, add_path.empty() ? "the index" : add_path, common.threads, messages);
+        index, inputs, add_path.empty() ? "the index" : add_path, common.threads, messages,
+        shard.shard ? record_range(shard) : RecordRange{});
     if (index.rows() == rows_before)
-        throw Error(ErrorKind::input,
-                    "no vectors to index: the inputs hold no record with a valid " +
-                        std::to_string(params.k) + "-mer");
+        throw Error(ErrorKind::input, std::string("no vectors to index: the ") +
+                                          (shard.shard ? "shard's records hold" : "inputs hold") +
+                                          " no record with a valid " + std::to_string(params.k) +
+                                          "-mer");
     index.add_provenance(provenance_line(argc, argv));
     index.save(output);
     output.commit();

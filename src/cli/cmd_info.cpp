@@ -106,7 +106,15 @@ int info_main(int argc, char** argv) {
             header.entry_point, stats.mean_links_level0, stats.unreachable_rows);
         for (size_t l = 0; l < stats.nodes_per_level.size(); ++l)
             text += printf_string("%s%" PRIu64, l ? "," : "", stats.nodes_per_level[l]);
-        text += "]},\"quantization\":";
+        text += "]},\"shard\":";
+        if (const ShardInfo& sh = index.shard(); sh.shard != 0)
+            text += printf_string("{\"shard\":%u,\"count\":%u,\"first_record\":%" PRIu64
+                                  ",\"records\":%" PRIu64 ",\"total_records\":%" PRIu64 "}",
+                                  sh.shard, sh.count, sh.first_record + 1, sh.records,
+                                  sh.total_records);
+        else
+            text += "null";
+        text += ",\"quantization\":";
         if (const Quantizer* q = index.quantizer())
             text += printf_string("{\"type\":\"%s\",\"code_bytes\":%zu,\"float_vectors\":%s,"
                                   "\"pq_subspaces\":%u,\"binary_centre\":%s,\"train_rows\":%" PRIu64
@@ -156,6 +164,11 @@ int info_main(int argc, char** argv) {
         text += printf_string("\nlinks\t%.2f per row on level 0 (at most %u); %" PRIu64
                               " rows unreachable\n",
                               stats.mean_links_level0, 2 * g.M, stats.unreachable_rows);
+        if (const ShardInfo& sh = index.shard(); sh.shard != 0)
+            text += printf_string("shard\t%u/%u: records %" PRIu64 "-%" PRIu64 " of %" PRIu64
+                                  " in the inputs\n",
+                                  sh.shard, sh.count, sh.first_record + 1,
+                                  sh.first_record + sh.records, sh.total_records);
         if (const Quantizer* q = index.quantizer()) {
             text += printf_string("quantization\t%s, %zu bytes per vector",
                                   quant_kind_name(q->kind()), q->code_bytes());

@@ -25,8 +25,9 @@ constexpr size_t queries_per_round = 4096;
 
 struct SearchCli {
     SearchOptions options;
-    std::string format = "tsv"; // --format
-    bool no_header = false;     // --no-header
+    std::string format = "tsv";  // --format
+    bool no_header = false;      // --no-header
+    bool full_precision = false; // --full-precision
 };
 
 } // namespace
@@ -69,6 +70,9 @@ void search_usage(std::FILE* out) {
          "                     windows of it)\n"
          "      --format STR   tsv or jsonl (one JSON object per hit) [tsv]\n"
          "      --no-header    leave out the TSV header line\n"
+         "      --full-precision\n"
+         "                     similarity and distance with 9 significant digits (the float\n"
+         "                     exactly): for ruvec merge of the searches of shards\n"
          "\n" +
          embed_options_usage(/*exact_profile=*/false) +
          "                     (the index fixes them all: given ones must agree)\n"
@@ -97,6 +101,7 @@ int search_main(int argc, char** argv) {
     app.add_flag("--per-target", cli.options.per_target);
     app.add_option("--format", cli.format);
     app.add_flag("--no-header", cli.no_header);
+    app.add_flag("--full-precision", cli.full_precision);
     app.add_option("inputs", operands);
     parse_arguments(app, argc, argv);
     if (common.help || argc <= 1) {
@@ -164,7 +169,7 @@ int search_main(int argc, char** argv) {
         index.search_many(vectors.data(), n, cli.options, threads, results);
         text.clear();
         for (size_t i = 0; i < n; ++i) {
-            append_hits(text, queries[i], results[i], index, format);
+            append_hits(text, queries[i], results[i], index, format, cli.full_precision);
             hits_written += results[i].size();
         }
         output.write(text);

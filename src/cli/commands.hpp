@@ -15,6 +15,8 @@ int quantize_main(int argc, char** argv);
 void quantize_usage(std::FILE* out);
 int search_main(int argc, char** argv);
 void search_usage(std::FILE* out);
+int merge_main(int argc, char** argv);
+void merge_usage(std::FILE* out);
 int info_main(int argc, char** argv);
 void info_usage(std::FILE* out);
 int bench_main(int argc, char** argv);

@@ -41,7 +41,8 @@ struct WorkItem {
 
 EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParams& params,
                         int extra_threads, const Messages& messages, bool show_progress,
-                        const RowConsumer& consume, const std::function<void()>& batch_done) {
+                        const RowConsumer& consume, const std::function<void()>& batch_done,
+                        RecordRange range) {
     const int threads = extra_threads + 1;
     const size_t dims = params.dims;
     const size_t rows_per_chunk = std::max<size_t>(1, chunk_bytes / (dims * sizeof(float)));
@@ -60,11 +61,18 @@ EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParam
     VecRow row;
     const std::string k_text = std::to_string(params.k) + "-mer";
 
+    uint64_t records_read = 0;
     while (reader.next(batch)) {
         tasks.clear();
-        for (uint32_t r = 0; r < batch.size; ++r)
+        uint64_t batch_records_in = 0, batch_bases_in = 0;
+        for (uint32_t r = 0; r < batch.size; ++r) {
+            if (!range.contains(records_read + r)) continue;
+            ++batch_records_in;
+            batch_bases_in += batch.records[r].seq.size();
             for (const Window& w : windows_of(batch.records[r].seq.size(), params))
                 tasks.push_back({r, w});
+        }
+        records_read += batch.size;
 
         for (size_t first = 0; first < tasks.size(); first += rows_per_chunk) {
             const size_t count = std::min(rows_per_chunk, tasks.size() - first);
@@ -156,8 +164,9 @@ EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParam
                 ++stats.rows;
             }
         }
-        stats.records += batch.size;
-        stats.bases += batch.bases;
+        stats.records += batch_records_in;
+        stats.bases += batch_bases_in;
+        stats.records_outside += batch.size - batch_records_in;
         progress.update(stats.records, stats.bases);
         if (batch_done) batch_done();
     }

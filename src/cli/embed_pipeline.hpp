@@ -14,12 +14,25 @@
 
 namespace ruvec::cli {
 
+// Records numbered from 0 in input order: [first, end) are embedded, the others only read (one
+// shard of the inputs, ruvec index --shard).
+struct RecordRange {
+    uint64_t first = 0;
+    uint64_t end = UINT64_MAX;
+    bool contains(uint64_t record) const { return record >= first && record < end; }
+    // The same records numbered from `offset` on (clamped at 0).
+    RecordRange after(uint64_t offset) const {
+        return {first > offset ? first - offset : 0, end > offset ? end - offset : 0};
+    }
+};
+
 struct EmbedStats {
-    uint64_t records = 0;      // records read
-    uint64_t bases = 0;        // bases in them
-    uint64_t rows = 0;         // vectors handed to the consumer
-    uint64_t skipped_rows = 0; // records or windows without a valid k-mer
-    uint64_t empty_inputs = 0; // inputs with no record at all
+    uint64_t records = 0;         // records embedded
+    uint64_t bases = 0;           // bases in them
+    uint64_t records_outside = 0; // records read but outside the RecordRange
+    uint64_t rows = 0;            // vectors handed to the consumer
+    uint64_t skipped_rows = 0;    // records or windows without a valid k-mer
+    uint64_t empty_inputs = 0;    // inputs with no record at all
 };
 
 // Called once per vector, in input order; `vector` holds params.dims floats.
@@ -27,9 +40,11 @@ using RowConsumer = std::function<void(const VecRow& row, const float* vector)>;
 
 // Runs the pipeline; warnings (skipped records, empty inputs) go through `messages`, progress is
 // shown when `show_progress` and stderr is a terminal. `batch_done`, if set, is called after the
-// rows of each batch of records (streaming consumers flush there). Throws the first error met.
+// rows of each batch of records (streaming consumers flush there). Only the records in `range`
+// are embedded. Throws the first error met.
 EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParams& params,
                         int extra_threads, const Messages& messages, bool show_progress,
-                        const RowConsumer& consume, const std::function<void()>& batch_done = {});
+                        const RowConsumer& consume, const std::function<void()>& batch_done = {},
+                        RecordRange range = {});
 
 } // namespace ruvec::cli

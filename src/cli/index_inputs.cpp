@@ -8,7 +8,7 @@ namespace ruvec::cli {
 
 InputRowStats add_inputs_to_index(Index& index, const std::vector<std::string>& inputs,
                                   const std::string& params_owner, int extra_threads,
-                                  const Messages& messages) {
+                                  const Messages& messages, RecordRange range) {
     const EmbedParams params = index.embed_params();
     Progress link_progress(messages.command(), messages.verbosity() >= 1);
     uint64_t linked = 0;
@@ -21,12 +21,14 @@ InputRowStats add_inputs_to_index(Index& index, const std::vector<std::string>& 
         index.insert_pending(extra_threads + 1, report, complete_batches_only);
         linked += pending - index.pending_rows();
     };
-    const InputRowStats stats =
-        read_input_rows(inputs, params, params_owner, extra_threads, messages,
-                        /*show_progress=*/true, [&](const VecRow& row, const float* vector) {
-                            index.add(row, vector);
-                            if (index.pending_rows() >= link_every_rows) link(true);
-                        });
+    const InputRowStats stats = read_input_rows(
+        inputs, params, params_owner, extra_threads, messages,
+        /*show_progress=*/true,
+        [&](const VecRow& row, const float* vector) {
+            index.add(row, vector);
+            if (index.pending_rows() >= link_every_rows) link(true);
+        },
+        {}, range);
     link(false);
     link_progress.finish();
     return stats;

@@ -36,6 +36,8 @@ const Command commands[] = {
      info_main, info_usage},
     {"search", "Searching", "nearest neighbours of query sequences in an index, as TSV",
      search_main, search_usage},
+    {"merge", "Searching", "searches of the shards of an index merged into one ranking", merge_main,
+     merge_usage},
     {"bench", "Measuring", "throughput of embedding vs parsing, SIMD kernel speed-ups", bench_main,
      bench_usage},
 };

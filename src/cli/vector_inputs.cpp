@@ -34,13 +34,16 @@ bool first_rvec_params(const std::vector<std::string>& inputs, EmbedParams& para
 InputRowStats read_input_rows(const std::vector<std::string>& inputs, const EmbedParams& params,
                               const std::string& params_owner, int extra_threads,
                               const Messages& messages, bool show_progress,
-                              const RowConsumer& consume, const std::function<void()>& batch_done) {
+                              const RowConsumer& consume, const std::function<void()>& batch_done,
+                              RecordRange range) {
     InputRowStats stats;
+    uint64_t records_before = 0;        // records of the inputs already read
     std::vector<std::string> sequences; // consecutive sequence inputs, embedded together
     auto embed_pending = [&] {
         if (sequences.empty()) return;
         const EmbedStats s = embed_inputs(sequences, params, extra_threads, messages, show_progress,
-                                          consume, batch_done);
+                                          consume, batch_done, range.after(records_before));
+        records_before += s.records + s.records_outside;
         stats.embedded.records += s.records;
         stats.embedded.bases += s.bases;
         stats.embedded.rows += s.rows;
@@ -64,11 +67,22 @@ InputRowStats read_input_rows(const std::vector<std::string>& inputs, const Embe
                                                params_owner +
                                                "; vectors made with different "
                                                "parameters cannot be compared");
+        std::string record_name; // the name of the current record (run of rows)
+        bool in_record = false;
         while (reader.next_block(rows, vectors)) {
-            for (size_t i = 0; i < rows.size(); ++i) consume(rows[i], &vectors[i * params.dims]);
-            stats.rvec_rows += rows.size();
+            for (size_t i = 0; i < rows.size(); ++i) {
+                if (!in_record || rows[i].name != record_name) {
+                    if (in_record) ++records_before;
+                    record_name = rows[i].name;
+                    in_record = true;
+                }
+                if (!range.contains(records_before)) continue;
+                consume(rows[i], &vectors[i * params.dims]);
+                ++stats.rvec_rows;
+            }
             if (batch_done) batch_done();
         }
+        if (in_record) ++records_before;
         if (reader.rows_read() == 0) messages.warning(input + ": no vectors");
     }
     embed_pending();

@@ -26,10 +26,12 @@ struct InputRowStats {
 // Hands every row of `inputs` to `consume`, in input order. Sequences are embedded with
 // `params`; an .rvec made with other parameters is refused (Error(format)) naming the first
 // difference against `params_owner` (e.g. "db.rvx"). `batch_done` follows each batch of rows.
+// Only the records in `range` are handed over, numbered over all inputs in order (a record of
+// an .rvec is a run of rows with one name).
 InputRowStats read_input_rows(const std::vector<std::string>& inputs, const EmbedParams& params,
                               const std::string& params_owner, int extra_threads,
                               const Messages& messages, bool show_progress,
                               const RowConsumer& consume,
-                              const std::function<void()>& batch_done = {});
+                              const std::function<void()>& batch_done = {}, RecordRange range = {});
 
 } // namespace ruvec::cli

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CLI tests of ruvec on test-data/, one suite per CTest test.
 #   test/cli/run.sh SUITE path/to/ruvec SOURCE_DIR      SUITE: help embed index quantize
-#                                                           bad-input threads peers
+#                                                           bad-input threads peers shards
 # Each check prints a line only when it fails; the suite ends with "N passed, N failed".
 set -u
 suite=$1
@@ -66,13 +66,13 @@ suite_help() {
         fi
     done
     # Each man page documents every flag its command's usage lists.
-    for command in embed index quantize search info bench; do
+    for command in embed index quantize search merge info bench; do
         "$ruvec" $command --help >usage-$command.txt
         for flag in $(grep -oE '^ +(-[a-zA-Z@], )?--?[a-zA-Z@-]+' usage-$command.txt | grep -oE -- '--?[a-zA-Z@-]+$'); do
             check "man/ruvec-$command.1 documents $flag" grep -q -- "$(printf '%s' "$flag" | sed 's/-/\\\\-/g')" "$src/man/ruvec-$command.1"
         done
     done
-    for command in index quantize search info; do
+    for command in index quantize search merge info; do
         check "ruvec help $command prints its usage" test "$("$ruvec" help $command | grep -c "^Usage: ruvec $command")" -ge 1
     done
 }
@@ -598,6 +598,10 @@ assert run["rows"] + run["queries"] == '"$windows"' and 15 <= run["queries"] <= 
     else
         bad "test-data/formats/genomes-v1.rvx is missing"
     fi
+    # And the format-3 shard.
+    "$ruvec" search --no-header "$data/formats/genomes-v3-shard.rvx" "$data/formats/queries.fa" >golden3.tsv
+    check "test-data/formats/genomes-v3-shard.rvx still gives its recorded hits" same_file golden3.tsv "$data/formats/genomes-v3-shard.hits.tsv"
+    check "test-data/formats/genomes-v3-shard.rvx is shard 2/2" grep -q "^shard	2/2: records 3-4 of 4 in the inputs$" <("$ruvec" info "$data/formats/genomes-v3-shard.rvx")
 }
 
 suite_quantize() {
@@ -862,8 +866,109 @@ for tool in ("ruvec search", "ruvec graph"):
     check "bench-peers.sh: a source that is not a genome is refused by name" grep -q "^bench-peers: source nowhere is not among GENOMES$" err
 }
 
+# Sharded indexes and merged searches: shards + merge == one index (issue 7).
+suite_shards() {
+    local reads=$data/reads/honeybee_2k.fq.gz
+    ls "$data"/genomes/*.fa* >refs.txt
+    "$ruvec" index -w 2000 -o all.rvx -l refs.txt 2>/dev/null
+    "$ruvec" embed -w 2000 -o all.rvec -l refs.txt 2>/dev/null
+    "$ruvec" info --json all.rvx >info_all.json
+    for i in 1 2 3; do
+        run "$ruvec" index --shard $i/3 -w 2000 -o s$i.rvx -l refs.txt
+        check "index --shard $i/3 exits 0" test $status -eq 0
+        "$ruvec" info --json s$i.rvx >info$i.json
+        run "$ruvec" index --shard $i/3 -o r$i.rvx all.rvec
+        check "index --shard $i/3 of the .rvec exits 0" test $status -eq 0
+    done
+    check "info shows the shard" grep -q "^shard	2/3: records 176-351 of 442 in the inputs$" <("$ruvec" info s2.rvx)
+    check "info of an index that is not a shard shows none" test "$("$ruvec" info all.rvx | grep -c '^shard')" -eq 0
+    check "shards are contiguous, cover every record once, and hold about equal vectors" python3 -c '
+import json, sys
+infos = [json.load(open(f"info{i}.json")) for i in (1, 2, 3)]
+nxt = 1
+for i, info in enumerate(infos, 1):
+    s = info["shard"]
+    assert (s["shard"], s["count"], s["total_records"]) == (i, 3, 442), s
+    assert s["first_record"] == nxt, (s, nxt)
+    nxt += s["records"]
+    assert info["format_version"] == 3, info["format_version"]
+assert nxt == 443
+rows = [info["rows"] for info in infos]
+assert sum(rows) == json.load(open("info_all.json"))["rows"], rows
+assert max(rows) - min(rows) <= 10, rows'
+    mkdir threads && cp refs.txt threads/ &&
+        (cd threads && "$ruvec" index -@ 2 --shard 2/3 -w 2000 -o s2.rvx -l refs.txt 2>/dev/null)
+    check "a shard does not depend on -@" same_file threads/s2.rvx s2.rvx
+
+    # Exact searches of the shards, merged, are the exact search of the whole index.
+    "$ruvec" search --exact -n 10 all.rvx "$reads" >all.tsv 2>/dev/null
+    "$ruvec" search --exact -n 10 --per-target all.rvx "$reads" >all-pt.tsv 2>/dev/null
+    "$ruvec" search --exact -n 10 --min-sim 0.1 all.rvx "$reads" >all-min.tsv 2>/dev/null
+    for i in 1 2 3; do
+        "$ruvec" search --exact -n 10 --full-precision s$i.rvx "$reads" >s$i.tsv 2>/dev/null
+        "$ruvec" search --exact -n 10 --full-precision r$i.rvx "$reads" >r$i.tsv 2>/dev/null
+        "$ruvec" search --exact -n 10 --full-precision --per-target s$i.rvx "$reads" >p$i.tsv 2>/dev/null
+        check "shard $i from .rvec answers as shard $i from FASTA" same_file r$i.tsv s$i.tsv
+    done
+    check "--full-precision prints 9 significant digits" grep -qP '\t0\.\d{7,9}\t' s1.tsv
+    run "$ruvec" merge s1.tsv s2.tsv s3.tsv
+    check "merge exits 0" test $status -eq 0
+    check "merge of the shards == search of the whole index (--exact)" same_file out all.tsv
+    check "merge: 2000 queries x 10 hits" test "$(wc -l <out)" -eq 20001
+    run "$ruvec" merge --per-target p1.tsv p2.tsv p3.tsv
+    check "merge --per-target == search --per-target of the whole index" same_file out all-pt.tsv
+    run "$ruvec" merge --min-sim 0.1 s1.tsv s2.tsv s3.tsv
+    check "merge --min-sim == search --min-sim of the whole index" same_file out all-min.tsv
+    gzip -c s3.tsv >s3.tsv.gz
+    printf 's2.tsv\ns3.tsv.gz\n' >list.txt
+    run "$ruvec" merge -o merged.tsv s1.tsv -l list.txt
+    check "merge -o with -l and a gzipped input" same_file merged.tsv all.tsv
+    "$ruvec" merge --full-precision s1.tsv s2.tsv >m12.tsv
+    run "$ruvec" merge m12.tsv s3.tsv
+    check "merging merged files again gives the same" same_file out all.tsv
+    "$ruvec" search --exact -n 5 all.rvx "$reads" >all5.tsv 2>/dev/null
+    run "$ruvec" merge -n 5 s1.tsv s2.tsv s3.tsv
+    check "merge -n 5 == search -n 5" same_file out all5.tsv
+    run "$ruvec" merge -n 20 s1.tsv s2.tsv s3.tsv
+    check "merge -n beyond the inputs warns" grep -q "^ruvec merge: warning: -n 20 but the inputs hold at most 10 hits per query" err
+    run "$ruvec" merge --no-header s1.tsv
+    check "merge of one input renumbers nothing and keeps its hits" test "$(wc -l <out)" -eq 20000
+
+    # Inputs that cannot be merged are refused by name, with no output file left behind.
+    head -n 21 s2.tsv >short.tsv
+    run "$ruvec" merge -o bad.tsv s1.tsv short.tsv s3.tsv
+    check "a truncated shard output exits 1" test $status -eq 1
+    check "a truncated shard output is named" grep -q "^ruvec merge: short.tsv: ends after 2 queries, where s1.tsv:22 goes on with query 'SRR059298.2.1' 1-72 (truncated?)$" err
+    check "no output file after an error" test ! -e bad.tsv
+    head -c 5000 s2.tsv >cut.tsv
+    run "$ruvec" merge s1.tsv cut.tsv
+    check "a line cut short is refused" grep -q "^ruvec merge: cut.tsv:[0-9]*: last line has no newline (truncated?)$" err
+    "$ruvec" search --exact -n 10 --full-precision s1.rvx "$data/genomes/phage_phiX174.fa" >other.tsv 2>/dev/null
+    run "$ruvec" merge s1.tsv other.tsv
+    check "searches of other queries are refused" grep -q "^ruvec merge: other.tsv:2: query 'phage_phiX174.1' 1-2000 where s1.tsv:2 has 'SRR059298.1.1' 1-72" err
+    "$ruvec" search --exact --format jsonl s1.rvx "$reads" >s1.jsonl 2>/dev/null
+    run "$ruvec" merge s1.jsonl
+    check "JSON Lines are refused" grep -q "^ruvec merge: s1.jsonl:1: JSON; merge reads the TSV of ruvec search" err
+    run "$ruvec" merge s1.tsv missing.tsv
+    check "a missing input exits 2" test $status -eq 2
+    run "$ruvec" merge - - <s1.tsv
+    check "standard input twice is refused" test $status -eq 1
+
+    run "$ruvec" index --shard 4/3 -o x.rvx -l refs.txt
+    check "--shard 4/3 exits 1" test $status -eq 1
+    check "--shard 4/3 says how to write it" grep -q "give i/n with 1 <= i <= n" err
+    run "$ruvec" index --shard 1/443 -o x.rvx -l refs.txt
+    check "more shards than records are refused" grep -q "^ruvec index: --shard 1/443: the inputs hold 442 records, fewer than 443 shards$" err
+    run "$ruvec" index --shard 1/2 -o x.rvx - <"$data/genomes/phage_phiX174.fa"
+    check "--shard refuses standard input" grep -q "give files, not '-'" err
+    run "$ruvec" index --shard 1/2 --add s1.rvx "$data/genomes/phage_phiX174.fa"
+    check "--shard refuses --add" test $status -eq 1
+    check "no index left by refused --shard runs" test ! -e x.rvx
+}
+
 case "$suite" in
 help) suite_help ;;
+shards) suite_shards ;;
 index) suite_index ;;
 quantize) suite_quantize ;;
 embed) suite_embed ;;

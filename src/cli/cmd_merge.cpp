@@ -1,0 +1,165 @@
+// ruvec merge: the searches of several shards (ruvec index --shard) merged into the top n hits
+// per query that one search over one index of all the shards prints.
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/hts_source.hpp"
+#include "cli/output.hpp"
+#include "ruvec/error.hpp"
+#include "ruvec/hits.hpp"
+#include "ruvec/merge.hpp"
+
+#include <cmath>
+#include <memory>
+
+namespace ruvec::cli {
+
+namespace {
+
+constexpr unsigned merge_common = opt_output | opt_list | opt_messages;
+
+std::string query_label(const HitLine& hit) {
+    std::string range = hit.query_range;
+    range[range.find('\t')] = '-';
+    return "'" + hit.query + "' " + range;
+}
+
+} // namespace
+
+void merge_usage(std::FILE* out) {
+    std::fprintf(
+        out, "%s",
+        ("\n"
+         "Usage: ruvec merge [options] <hits1.tsv> <hits2.tsv> [...]\n"
+         "\n"
+         "Merges the TSV of ruvec search run on each shard of an index (ruvec index --shard)\n"
+         "with the same queries into the top hits per query, ranked as one search over one\n"
+         "index of all the shards ranks them: by distance, ties to the earlier input (give\n"
+         "the shards in order), then to the earlier rank. Ranks are renumbered; other\n"
+         "columns are kept. Inputs may be gzipped; '-' is standard input.\n"
+         "For the same bytes as one search, search the shards with --full-precision (6\n"
+         "decimals can make unequal distances equal), the same -n (or more), without\n"
+         "--min-sim (every query must have hits in every non-empty input: give --min-sim\n"
+         "here), and with --exact (the graph is approximate, shard by shard).\n"
+         "\n"
+         "Merge options:\n"
+         "  -n, --top INT      hits per query [the most any input has for its first query]\n"
+         "      --min-sim FLOAT  report only hits with at least this similarity\n"
+         "      --per-target   the best hit per target name (as search --per-target)\n"
+         "      --full-precision\n"
+         "                     similarity and distance as the inputs give them, for merging\n"
+         "                     merged files again [6 decimals, as ruvec search]\n"
+         "      --no-header    leave out the TSV header line\n"
+         "\n"
+         "General options:\n" +
+         common_usage(merge_common) + "\n")
+            .c_str());
+}
+
+int merge_main(int argc, char** argv) {
+    CLI::App app("ruvec merge");
+    CommonOptions common;
+    MergeOptions options;
+    options.top = 0;
+    bool no_header = false;
+    std::vector<std::string> operands;
+    add_common_options(app, common, merge_common);
+    CLI::Option* top_option = app.add_option("-n,--top", options.top)->check(not_negative());
+    app.add_option("--min-sim", options.min_similarity);
+    app.add_flag("--per-target", options.per_target);
+    app.add_flag("--full-precision", options.full_precision);
+    app.add_flag("--no-header", no_header);
+    app.add_option("inputs", operands);
+    parse_arguments(app, argc, argv);
+    if (common.help || argc <= 1) {
+        merge_usage(stdout);
+        return 0;
+    }
+    const std::vector<std::string> inputs = gather_inputs(operands, common.list_files);
+    if (inputs.empty()) throw Error(ErrorKind::usage, "give the search outputs to merge");
+    if (top_option->count() && options.top == 0)
+        throw Error(ErrorKind::usage, "--top must be at least 1");
+    if (std::isnan(options.min_similarity))
+        throw Error(ErrorKind::usage, "--min-sim must be a number");
+    size_t stdin_inputs = 0;
+    for (const std::string& input : inputs) stdin_inputs += input == "-";
+    if (stdin_inputs > 1) throw Error(ErrorKind::usage, "standard input ('-') can be read once");
+    const Messages messages("merge", common.verbosity());
+    install_cleanup_signal_handlers();
+
+    std::vector<std::unique_ptr<HtsSource>> sources;
+    std::vector<HitsTsvReader> readers;
+    readers.reserve(inputs.size());
+    for (const std::string& input : inputs) {
+        sources.push_back(std::make_unique<HtsSource>(input));
+        readers.emplace_back(*sources.back(), input);
+    }
+    OutputFile output(common.output);
+    if (!no_header) output.write(hits_tsv_header);
+
+    // Lock-step: each input holds the same queries in the same order. An input that ends at
+    // once had no hits at all (e.g. a shard whose vectors were all removed) and sits out.
+    std::vector<QueryHits> current(inputs.size());
+    std::vector<char> active(inputs.size(), 1);
+    std::vector<const QueryHits*> gathered;
+    std::vector<uint64_t> queries_read(inputs.size(), 0);
+    size_t most_hits = 0;
+    uint64_t queries = 0, hits_written = 0;
+    std::string text;
+    for (;;) {
+        gathered.clear();
+        size_t leader = inputs.size(); // the first input that had this query
+        size_t ended = inputs.size();  // an input that ended before the others
+        for (size_t i = 0; i < inputs.size(); ++i) {
+            if (!active[i]) continue;
+            if (!readers[i].next(current[i])) {
+                active[i] = 0;
+                if (queries_read[i] == 0) {
+                    if (queries == 0) messages.warning(inputs[i] + ": no hits");
+                } else {
+                    ended = i;
+                }
+                continue;
+            }
+            ++queries_read[i];
+            if (leader == inputs.size()) {
+                leader = i;
+            } else {
+                const HitLine& a = current[leader].hits[0];
+                const HitLine& b = current[i].hits[0];
+                if (a.query != b.query || a.query_range != b.query_range)
+                    throw Error(ErrorKind::input,
+                                inputs[i] + ":" + std::to_string(current[i].first_line) +
+                                    ": query " + query_label(b) + " where " + inputs[leader] + ":" +
+                                    std::to_string(current[leader].first_line) + " has " +
+                                    query_label(a) +
+                                    ": the inputs must be searches of the same queries, each "
+                                    "with hits (leave --min-sim to merge)");
+            }
+            gathered.push_back(&current[i]);
+            most_hits = std::max(most_hits, current[i].hits.size());
+        }
+        if (ended != inputs.size() && leader != inputs.size())
+            throw Error(ErrorKind::input,
+                        inputs[ended] + ": ends after " + std::to_string(queries_read[ended]) +
+                            " queries, where " + inputs[leader] + ":" +
+                            std::to_string(current[leader].first_line) + " goes on with query " +
+                            query_label(current[leader].hits[0]) + " (truncated?)");
+        if (leader == inputs.size()) break;
+        if (options.top == 0) options.top = most_hits; // what the shards were searched with
+        text.clear();
+        merge_query_hits(gathered, options, text);
+        for (char c : text) hits_written += c == '\n';
+        output.write(text);
+        ++queries;
+    }
+    output.commit();
+    if (top_option->count() && options.top > most_hits && queries > 0)
+        messages.warning("-n " + std::to_string(options.top) + " but the inputs hold at most " +
+                         std::to_string(most_hits) +
+                         " hits per query: hits the shards did not report are missing");
+    messages.info(std::to_string(inputs.size()) + " inputs, " + std::to_string(queries) +
+                  " queries, " + std::to_string(hits_written) + " hits");
+    return 0;
+}
+
+} // namespace ruvec::cli
