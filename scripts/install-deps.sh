@@ -18,6 +18,8 @@
 #                                      force is the fast one users have, not the reference BLAS
 #   emscripten nodejs                  the WebAssembly build of the core and its tests under node
 #   chromium                           the page's test in a real browser (headless)
+#   snakemake python3-yaml             tools/snakemake run on test-data; the Nextflow modules'
+#                                      meta.yml read by test/workflows/check-nextflow.py
 # From the npm registry (the only other registry reachable), pinned:
 #   zstd-napi 0.0.13 (by SHA-256)      zstd's C sources, compiled with emcc for the WebAssembly
 #                                      core (Debian ships no zstd sources as a binary package)
@@ -29,7 +31,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libhts-dev libcli11-dev libxsimd-dev libhnswlib-dev
           libzstd-dev libxxhash-dev doctest-dev tabix samtools python3 python3-numpy
           python3-matplotlib mash minimap2 libopenblas0-pthread
-          emscripten nodejs chromium)
+          emscripten nodejs chromium snakemake python3-yaml)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,7 @@
 # CLI tests of ruvec on test-data/, one suite per CTest test.
 #   test/cli/run.sh SUITE path/to/ruvec SOURCE_DIR      SUITE: help embed index quantize
 #                                                           bad-input threads peers shards
+#                                                           snakemake nextflow
 # Each check prints a line only when it fails; the suite ends with "N passed, N failed".
 set -u
 suite=$1
@@ -966,9 +967,58 @@ assert max(rows) - min(rows) <= 10, rows'
     check "no index left by refused --shard runs" test ! -e x.rvx
 }
 
+# The Snakemake workflow (tools/snakemake) on test-data, with its default configuration.
+suite_snakemake() {
+    local workflow=$src/tools/snakemake
+    if ! command -v snakemake >/dev/null; then
+        bad "snakemake is not installed (scripts/install-deps.sh installs it)"
+        return
+    fi
+    run snakemake -s "$workflow/Snakefile" --directory wf --cores 2 --config ruvec="$ruvec" -q
+    check "snakemake --cores 2 exits 0" test $status -eq 0
+    check "the workflow wrote the merged hits and the summary" test -s wf/results/honeybee.hits.tsv -a -s wf/results/honeybee.summary.tsv
+    check "the workflow built 2 shards" test "$(ls wf/results/shards/*.rvx | wc -l)" -eq 2
+    check "shard 2 says so" grep -q "^shard	2/2: " <("$ruvec" info wf/results/shards/shard2.rvx)
+    # The merged hits equal one exact search of one index of the same references, in the same order.
+    "$ruvec" index -w 2000 -o whole.rvx -l wf/results/references.txt 2>/dev/null
+    "$ruvec" search --exact -n 10 whole.rvx "$data/reads/honeybee_2k.fq.gz" >whole.tsv 2>/dev/null
+    check "workflow merged hits == one index's exact search" same_file wf/results/honeybee.hits.tsv whole.tsv
+    check "the summary counts every query once" /usr/bin/python3 -c '
+import csv
+rows = list(csv.DictReader(open("wf/results/honeybee.summary.tsv"), delimiter="\t"))
+assert sum(int(r["queries"]) for r in rows) == 2000, rows
+assert abs(sum(float(r["fraction"]) for r in rows) - 1) < 0.01, rows
+best = {}
+for line in open("whole.tsv").read().splitlines()[1:]:
+    f = line.split("\t")
+    if f[6] == "1":
+        best[f[3]] = best.get(f[3], 0) + 1
+assert {r["target"]: int(r["queries"]) for r in rows} == best, (rows, best)'
+    run snakemake -s "$workflow/Snakefile" --directory wf --cores 2 --config ruvec="$ruvec" -n
+    check "a second run has nothing to do" grep -q "Nothing to be done" out err
+    run snakemake -s "$workflow/Snakefile" --directory wf3 --cores 2 --config ruvec="$ruvec" shards=3 -q
+    check "shards=3 exits 0" test $status -eq 0
+    check "shards=3: merged hits == one index's exact search" same_file wf3/results/honeybee.hits.tsv whole.tsv
+    run snakemake -s "$workflow/Snakefile" --directory wfs --profile "$workflow/profiles/slurm" --config ruvec="$ruvec" -n
+    check "the SLURM profile plans every job (dry run)" grep -q "index_shard" out
+    run snakemake -s "$workflow/Snakefile" --directory wfbad --cores 1 --config ruvec="$ruvec" shards=500 -q
+    check "more shards than records fails the workflow" test $status -ne 0
+    check "the failing job's log says why" grep -rq "fewer than 500 shards" wfbad/logs
+}
+
+# The Nextflow modules and pipeline (tools/nextflow): Nextflow is not in Debian, so their form
+# is checked and their command lines are run as Nextflow would run them.
+suite_nextflow() {
+    run /usr/bin/python3 "$src/test/workflows/check-nextflow.py" "$ruvec" "$src" nf
+    check "check-nextflow.py passes" test $status -eq 0
+    [ $status -eq 0 ] || cat out
+}
+
 case "$suite" in
 help) suite_help ;;
 shards) suite_shards ;;
+snakemake) suite_snakemake ;;
+nextflow) suite_nextflow ;;
 index) suite_index ;;
 quantize) suite_quantize ;;
 embed) suite_embed ;;
