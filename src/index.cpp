@@ -51,6 +51,26 @@ private:
     size_t bytes_;
 };
 
+// Distances from a query to float vectors held apart from the graph (a mapped file), computed
+// as the graph computes them from its own.
+class FloatScorer final : public RowScorer {
+public:
+    FloatScorer(const HnswGraph& graph, const float* query, const float* vectors, size_t dims)
+        : graph_(graph), query_(query), vectors_(vectors), dims_(dims) {}
+    void score(const uint32_t* rows, size_t count, float* distances) const override {
+        for (size_t i = 0; i < count; ++i) {
+            if (i + 1 < count) __builtin_prefetch(vectors_ + size_t{rows[i + 1]} * dims_);
+            distances[i] = graph_.distance(query_, vectors_ + size_t{rows[i]} * dims_);
+        }
+    }
+
+private:
+    const HnswGraph& graph_;
+    const float* query_;
+    const float* vectors_;
+    size_t dims_;
+};
+
 } // namespace
 
 struct Index::NameLookup {
@@ -89,19 +109,22 @@ void Index::set_shard(const ShardInfo& shard) {
 }
 
 const float* Index::row_vector(uint32_t row) const {
+    if (float_view_) return float_view_ + size_t{row} * embed_.dims;
     if (!float_rows_.empty()) return float_rows_.data() + size_t{row} * embed_.dims;
     return graph_impl_->vector(row);
 }
 
 const float* Index::float_row(uint32_t row, float* scratch) const {
-    if (!float_file_) return row_vector(row);
+    if (!float_file_ || float_view_) return row_vector(row);
     const size_t bytes = embed_.dims * sizeof(float);
     read_float_bytes(uint64_t{row} * bytes, reinterpret_cast<char*>(scratch), bytes);
     return scratch;
 }
 
 void Index::read_float_bytes(uint64_t offset, char* buffer, size_t size) const {
-    if (float_file_)
+    if (float_view_)
+        std::memcpy(buffer, reinterpret_cast<const char*>(float_view_) + offset, size);
+    else if (float_file_)
         float_file_->read_at(float_file_offset_ + offset, buffer, size);
     else
         std::memcpy(buffer, reinterpret_cast<const char*>(float_rows_.data()) + offset, size);
@@ -113,14 +136,17 @@ void Index::hold_float_vectors() {
     read_float_bytes(0, reinterpret_cast<char*>(held.data()), held.size() * sizeof(float));
     float_rows_ = std::move(held);
     float_file_.reset();
+    float_view_ = nullptr;
 }
 
 IndexMemory Index::memory() const {
     IndexMemory m;
     m.graph_bytes = graph_impl_->memory_bytes();
     m.code_bytes = codes_.size();
-    m.float_bytes = float_rows_.size() * sizeof(float);
+    m.float_bytes = float_view_ ? rows_.size() * embed_.dims * sizeof(float)
+                                : float_rows_.size() * sizeof(float);
     m.float_vectors_in_file = float_file_ != nullptr;
+    m.float_vectors_mapped = float_view_ != nullptr;
     return m;
 }
 
@@ -169,6 +195,7 @@ void Index::drop_float_vectors() {
     insert_pending(1);
     if (graph_impl_->holds_vectors()) relink_graph(false);
     float_file_.reset();
+    float_view_ = nullptr;
     std::vector<float>().swap(float_rows_);
     has_float_vectors_ = false;
 }
@@ -194,6 +221,7 @@ void Index::relink_graph(bool with_vectors) {
     graph_impl_ = std::move(rebuilt);
     if (with_vectors) { // the graph holds them now
         float_file_.reset();
+        float_view_ = nullptr;
         std::vector<float>().swap(float_rows_);
     }
 }
@@ -337,6 +365,7 @@ size_t Index::float_block_rows() const {
 
 const float* Index::float_block(size_t begin, size_t end, std::vector<float>& scratch) const {
     const size_t dims = embed_.dims;
+    if (float_view_) return float_view_ + begin * dims;
     if (!float_rows_.empty()) return float_rows_.data() + begin * dims;
     if (!float_file_) return nullptr;
     scratch.resize((end - begin) * dims);
@@ -436,8 +465,12 @@ void Index::search(const float* query, const SearchOptions& options,
                 distance = graph_impl_->distance(query, float_row(row, scratch.data()));
             std::sort(found.begin(), found.end());
         }
-    } else {
+    } else if (graph_impl_->holds_vectors()) {
         graph_impl_->search(query, options.per_target ? ef : options.top, ef, found);
+    } else {
+        // The vectors are in the mapped file: the same walk, the same distances.
+        const FloatScorer scorer(*graph_impl_, query, float_view_, dims);
+        graph_impl_->search_scored(scorer, options.per_target ? ef : options.top, ef, found);
     }
     to_hits(found, options, hits);
 }

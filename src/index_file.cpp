@@ -385,7 +385,27 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         vectors_finite =
             vectors_finite && all_finite(reinterpret_cast<const float*>(buffer), size / 4);
     };
-    if (!quantized) {
+    // An index that is not quantized is searched through its float vectors. Mapped from the
+    // file, they are shared by every process searching it (one copy in the page cache, not
+    // one per job); otherwise the graph holds a copy.
+    const std::shared_ptr<const RandomAccessSource> shared =
+        quantized || !vectors_section ? nullptr : source.share();
+    const char* mapped = shared ? shared->map() : nullptr;
+    if (mapped) {
+        index.graph_impl_ = std::make_unique<HnswGraph>(embed.dims, graph, rows, false);
+        index.graph_impl_->load_vectors(rows, {});
+        index.float_file_ = shared;
+        index.float_file_offset_ = vectors_section->offset;
+        const char* vectors = mapped + vectors_section->offset;
+        index.float_view_ = reinterpret_cast<const float*>(vectors);
+        const uint64_t length = vectors_section->length, chunk = uint64_t{16} << 20;
+        for (uint64_t at = 0; at < length; at += chunk) {
+            const size_t size = static_cast<size_t>(std::min(chunk, length - at));
+            vectors_sum.update(vectors + at, size);
+            vectors_finite = vectors_finite &&
+                             all_finite(reinterpret_cast<const float*>(vectors + at), size / 4);
+        }
+    } else if (!quantized) {
         index.graph_impl_->load_vectors(rows, read_vectors);
     } else {
         // Searches walk the codes: the graph holds links only, and the float vectors (if kept)

@@ -91,8 +91,9 @@ void check_shard_info(const ShardInfo& shard);
 struct IndexMemory {
     uint64_t graph_bytes = 0;           // links (and, unless quantized, float vectors) in hnswlib
     uint64_t code_bytes = 0;            // quantized codes
-    uint64_t float_bytes = 0;           // float vectors held apart from the graph
+    uint64_t float_bytes = 0;           // float vectors held apart from the graph (or mapped)
     bool float_vectors_in_file = false; // a quantized index's float vectors, read as re-ranked
+    bool float_vectors_mapped = false;  // read from the mapped file, shared between processes
 };
 
 // Statistics for `ruvec info`.
@@ -141,7 +142,8 @@ public:
     Window row_window(uint32_t row) const { return {rows_[row].start, rows_[row].end}; }
     bool row_deleted(uint32_t row) const { return rows_[row].flags & 1u; }
     // dims floats, as stored (unit for cosine); nullptr once the float vectors are dropped,
-    // and while those of a loaded quantized index are left in its file (float_row reads them)
+    // and while those of a loaded quantized index are left in its file unmapped (float_row
+    // reads them)
     const float* row_vector(uint32_t row) const;
     // The same, read into `scratch` (dims floats) if it is not in memory; nullptr once dropped.
     const float* float_row(uint32_t row, float* scratch) const;
@@ -251,11 +253,14 @@ private:
     std::unique_ptr<Quantizer> quantizer_; // null: not quantized
     std::vector<uint8_t> codes_;           // rows x quantizer_->code_bytes()
     bool has_float_vectors_ = true;
-    // The float vectors of a loaded quantized index, whose graph holds links only: left in the
-    // file (the vectors section at float_file_offset_) when its source could be shared, read
-    // into float_rows_ otherwise. Neither is set when the graph holds them or they were dropped.
+    // The float vectors of a loaded index whose graph holds links only: left in the file (the
+    // vectors section at float_file_offset_) when its source could be shared, read into
+    // float_rows_ otherwise. Neither is set when the graph holds them or they were dropped.
+    // An index that is not quantized is loaded so only when its file can be mapped: then
+    // float_view_ points into the mapping, and processes searching one index share its pages.
     std::shared_ptr<const RandomAccessSource> float_file_;
     uint64_t float_file_offset_ = 0;
+    const float* float_view_ = nullptr;
     std::vector<float> float_rows_;
 };
 

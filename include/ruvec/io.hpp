@@ -70,6 +70,10 @@ public:
     // needed: the float vectors of a quantized index, read only to re-rank. Null when the
     // source cannot outlive its owner (the default): the caller then reads what it needs now.
     virtual std::shared_ptr<const RandomAccessSource> share() const;
+    // The whole file, mapped read-only from the operating system's page cache, so that every
+    // process mapping the same file shares one copy of its pages; valid while this source
+    // lives. Null when the source cannot map (the default). Not for concurrent first calls.
+    virtual const char* map() const { return nullptr; }
 };
 
 // A RandomAccessSource over bytes already in memory.

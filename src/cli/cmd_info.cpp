@@ -82,6 +82,7 @@ int info_main(int argc, char** argv) {
     const IndexMemory memory = index.memory();
     // Where the float vectors are while the index is searched.
     const char* floats_held = !index.has_float_vectors()     ? "dropped"
+                              : memory.float_vectors_mapped  ? "mapped"
                               : memory.float_vectors_in_file ? "file"
                               : memory.float_bytes           ? "memory"
                                                              : "graph";
@@ -185,7 +186,10 @@ int info_main(int argc, char** argv) {
         text += "memory\tgraph " + human_bytes(static_cast<double>(memory.graph_bytes));
         if (memory.code_bytes)
             text += ", codes " + human_bytes(static_cast<double>(memory.code_bytes));
-        if (memory.float_vectors_in_file)
+        if (memory.float_vectors_mapped)
+            text += ", float vectors " + human_bytes(static_cast<double>(memory.float_bytes)) +
+                    " mapped from the file (one copy for every process searching it)";
+        else if (memory.float_vectors_in_file)
             text += "; float vectors left in the file, read as re-ranking needs them";
         else if (memory.float_bytes)
             text += ", float vectors " + human_bytes(static_cast<double>(memory.float_bytes));

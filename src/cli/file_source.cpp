@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,7 +28,17 @@ FileSource::FileSource(std::string path) : path_(std::move(path)) {
 }
 
 FileSource::~FileSource() {
+    if (mapped_) ::munmap(mapped_, static_cast<size_t>(size_));
     if (fd_ >= 0) ::close(fd_);
+}
+
+const char* FileSource::map() const {
+    if (!mapped_ && size_ > 0) {
+        void* at = ::mmap(nullptr, static_cast<size_t>(size_), PROT_READ, MAP_SHARED, fd_, 0);
+        if (at == MAP_FAILED) return nullptr; // the caller reads with pread instead
+        mapped_ = at;
+    }
+    return static_cast<const char*>(mapped_);
 }
 
 void FileSource::read_at(uint64_t offset, char* buffer, size_t size) const {

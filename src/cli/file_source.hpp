@@ -22,6 +22,10 @@ public:
     // The same open file (a duplicated descriptor), advised for random reads; so it is
     // unaffected if the path is renamed over or removed. Null if the system refuses.
     std::shared_ptr<const RandomAccessSource> share() const override;
+    // mmap of the whole file, made on the first call and unmapped with this source. A file
+    // truncated by another program while mapped raises SIGBUS where it is read (main.cpp turns
+    // that into exit status 2); ruvec itself replaces files by renaming, which leaves it intact.
+    const char* map() const override;
 
 private:
     FileSource(int fd, std::string path, uint64_t size)
@@ -30,6 +34,7 @@ private:
     std::string path_;
     int fd_ = -1;
     uint64_t size_ = 0;
+    mutable void* mapped_ = nullptr; // map()'s, or null
 };
 
 } // namespace ruvec::cli

@@ -2,6 +2,7 @@
 // messages and exit statuses.
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/output.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
@@ -111,6 +112,7 @@ void apply_isa_environment() {
 
 int main(int argc, char** argv) {
     hts_set_log_level(HTS_LOG_OFF); // ruvec reports htslib's failures itself, in one line
+    install_mapped_file_handler();
     const char* name = argc > 1 ? argv[1] : nullptr;
     const Command* command = nullptr;
     try {

@@ -53,6 +53,22 @@ extern "C" void remove_temps_and_reraise(int signal_number) {
     std::raise(signal_number);
 }
 
+// SIGBUS: a mapped index file shrank under the process (another program truncated or rewrote it
+// in place). The read cannot be completed or retried: remove temporary outputs, say what
+// happened, and exit with the I/O status.
+extern "C" void mapped_file_failed(int) {
+    for (int i = 0; i < max_temp_files; ++i)
+        if (temp_slot_used[i].load()) unlink(temp_slots[i]);
+    for (int i = 0; i < max_temp_files; ++i)
+        if (temp_slot_used[i].load()) rmdir(temp_slots[i]);
+    static const char message[] =
+        "ruvec: an index file in use was truncated or rewritten in place by another program "
+        "(bus error reading its mapped vectors); replace index files by renaming new ones over "
+        "them, as ruvec does\n";
+    [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, message, sizeof message - 1);
+    _exit(2);
+}
+
 void write_all(int fd, const char* data, size_t size, const std::function<void()>& on_error) {
     while (size > 0) {
         const ssize_t n = ::write(fd, data, size);
@@ -76,6 +92,10 @@ RemoveOnSignal::~RemoveOnSignal() {
 void install_cleanup_signal_handlers() {
     for (int signal_number : {SIGINT, SIGTERM, SIGHUP})
         std::signal(signal_number, remove_temps_and_reraise);
+}
+
+void install_mapped_file_handler() {
+    std::signal(SIGBUS, mapped_file_failed);
 }
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {

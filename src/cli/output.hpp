@@ -60,4 +60,8 @@ private:
 // process gets SIGINT, SIGTERM or SIGHUP.
 void install_cleanup_signal_handlers();
 
+// SIGBUS, raised when a memory-mapped index file shrinks while in use, becomes a one-line
+// message and exit status 2 (temporary outputs removed) instead of a crash.
+void install_mapped_file_handler();
+
 } // namespace ruvec::cli
