@@ -97,6 +97,7 @@ public:
         return std::make_shared<SharedSource>(*this);
     }
     std::string& bytes() { return *bytes_; } // shared with every copy
+    const std::string& bytes() const { return *bytes_; }
 
 private:
     std::shared_ptr<std::string> bytes_;

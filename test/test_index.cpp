@@ -727,6 +727,57 @@ TEST_CASE("index: rows added to a loaded index are found after saving and loadin
         CHECK(search(again, data.row(i), options(1, false)).at(0).row == i);
 }
 
+// A source that maps as the CLI's files do: the index keeps the vectors in it.
+class MappableSource : public SharedSource {
+public:
+    using SharedSource::SharedSource;
+    std::shared_ptr<const RandomAccessSource> share() const override {
+        return std::make_shared<MappableSource>(*this);
+    }
+    const char* map() const override { return bytes().data(); }
+};
+
+TEST_CASE("index: an index whose vectors stay in its mapped file answers, grows and saves alike") {
+    const Data data = gaussian(300, 16, 23);
+    const Data queries = gaussian(20, 16, 24);
+    for (Metric metric : {Metric::cosine, Metric::l2, Metric::ip}) {
+        CAPTURE(metric_name(metric));
+        Index built = build(data, graph_params(metric, 8, 64), 3);
+        const std::string file = save(built);
+        Index in_memory = load(file);
+        Index mapped = Index::load(MappableSource(file), "test.rvx");
+        CHECK(mapped.memory().float_vectors_mapped);
+        CHECK(!in_memory.memory().float_vectors_mapped);
+        CHECK(mapped.memory().float_bytes == 300 * 16 * 4);
+        CHECK(mapped.memory().graph_bytes < in_memory.memory().graph_bytes);
+        CHECK(std::memcmp(mapped.row_vector(7), in_memory.row_vector(7), 16 * 4) == 0);
+        for (size_t q = 0; q < queries.rows(); ++q)
+            for (bool exact : {false, true})
+                for (bool per_target : {false, true}) {
+                    SearchOptions o = options(10, exact, 16);
+                    o.per_target = per_target;
+                    CHECK(same_hits(search(mapped, queries.row(q), o),
+                                    search(in_memory, queries.row(q), o)));
+                }
+        std::vector<std::vector<SearchHit>> many_mapped, many_memory;
+        mapped.search_many(queries.values.data(), queries.rows(), options(5, true), 2, many_mapped);
+        in_memory.search_many(queries.values.data(), queries.rows(), options(5, true), 2,
+                              many_memory);
+        for (size_t q = 0; q < queries.rows(); ++q)
+            CHECK(same_hits(many_mapped[q], many_memory[q]));
+        CHECK(same_file(save(mapped), file));
+        // Adding rows takes the vectors into the graph: the same file as adding in memory.
+        const Data more = gaussian(30, 16, 25);
+        for (Index* index : {&mapped, &in_memory}) {
+            for (size_t i = 0; i < more.rows(); ++i)
+                index->add({"more" + std::to_string(i), 0, 150}, more.row(i));
+            index->insert_pending(1);
+        }
+        CHECK(!mapped.memory().float_vectors_mapped);
+        CHECK(same_file(save(mapped), save(in_memory)));
+    }
+}
+
 TEST_CASE("index: add refuses vectors that cannot be indexed") {
     const float nan = std::numeric_limits<float>::quiet_NaN();
     const float inf = std::numeric_limits<float>::infinity();
