@@ -246,7 +246,7 @@ HnswBenchReport hnsw_suite(const HnswBenchOptions& o, const Messages& messages,
         std::vector<float>().swap(chunk);
 
         // Save, then load the file again and again from the (warm) page cache.
-        if (o.keep.empty()) temp.emplace();
+        if (o.keep.empty()) temp.emplace(o.tmpdir);
         path = o.keep.empty() ? temp->file("bench.rvx") : o.keep;
         {
             OutputFile out(path);
@@ -432,7 +432,7 @@ HnswBenchReport hnsw_suite(const HnswBenchOptions& o, const Messages& messages,
 
     // Quantized variants: the same graph walked by codes, with and without re-ranking, each
     // saved and loaded again as ruvec search would load it (its float vectors left in the file).
-    if (!o.quantize.empty() && !temp) temp.emplace();
+    if (!o.quantize.empty() && !temp) temp.emplace(o.tmpdir);
     std::string variants_json;
     for (QuantKind kind : o.quantize) {
         QuantParams params;

@@ -16,6 +16,7 @@ namespace ruvec::cli {
 // Parameters of one run of the hnsw suite.
 struct HnswBenchOptions {
     uint64_t rows = 10000;           // --rows: vectors in the index
+    std::string tmpdir;              // --tmpdir: where unkept indexes go (TempDir)
     uint32_t dim = 128;              // --dim: floats per vector
     uint64_t queries = 1000;         // --queries: query vectors, drawn apart from the indexed ones
     int repeats = 3;                 // timed passes per figure (-r)

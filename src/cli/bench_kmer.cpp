@@ -109,7 +109,7 @@ std::string kmer_suite(const KmerBenchOptions& options, const Messages& quiet,
     std::vector<std::string> inputs = options.inputs;
     std::string what;
     if (inputs.empty()) {
-        synthetic.emplace();
+        synthetic.emplace(options.tmpdir);
         inputs = {synthetic->file("synthetic.fa")};
         write_synthetic_fasta(inputs[0], options.params, options.synthetic_rows, options.seed);
         what = std::to_string(options.synthetic_rows) + " random sequences in families of " +

@@ -14,6 +14,7 @@ namespace ruvec::cli {
 
 struct KmerBenchOptions {
     std::vector<std::string> inputs; // --input: FASTA/FASTQ; none: synthetic DNA families
+    std::string tmpdir;              // --tmpdir: where the synthetic input goes (TempDir)
     EmbedParams params;              // how to embed (the embedding options)
     int max_threads = 1;             // embedding is timed at 1 to max_threads threads
     int repeats = 5;                 // timed repeats per figure, after a warm-up

@@ -157,6 +157,8 @@ void bench_usage(std::FILE* out) {
          std::to_string(d.rows) +
          "]\n"
          "      --json         JSON instead of a table\n"
+         "      --tmpdir DIR   scratch files (the synthetic input, indexes not kept) go in a\n"
+         "                     directory made and removed under DIR [$TMPDIR, or /tmp]\n"
          "\n"
          "hnsw suite options:\n"
          "      --queries INT  query vectors, drawn apart from the indexed ones [" +
@@ -216,6 +218,7 @@ int bench_main(int argc, char** argv) {
     app.add_option("-M", options.index.graph.M)->check(not_negative());
     app.add_option("--ef-construction", options.index.graph.ef_construction)->check(not_negative());
     app.add_option("--keep", options.index.keep);
+    app.add_option("--tmpdir", options.index.tmpdir);
     app.add_option("--index", options.index.existing);
     CLI::Option* data_option = app.add_option("--data", options.index.data);
     std::string ann_benchmarks;
@@ -303,6 +306,7 @@ int bench_main(int argc, char** argv) {
         if (s == "kmer") {
             KmerBenchOptions run;
             run.inputs = options.inputs;
+            run.tmpdir = options.index.tmpdir;
             run.params = params;
             run.max_threads = common.threads + 1;
             run.repeats = options.repeats;

@@ -1,6 +1,6 @@
-// A private directory under $TMPDIR (or /tmp) for files a command makes and throws away (the
-// benchmarks' indexes and synthetic inputs); it and the files named through it go at the end, or
-// on SIGINT, SIGTERM or SIGHUP (install_cleanup_signal_handlers).
+// A private directory under --tmpdir, $TMPDIR or /tmp for files a command makes and throws away
+// (the benchmarks' indexes and synthetic inputs); it and the files named through it go at the
+// end, or on SIGINT, SIGTERM or SIGHUP (install_cleanup_signal_handlers).
 #pragma once
 
 #include "cli/output.hpp"
@@ -19,11 +19,15 @@ namespace ruvec::cli {
 
 class TempDir {
 public:
-    TempDir() {
-        const char* base = std::getenv("TMPDIR");
-        std::string pattern = std::string(base && *base ? base : "/tmp") + "/ruvec-bench-XXXXXX";
+    // Under `base`; empty: $TMPDIR, or /tmp without it.
+    explicit TempDir(const std::string& base = {}) {
+        const char* environment = std::getenv("TMPDIR");
+        const std::string parent = !base.empty()                     ? base
+                                   : environment && *environment ? environment
+                                                                 : "/tmp";
+        std::string pattern = parent + "/ruvec-bench-XXXXXX";
         if (!mkdtemp(pattern.data()))
-            throw Error(ErrorKind::io, pattern + ": " + std::strerror(errno));
+            throw Error(ErrorKind::io, "scratch directory " + parent + ": " + std::strerror(errno));
         path_ = pattern;
         on_signal_.emplace_back(path_);
     }

@@ -592,6 +592,17 @@ assert run["rows"] + run["queries"] == '"$windows"' and 15 <= run["queries"] <= 
     run "$ruvec" bench --dim 4 index
     check "bench index (the hnsw suite by its other name) --dim 4: refused" grep -q "^ruvec bench: --dim of the hnsw suite must be" err
 
+    # --tmpdir: scratch files go there, and are gone afterwards; a missing one is an I/O error.
+    mkdir scratch
+    run "$ruvec" bench --tmpdir scratch -r 1 --rows 200 kmer
+    check "bench --tmpdir exits 0" test $status -eq 0
+    check "bench --tmpdir leaves nothing behind" test -z "$(ls -A scratch)"
+    run "$ruvec" bench --tmpdir scratch -r 1 --rows 500 --dim 16 --queries 20 --quantize sq8 hnsw
+    check "bench hnsw --tmpdir exits 0 and leaves nothing behind" test $status -eq 0 -a -z "$(ls -A scratch)"
+    run "$ruvec" bench --tmpdir missing-dir -r 1 --rows 200 kmer
+    check "bench --tmpdir missing-dir exits 2" test $status -eq 2
+    check "bench --tmpdir missing-dir names it" grep -q "^ruvec bench: scratch directory missing-dir: No such file or directory$" err
+
     # The format-1 file kept in test-data still loads and answers as when it was written.
     if [ -f "$data/formats/genomes-v1.rvx" ]; then
         "$ruvec" search --no-header "$data/formats/genomes-v1.rvx" "$data/formats/queries.fa" >golden.tsv
