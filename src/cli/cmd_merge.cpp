@@ -49,6 +49,8 @@ void merge_usage(std::FILE* out) {
          "                     similarity and distance as the inputs give them, for merging\n"
          "                     merged files again [6 decimals, as ruvec search]\n"
          "      --no-header    leave out the TSV header line\n"
+         "      --allow-empty  accept inputs without any hit (shards whose vectors were all\n"
+         "                     removed); otherwise an error, as from a failed search\n"
          "\n"
          "General options:\n" +
          common_usage(merge_common) + "\n")
@@ -61,6 +63,7 @@ int merge_main(int argc, char** argv) {
     MergeOptions options;
     options.top = 0;
     bool no_header = false;
+    bool allow_empty = false;
     std::vector<std::string> operands;
     add_common_options(app, common, merge_common);
     CLI::Option* top_option = app.add_option("-n,--top", options.top)->check(not_negative());
@@ -68,6 +71,7 @@ int merge_main(int argc, char** argv) {
     app.add_flag("--per-target", options.per_target);
     app.add_flag("--full-precision", options.full_precision);
     app.add_flag("--no-header", no_header);
+    app.add_flag("--allow-empty", allow_empty);
     app.add_option("inputs", operands);
     parse_arguments(app, argc, argv);
     if (common.help || argc <= 1) {
@@ -96,8 +100,8 @@ int merge_main(int argc, char** argv) {
     OutputFile output(common.output);
     if (!no_header) output.write(hits_tsv_header);
 
-    // Lock-step: each input holds the same queries in the same order. An input that ends at
-    // once had no hits at all (e.g. a shard whose vectors were all removed) and sits out.
+    // Lock-step: each input holds the same queries in the same order. An input without any hit
+    // (a shard whose vectors were all removed, with --allow-empty) sits out.
     std::vector<QueryHits> current(inputs.size());
     std::vector<char> active(inputs.size(), 1);
     std::vector<const QueryHits*> gathered;
@@ -113,11 +117,7 @@ int merge_main(int argc, char** argv) {
             if (!active[i]) continue;
             if (!readers[i].next(current[i])) {
                 active[i] = 0;
-                if (queries_read[i] == 0) {
-                    if (queries == 0) messages.warning(inputs[i] + ": no hits");
-                } else {
-                    ended = i;
-                }
+                if (queries_read[i] != 0 || !allow_empty) ended = i;
                 continue;
             }
             ++queries_read[i];
@@ -138,12 +138,19 @@ int merge_main(int argc, char** argv) {
             gathered.push_back(&current[i]);
             most_hits = std::max(most_hits, current[i].hits.size());
         }
-        if (ended != inputs.size() && leader != inputs.size())
+        if (ended != inputs.size() && leader != inputs.size()) {
+            if (queries_read[ended] == 0)
+                throw Error(ErrorKind::input,
+                            inputs[ended] + ": no hits, where " + inputs[leader] + ":" +
+                                std::to_string(current[leader].first_line) + " has query " +
+                                query_label(current[leader].hits[0]) +
+                                " (a failed search? --allow-empty for a shard with no vectors)");
             throw Error(ErrorKind::input,
                         inputs[ended] + ": ends after " + std::to_string(queries_read[ended]) +
                             " queries, where " + inputs[leader] + ":" +
                             std::to_string(current[leader].first_line) + " goes on with query " +
                             query_label(current[leader].hits[0]) + " (truncated?)");
+        }
         if (leader == inputs.size()) break;
         if (options.top == 0) options.top = most_hits; // what the shards were searched with
         text.clear();

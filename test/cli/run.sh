@@ -961,6 +961,11 @@ assert max(rows) - min(rows) <= 10, rows'
     "$ruvec" search --exact --format jsonl s1.rvx "$reads" >s1.jsonl 2>/dev/null
     run "$ruvec" merge s1.jsonl
     check "JSON Lines are refused" grep -q "^ruvec merge: s1.jsonl:1: JSON; merge reads the TSV of ruvec search" err
+    printf '' >empty.tsv
+    run "$ruvec" merge s1.tsv empty.tsv
+    check "an input without hits is refused" grep -q "^ruvec merge: empty.tsv: no hits, where s1.tsv:2 has query 'SRR059298.1.1' 1-72 (a failed search? --allow-empty for a shard with no vectors)$" err
+    run "$ruvec" merge --allow-empty s1.tsv empty.tsv s2.tsv s3.tsv
+    check "merge --allow-empty skips an input without hits" same_file out all.tsv
     run "$ruvec" merge s1.tsv missing.tsv
     check "a missing input exits 2" test $status -eq 2
     run "$ruvec" merge - - <s1.tsv
@@ -1003,16 +1008,16 @@ suite_snakemake() {
     fi
     run snakemake -s "$workflow/Snakefile" --directory wf --cores 2 --config ruvec="$ruvec" -q
     check "snakemake --cores 2 exits 0" test $status -eq 0
-    check "the workflow wrote the merged hits and the summary" test -s wf/results/honeybee.hits.tsv -a -s wf/results/honeybee.summary.tsv
+    check "the workflow wrote the merged hits and the summary" test -s wf/results/honeybee_2k.hits.tsv -a -s wf/results/honeybee_2k.summary.tsv
     check "the workflow built 2 shards" test "$(ls wf/results/shards/*.rvx | wc -l)" -eq 2
     check "shard 2 says so" grep -q "^shard	2/2: " <("$ruvec" info wf/results/shards/shard2.rvx)
     # The merged hits equal one exact search of one index of the same references, in the same order.
     "$ruvec" index -w 2000 -o whole.rvx -l wf/results/references.txt 2>/dev/null
     "$ruvec" search --exact -n 10 whole.rvx "$data/reads/honeybee_2k.fq.gz" >whole.tsv 2>/dev/null
-    check "workflow merged hits == one index's exact search" same_file wf/results/honeybee.hits.tsv whole.tsv
+    check "workflow merged hits == one index's exact search" same_file wf/results/honeybee_2k.hits.tsv whole.tsv
     check "the summary counts every query once" /usr/bin/python3 -c '
 import csv
-rows = list(csv.DictReader(open("wf/results/honeybee.summary.tsv"), delimiter="\t"))
+rows = list(csv.DictReader(open("wf/results/honeybee_2k.summary.tsv"), delimiter="\t"))
 assert sum(int(r["queries"]) for r in rows) == 2000, rows
 assert abs(sum(float(r["fraction"]) for r in rows) - 1) < 0.01, rows
 best = {}
@@ -1025,7 +1030,12 @@ assert {r["target"]: int(r["queries"]) for r in rows} == best, (rows, best)'
     check "a second run has nothing to do" grep -q "Nothing to be done" out err
     run snakemake -s "$workflow/Snakefile" --directory wf3 --cores 2 --config ruvec="$ruvec" shards=3 -q
     check "shards=3 exits 0" test $status -eq 0
-    check "shards=3: merged hits == one index's exact search" same_file wf3/results/honeybee.hits.tsv whole.tsv
+    check "shards=3: merged hits == one index's exact search" same_file wf3/results/honeybee_2k.hits.tsv whole.tsv
+    printf 'queries:\n  - %s\nreferences:\n  - %s\n' "$data/genomes/phage_phiX174.fa" "$data/genomes/*.fa.gz" >my.yaml
+    run snakemake -s "$workflow/Snakefile" --directory wfmy --cores 2 --configfile my.yaml --config ruvec="$ruvec" -q
+    check "a --configfile of one's own runs" test $status -eq 0 -a -s wfmy/results/phage_phiX174.hits.tsv
+    check "a --configfile's queries replace the default ones" test ! -e wfmy/results/honeybee_2k.hits.tsv
+    check "a --configfile's references replace the default ones" test "$(grep -c . wfmy/results/references.txt)" -eq "$(ls "$data"/genomes/*.fa.gz | wc -l)"
     run snakemake -s "$workflow/Snakefile" --directory wfs --profile "$workflow/profiles/slurm" --config ruvec="$ruvec" -n
     check "the SLURM profile plans every job (dry run)" grep -q "index_shard" out
     run snakemake -s "$workflow/Snakefile" --directory wfbad --cores 1 --config ruvec="$ruvec" shards=500 -q
