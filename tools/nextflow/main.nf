@@ -37,9 +37,9 @@ workflow {
 
     ch_search_input = ch_queries
         .combine(RUVEC_INDEX.out.index)
-        .multiMap { query_meta, query, shard_meta, index ->
+        .multiMap { query_meta, query, shard_meta, rvx ->
             queries: [query_meta + [id: "${query_meta.id}.${shard_meta.id}", query: query_meta.id, shard: shard_meta.shard], query]
-            index:   [shard_meta, index]
+            index:   [shard_meta, rvx]
         }
     RUVEC_SEARCH(ch_search_input.queries, ch_search_input.index)
 
