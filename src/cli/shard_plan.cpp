@@ -1,11 +1,9 @@
 #include "cli/shard_plan.hpp"
 
 #include "cli/batch_reader.hpp"
-#include "cli/hts_source.hpp"
 #include "cli/vector_inputs.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/shard.hpp"
-#include "ruvec/vecfile.hpp"
 
 #include <cstdlib>
 
@@ -44,39 +42,25 @@ ShardInfo plan_shard(const std::vector<std::string>& inputs, const EmbedParams& 
             throw Error(ErrorKind::usage, "--shard reads the inputs twice (to weigh the records, "
                                           "then to index one block): give files, not '-'");
     std::vector<uint64_t> weights; // per record, in input order
-    std::vector<std::string> sequences;
-    auto weigh_sequences = [&] {
-        if (sequences.empty()) return;
-        BatchReader reader(sequences, weigh_batch_bases, weigh_batch_records, extra_threads);
-        SeqBatch batch;
-        while (reader.next(batch))
-            for (size_t r = 0; r < batch.size; ++r)
-                weights.push_back(window_count(batch.records[r].seq.size(), params));
-        sequences.clear();
-    };
     std::vector<VecRow> rows;
     std::vector<float> vectors;
-    for (const std::string& input : inputs) {
-        if (!is_rvec_file(input)) {
-            sequences.push_back(input);
-            continue;
-        }
-        weigh_sequences();
-        HtsSource source(input);
-        RvecReader reader(source, input);
-        std::string record_name;
-        bool in_record = false;
-        while (reader.next_block(rows, vectors))
-            for (const VecRow& row : rows) {
-                if (!in_record || row.name != record_name) {
-                    weights.push_back(0);
-                    record_name = row.name;
-                    in_record = true;
+    for_each_input_run(
+        inputs,
+        [&](const std::vector<std::string>& sequences) {
+            BatchReader reader(sequences, weigh_batch_bases, weigh_batch_records, extra_threads);
+            SeqBatch batch;
+            while (reader.next(batch))
+                for (size_t r = 0; r < batch.size; ++r)
+                    weights.push_back(window_count(batch.records[r].seq.size(), params));
+        },
+        [&](const std::string&, RvecReader& reader) {
+            RvecRecords records;
+            while (reader.next_block(rows, vectors))
+                for (const VecRow& row : rows) {
+                    if (records.starts_record(row)) weights.push_back(0);
+                    ++weights.back(); // a record of an .rvec weighs its rows
                 }
-                ++weights.back();
-            }
-    }
-    weigh_sequences();
+        });
     std::vector<uint64_t> bounds;
     try {
         bounds = shard_bounds(weights, count);

@@ -31,61 +31,67 @@ bool first_rvec_params(const std::vector<std::string>& inputs, EmbedParams& para
     return false;
 }
 
+void for_each_input_run(
+    const std::vector<std::string>& inputs,
+    const std::function<void(const std::vector<std::string>& paths)>& sequences,
+    const std::function<void(const std::string& path, RvecReader& reader)>& rvec) {
+    std::vector<std::string> run; // consecutive sequence inputs
+    for (const std::string& input : inputs) {
+        if (!is_rvec_file(input)) {
+            run.push_back(input);
+            continue;
+        }
+        if (!run.empty()) sequences(run);
+        run.clear();
+        HtsSource source(input);
+        RvecReader reader(source, input);
+        rvec(input, reader);
+    }
+    if (!run.empty()) sequences(run);
+}
+
 InputRowStats read_input_rows(const std::vector<std::string>& inputs, const EmbedParams& params,
                               const std::string& params_owner, int extra_threads,
                               const Messages& messages, bool show_progress,
                               const RowConsumer& consume, const std::function<void()>& batch_done,
                               RecordRange range) {
     InputRowStats stats;
-    uint64_t records_before = 0;        // records of the inputs already read
-    std::vector<std::string> sequences; // consecutive sequence inputs, embedded together
-    auto embed_pending = [&] {
-        if (sequences.empty()) return;
-        const EmbedStats s = embed_inputs(sequences, params, extra_threads, messages, show_progress,
-                                          consume, batch_done, range.after(records_before));
-        records_before += s.records + s.records_outside;
-        stats.embedded.records += s.records;
-        stats.embedded.bases += s.bases;
-        stats.embedded.rows += s.rows;
-        stats.embedded.skipped_rows += s.skipped_rows;
-        stats.embedded.empty_inputs += s.empty_inputs;
-        sequences.clear();
-    };
+    uint64_t records_before = 0; // records of the inputs already read
     std::vector<VecRow> rows;
     std::vector<float> vectors;
-    for (const std::string& input : inputs) {
-        if (!is_rvec_file(input)) {
-            sequences.push_back(input);
-            continue;
-        }
-        embed_pending();
-        HtsSource source(input);
-        RvecReader reader(source, input);
-        const std::string difference = embed_params_difference(reader.params(), params);
-        if (!difference.empty())
-            throw Error(ErrorKind::format, input + ": made with " + difference + " in " +
-                                               params_owner +
-                                               "; vectors made with different "
-                                               "parameters cannot be compared");
-        std::string record_name; // the name of the current record (run of rows)
-        bool in_record = false;
-        while (reader.next_block(rows, vectors)) {
-            for (size_t i = 0; i < rows.size(); ++i) {
-                if (!in_record || rows[i].name != record_name) {
-                    if (in_record) ++records_before;
-                    record_name = rows[i].name;
-                    in_record = true;
+    for_each_input_run(
+        inputs,
+        [&](const std::vector<std::string>& sequences) {
+            const EmbedStats s =
+                embed_inputs(sequences, params, extra_threads, messages, show_progress, consume,
+                             batch_done, range.after(records_before));
+            records_before += s.records + s.records_outside;
+            stats.embedded.records += s.records;
+            stats.embedded.bases += s.bases;
+            stats.embedded.rows += s.rows;
+            stats.embedded.skipped_rows += s.skipped_rows;
+            stats.embedded.empty_inputs += s.empty_inputs;
+        },
+        [&](const std::string& input, RvecReader& reader) {
+            const std::string difference = embed_params_difference(reader.params(), params);
+            if (!difference.empty())
+                throw Error(ErrorKind::format, input + ": made with " + difference + " in " +
+                                                   params_owner +
+                                                   "; vectors made with different "
+                                                   "parameters cannot be compared");
+            RvecRecords records;
+            uint64_t record = 0; // the current row's, over all inputs
+            while (reader.next_block(rows, vectors)) {
+                for (size_t i = 0; i < rows.size(); ++i) {
+                    if (records.starts_record(rows[i])) record = records_before++;
+                    if (!range.contains(record)) continue;
+                    consume(rows[i], &vectors[i * params.dims]);
+                    ++stats.rvec_rows;
                 }
-                if (!range.contains(records_before)) continue;
-                consume(rows[i], &vectors[i * params.dims]);
-                ++stats.rvec_rows;
+                if (batch_done) batch_done();
             }
-            if (batch_done) batch_done();
-        }
-        if (in_record) ++records_before;
-        if (reader.rows_read() == 0) messages.warning(input + ": no vectors");
-    }
-    embed_pending();
+            if (reader.rows_read() == 0) messages.warning(input + ": no vectors");
+        });
     return stats;
 }
 

@@ -5,6 +5,7 @@
 #include "cli/common.hpp"
 #include "cli/embed_pipeline.hpp"
 #include "ruvec/embed.hpp"
+#include "ruvec/vecfile.hpp"
 
 #include <functional>
 #include <string>
@@ -17,6 +18,29 @@ bool is_rvec_file(const std::string& path);
 
 // The embedding parameters of the first .rvec among `inputs`; false when there is none.
 bool first_rvec_params(const std::vector<std::string>& inputs, EmbedParams& params);
+
+// Walks `inputs` in order: each run of consecutive sequence inputs goes to `sequences` at once
+// (so that they are embedded in one pipeline), each .rvec to `rvec` with its open reader.
+void for_each_input_run(
+    const std::vector<std::string>& inputs,
+    const std::function<void(const std::vector<std::string>& paths)>& sequences,
+    const std::function<void(const std::string& path, RvecReader& reader)>& rvec);
+
+// The records of an .rvec: runs of consecutive rows with one name (the windows of a sequence).
+class RvecRecords {
+public:
+    // True when `row` starts a record (the first row, or another name than the row before).
+    bool starts_record(const VecRow& row) {
+        if (open_ && row.name == name_) return false;
+        name_ = row.name;
+        open_ = true;
+        return true;
+    }
+
+private:
+    std::string name_; // of the current record
+    bool open_ = false;
+};
 
 struct InputRowStats {
     EmbedStats embedded;    // from sequence inputs
