@@ -106,6 +106,9 @@ int merge_main(int argc, char** argv) {
     std::vector<char> active(inputs.size(), 1);
     std::vector<const QueryHits*> gathered;
     std::vector<uint64_t> queries_read(inputs.size(), 0);
+    // Hits of each input's first and last query: a file cut at a line boundary inside its last
+    // query looks like a query with fewer hits, which a search of every query with -n rarely is.
+    std::vector<size_t> first_hits(inputs.size(), 0), last_hits(inputs.size(), 0);
     size_t most_hits = 0;
     uint64_t queries = 0, hits_written = 0;
     std::string text;
@@ -120,7 +123,8 @@ int merge_main(int argc, char** argv) {
                 if (queries_read[i] != 0 || !allow_empty) ended = i;
                 continue;
             }
-            ++queries_read[i];
+            if (queries_read[i]++ == 0) first_hits[i] = current[i].hits.size();
+            last_hits[i] = current[i].hits.size();
             if (leader == inputs.size()) {
                 leader = i;
             } else {
@@ -160,6 +164,11 @@ int merge_main(int argc, char** argv) {
         ++queries;
     }
     output.commit();
+    for (size_t i = 0; i < inputs.size(); ++i)
+        if (queries_read[i] > 1 && last_hits[i] < first_hits[i])
+            messages.warning(inputs[i] + ": its last query has " + std::to_string(last_hits[i]) +
+                             " hits, its first " + std::to_string(first_hits[i]) +
+                             ": truncated at the end of a line?");
     if (top_option->count() && options.top > most_hits && queries > 0)
         messages.warning("-n " + std::to_string(options.top) + " but the inputs hold at most " +
                          std::to_string(most_hits) +

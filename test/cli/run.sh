@@ -952,6 +952,11 @@ assert max(rows) - min(rows) <= 10, rows'
     check "a truncated shard output exits 1" test $status -eq 1
     check "a truncated shard output is named" grep -q "^ruvec merge: short.tsv: ends after 2 queries, where s1.tsv:22 goes on with query 'SRR059298.2.1' 1-72 (truncated?)$" err
     check "no output file after an error" test ! -e bad.tsv
+    head -n -3 s1.tsv >s1-cut.tsv
+    head -n -3 s2.tsv >s2-cut.tsv
+    head -n -3 s3.tsv >s3-cut.tsv
+    run "$ruvec" merge s1-cut.tsv s2-cut.tsv s3-cut.tsv
+    check "shard outputs cut inside their last query draw a warning" grep -q "^ruvec merge: warning: s1-cut.tsv: its last query has 7 hits, its first 10: truncated at the end of a line?$" err
     head -c 5000 s2.tsv >cut.tsv
     run "$ruvec" merge s1.tsv cut.tsv
     check "a line cut short is refused" grep -q "^ruvec merge: cut.tsv:[0-9]*: last line has no newline (truncated?)$" err
