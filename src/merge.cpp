@@ -39,10 +39,10 @@ void append_float_six(std::string& out, float value) {
     out += text;
 }
 
-std::string header_without_newline() {
-    std::string header = hits_tsv_header;
-    header.pop_back();
-    return header;
+// The header line as next_line returns it (without its newline).
+std::string_view header_line() {
+    const std::string_view header = hits_tsv_header;
+    return header.substr(0, header.size() - 1);
 }
 
 } // namespace
@@ -84,14 +84,15 @@ bool HitsTsvReader::next_line(std::string& line) {
 }
 
 void HitsTsvReader::parse(const std::string& line, HitLine& hit) const {
-    const std::string where = name_ + ":" + std::to_string(line_number_) + ": ";
-    if (line.empty()) throw Error(ErrorKind::input, where + "empty line");
+    // Built only for an error: this runs for every line.
+    auto where = [&] { return name_ + ":" + std::to_string(line_number_) + ": "; };
+    if (line.empty()) throw Error(ErrorKind::input, where() + "empty line");
     if (line[0] == '{')
         throw Error(ErrorKind::input,
-                    where + "JSON; merge reads the TSV of ruvec search (--format tsv)");
-    if (line == header_without_newline())
+                    where() + "JSON; merge reads the TSV of ruvec search (--format tsv)");
+    if (line == header_line())
         throw Error(ErrorKind::input,
-                    where + "a second header line: give each shard's output as its own file");
+                    where() + "a second header line: give each shard's output as its own file");
     std::string_view field[columns];
     size_t count = 0, begin = 0;
     for (;;) {
@@ -107,23 +108,23 @@ void HitsTsvReader::parse(const std::string& line, HitLine& hit) const {
     }
     if (count != columns)
         throw Error(ErrorKind::input,
-                    where + (count > columns ? "more" : "fewer") +
+                    where() + (count > columns ? "more" : "fewer") +
                         " than the 10 columns of ruvec search TSV (query query_start query_end "
                         "target target_start target_end rank similarity distance identity)");
     for (size_t c : {size_t{1}, size_t{2}, size_t{4}, size_t{5}, size_t{6}})
         if (!all_digits(field[c]))
-            throw Error(ErrorKind::input, where + "column " + std::to_string(c + 1) + " is '" +
+            throw Error(ErrorKind::input, where() + "column " + std::to_string(c + 1) + " is '" +
                                               std::string(field[c].substr(0, 40)) +
                                               "', not a whole number");
     if (field[0].empty() || field[3].empty())
-        throw Error(ErrorKind::input, where + "empty query or target name");
+        throw Error(ErrorKind::input, where() + "empty query or target name");
     auto parse_float = [&](size_t c, const char* what) {
         const std::string text(field[c]);
         char* end = nullptr;
         const float value = std::strtof(text.c_str(), &end);
         if (text.empty() || end != text.c_str() + text.size() || std::isnan(value))
             throw Error(ErrorKind::input,
-                        where + what + " '" + text.substr(0, 40) + "' is not a number");
+                        where() + what + " '" + text.substr(0, 40) + "' is not a number");
         return value;
     };
     hit.query.assign(field[0]);
@@ -131,7 +132,7 @@ void HitsTsvReader::parse(const std::string& line, HitLine& hit) const {
     hit.target.assign(field[3]);
     hit.target_range.assign(field[4].data(), field[5].data() + field[5].size() - field[4].data());
     hit.rank = std::strtoull(std::string(field[6]).c_str(), nullptr, 10);
-    if (hit.rank == 0) throw Error(ErrorKind::input, where + "rank 0: ranks start at 1");
+    if (hit.rank == 0) throw Error(ErrorKind::input, where() + "rank 0: ranks start at 1");
     hit.similarity = parse_float(7, "similarity");
     hit.distance = parse_float(8, "distance");
     parse_float(9, "identity");
@@ -149,7 +150,7 @@ bool HitsTsvReader::next(QueryHits& out) {
         have_pending_ = false;
     } else {
         if (!next_line(line)) return false;
-        if (line_number_ == 1 && line == header_without_newline() && !next_line(line)) return false;
+        if (line_number_ == 1 && line == header_line() && !next_line(line)) return false;
         out.hits.emplace_back();
         parse(line, out.hits.back());
         out.first_line = line_number_;
@@ -180,8 +181,8 @@ bool HitsTsvReader::next(QueryHits& out) {
     return true;
 }
 
-void merge_query_hits(const std::vector<const QueryHits*>& per_input, const MergeOptions& options,
-                      std::string& out) {
+size_t merge_query_hits(const std::vector<const QueryHits*>& per_input, const MergeOptions& options,
+                        std::string& out) {
     std::vector<const HitLine*> ranked;
     for (const QueryHits* hits : per_input)
         for (const HitLine& hit : hits->hits) ranked.push_back(&hit);
@@ -221,6 +222,7 @@ void merge_query_hits(const std::vector<const QueryHits*>& per_input, const Merg
         out += hit->identity;
         out += '\n';
     }
+    return rank;
 }
 
 } // namespace ruvec

@@ -74,9 +74,9 @@ struct MergeOptions {
 
 // Ranks the hits of one query gathered from every input (`per_input[i]` from input i) and
 // appends the merged lines, ranks renumbered, to `out`. Similarity and distance are printed as
-// `ruvec search` prints them: "%.6f", or "%.9g" with full_precision.
-void merge_query_hits(const std::vector<const QueryHits*>& per_input, const MergeOptions& options,
-                      std::string& out);
+// `ruvec search` prints them: "%.6f", or "%.9g" with full_precision. Returns the lines appended.
+size_t merge_query_hits(const std::vector<const QueryHits*>& per_input, const MergeOptions& options,
+                        std::string& out);
 
 // "%.9g": enough significant digits to read the same float back.
 void append_float_full(std::string& out, float value);

@@ -158,8 +158,7 @@ int merge_main(int argc, char** argv) {
         if (leader == inputs.size()) break;
         if (options.top == 0) options.top = most_hits; // what the shards were searched with
         text.clear();
-        merge_query_hits(gathered, options, text);
-        for (char c : text) hits_written += c == '\n';
+        hits_written += merge_query_hits(gathered, options, text);
         output.write(text);
         ++queries;
     }
