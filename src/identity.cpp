@@ -4,11 +4,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ruvec {
 
 double identity_noise_floor(uint32_t dims) {
     return 5.0 / std::sqrt(static_cast<double>(std::max<uint32_t>(dims, 1)));
+}
+
+float default_min_similarity(const EmbedParams& params, Metric metric) {
+    if (metric != Metric::cosine || params.exact) return -std::numeric_limits<float>::infinity();
+    return static_cast<float>(identity_noise_floor(params.dims));
 }
 
 double estimate_identity(double similarity, uint64_t query_bases, uint64_t target_bases, uint32_t k,

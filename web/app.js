@@ -12,7 +12,7 @@ const RVX_MAGIC = [0x89, 0x52, 0x56, 0x58, 0x0d, 0x0a, 0x1a, 0x0a]; // "\x89RVX\
 const STAGES = { reading: 'Reading', embedding: 'Embedding', indexing: 'Indexing', searching: 'Searching', plotting: 'Preparing the pictures' };
 const EMBED_INPUTS = ['k', 'dims', 'window', 'step', 'weight']; // fixed by an .rvx reference
 
-const DEFAULTS = { k: 21, dims: 1024, window: 0, step: 0, weight: 'count', top: 3, perTarget: false, exact: false };
+const DEFAULTS = { k: 21, dims: 2048, window: 1000, step: 500, weight: 'count', top: 3, perTarget: false, exact: false };
 
 const requestedBackend = new URLSearchParams(location.search).get('backend') || 'auto';
 

@@ -319,6 +319,15 @@ function stoull(text) {
     return value;
 }
 
+// minSim as the module reads it: a number, 'none', or absent / 'auto', the hashing noise floor
+// 5 / sqrt(dims) of cosine indexes of hashed k-mers (src/identity.cpp, default_min_similarity).
+function minSimilarityOf(value, index) {
+    if (value === undefined || value === null || value === 'auto')
+        return index.graph.metric === 'cosine' && !index.embed.exact ? fround(5 / Math.sqrt(index.dims)) : -Infinity;
+    if (value === 'none') return -Infinity;
+    return fround(Number(value));
+}
+
 function isAbsent(object, name) {
     return object === undefined || object === null || object[name] === undefined ||
         object[name] === null;
@@ -366,7 +375,7 @@ function exactProfileDims(k, canonical) {
 // EmbedParams with the C++ defaults; window, step and hashSeed are BigInts here.
 function defaultEmbedParams() {
     return {
-        k: 21, dims: 1024, canonical: true, exact: false, weight: 'count', hashId: 1,
+        k: 21, dims: 2048, canonical: true, exact: false, weight: 'count', hashId: 1,
         hashSeed: DEFAULT_HASH_SEED, window: 0n, step: 0n,
     };
 }
@@ -1354,7 +1363,7 @@ export class IndexHandle {
             const ef = fieldU32(o, 'ef', 2048);
             fieldU32(o, 'rerank', 256); // checked as the module does; no codes to re-rank here
             const perTarget = fieldBool(o, 'perTarget', false);
-            const minSimilarity = isAbsent(o, 'minSim') ? -Infinity : fround(Number(o.minSim));
+            const minSimilarity = minSimilarityOf(o.minSim, index);
             if (top === 0) fail('top must be at least 1');
             if (ef === 0 || ef > MAX_EF) fail('ef must be 1..' + MAX_EF);
             this.hits = index.searchMany(queries, this.queries.length,

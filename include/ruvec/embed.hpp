@@ -25,10 +25,16 @@ inline constexpr uint32_t kmer_hash_v1 = 1;
 // The seed every ruvec file so far was made with ("ruvec\0\0\1" read as big-endian bytes).
 inline constexpr uint64_t default_hash_seed = 0x7275766563000001ULL;
 
+// The windows ruvec index cuts reference sequences into unless told otherwise: windows
+// overlapping by half hold every read up to 500 bases whole, and 1 kbp windows keep a 150 bp
+// read's share of a window's k-mers high enough to stand out from hashing noise (scripts/eval.sh
+// measured the choice; embed keeps one vector per record).
+inline constexpr uint64_t default_index_window = 1000, default_index_step = 500;
+
 // Everything needed to reproduce a vector from a sequence. Files carry all of it.
 struct EmbedParams {
     uint32_t k = 21;                        // k-mer length, 1..31
-    uint32_t dims = 1024;                   // vector length, 8..65536 (set by k when exact)
+    uint32_t dims = 2048;                   // vector length, 8..65536 (set by k when exact)
     bool canonical = true;                  // k-mer and reverse complement count as one
     bool exact = false;                     // exact k-mer profile instead of hashing (k <= 8)
     Weight weight = Weight::count;          // per-k-mer weight before L2 normalisation

@@ -271,7 +271,7 @@ private:
 // sqrt(n_long / n_short), clipped to [0, 1]; with independent substitutions at rate d a k-mer
 // survives with probability (1 - d)^k, giving identity = c^(1/k).
 // Hashing k-mers into `dims` signed buckets makes unrelated sequences score about
-// N(0, 1/dims); a similarity below 5 / sqrt(dims) (0.156 at 1024 dims) is not told apart from
+// N(0, 1/dims); a similarity below 5 / sqrt(dims) (0.110 at 2048 dims) is not told apart from
 // that noise and gives identity 0. Valid when k-mers are mostly distinct and the shorter
 // sequence is contained in the longer (a read within a window; one straddling two windows
 // scores lower); most accurate for near-identical sequences (identity above about 0.9).
@@ -280,5 +280,10 @@ double estimate_identity(double similarity, uint64_t query_bases, uint64_t targe
 
 // The similarity below which estimate_identity reports 0: 5 / sqrt(dims).
 double identity_noise_floor(uint32_t dims);
+
+// What search reports by default (`--min-sim auto`): hits at or above the noise floor, so a
+// query unrelated to everything in the index gets no hits instead of the least unrelated ones.
+// Cosine indexes of hashed k-mers only; l2, ip and exact profiles have no such floor (-inf).
+float default_min_similarity(const EmbedParams& params, Metric metric);
 
 } // namespace ruvec

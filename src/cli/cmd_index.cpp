@@ -99,8 +99,9 @@ void index_usage(std::FILE* out) {
          "       ruvec index --add db.rvx [options] <in.fa|in.fq|in.rvec|-> [...]\n"
          "       ruvec index --remove db.rvx <NAMES.txt|->\n"
          "\n"
-         "Builds an HNSW index of one vector per record (or window), embedding FASTA/FASTQ on\n"
-         "the fly; .rvec inputs (from ruvec embed) are used as stored and fix the embedding\n"
+         "Builds an HNSW index of one vector per window of each record (records no longer\n"
+         "than a window are one vector; -w 0: one per record), embedding FASTA/FASTQ on the\n"
+         "fly; .rvec inputs (from ruvec embed) are used as stored and fix the embedding\n"
          "options. Sequence names must be unique. The graph does not depend on -@.\n"
          "\n"
          "Index options:\n"
@@ -126,7 +127,7 @@ void index_usage(std::FILE* out) {
          "                     machine or -@ (the inputs are read twice, so not '-'); search\n"
          "                     each shard and join the results with ruvec merge\n"
          "\n" +
-         embed_options_usage() +
+         embed_options_usage(/*exact_profile=*/true, default_index_window, default_index_step) +
          "\n"
          "General options:\n" +
          common_usage(index_common) + "\n")
@@ -144,6 +145,8 @@ int index_main(int argc, char** argv) {
     std::vector<std::string> operands;
     add_common_options(app, common, index_common);
     add_embed_options(app, embed_options);
+    embed_options.default_window = default_index_window;
+    embed_options.default_step = default_index_step;
     add_graph_options(app, graph_options);
     app.add_option("--add", add_path);
     app.add_option("--remove", remove_path);

@@ -14,6 +14,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 namespace ruvec::cli {
 
@@ -25,10 +27,31 @@ constexpr size_t queries_per_round = 4096;
 
 struct SearchCli {
     SearchOptions options;
-    std::string format = "tsv";  // --format
-    bool no_header = false;      // --no-header
-    bool full_precision = false; // --full-precision
+    std::string format = "tsv";          // --format
+    bool no_header = false;              // --no-header
+    bool full_precision = false;         // --full-precision
+    std::string min_similarity = "auto"; // --min-sim: a number, auto or none
 };
+
+// A whole string as a finite number, as --min-sim takes it.
+bool parse_similarity(const std::string& text, float& value) {
+    if (text.empty()) return false;
+    char* end = nullptr;
+    const double parsed = std::strtod(text.c_str(), &end);
+    if (*end != '\0' || std::isnan(parsed)) return false;
+    value = static_cast<float>(parsed);
+    return true;
+}
+
+// --min-sim: auto is default_min_similarity, none keeps every hit.
+float resolve_min_similarity(const std::string& text, const Index& index) {
+    if (text == "none") return -std::numeric_limits<float>::infinity();
+    if (text == "auto")
+        return default_min_similarity(index.embed_params(), index.graph_params().metric);
+    float value = 0;
+    parse_similarity(text, value); // checked when the options were read
+    return value;
+}
 
 } // namespace
 
@@ -56,7 +79,9 @@ void search_usage(std::FILE* out) {
          std::to_string(d.ef) +
          ": recall@10 >= 0.95 measured on real genomes;\n"
          "                     without --ef, brute force when ef x 2M >= vectors]\n"
-         "      --min-sim FLOAT  report only hits with at least this similarity\n"
+         "      --min-sim FLOAT  report only hits with at least this similarity; auto: above\n"
+         "                     hashing noise, 5/sqrt(dims) for cosine k-mer indexes (0.110\n"
+         "                     at 2048 dims), else none; none: every hit [auto]\n"
          "      --rerank INT   quantized index (ruvec quantize): the best INT candidates found\n"
          "                     by codes are ranked again by float distance; 0: report code\n"
          "                     distances [" +
@@ -93,7 +118,7 @@ int search_main(int argc, char** argv) {
     add_embed_options(app, embed_options, /*exact_profile=*/false);
     app.add_option("-n,--top", cli.options.top)->check(not_negative());
     CLI::Option* ef_option = app.add_option("--ef", cli.options.ef)->check(not_negative());
-    app.add_option("--min-sim", cli.options.min_similarity);
+    app.add_option("--min-sim", cli.min_similarity);
     CLI::Option* hamming_option = app.add_flag("--hamming", cli.options.binary_hamming);
     CLI::Option* rerank_option =
         app.add_option("--rerank", cli.options.rerank)->check(not_negative());
@@ -121,14 +146,18 @@ int search_main(int argc, char** argv) {
         throw Error(ErrorKind::usage, "--ef must be 1.." + std::to_string(max_ef));
     if (cli.options.rerank > max_ef)
         throw Error(ErrorKind::usage, "--rerank must be 0.." + std::to_string(max_ef));
-    if (std::isnan(cli.options.min_similarity))
-        throw Error(ErrorKind::usage, "--min-sim must be a number");
+    float typed_similarity = 0;
+    if (cli.min_similarity != "auto" && cli.min_similarity != "none" &&
+        !parse_similarity(cli.min_similarity, typed_similarity))
+        throw Error(ErrorKind::usage,
+                    "--min-sim must be a number, auto or none, not '" + cli.min_similarity + "'");
     const Messages messages("search", common.verbosity());
     install_cleanup_signal_handlers();
 
     const Index index = Index::load(FileSource(db_path), db_path);
     const EmbedParams params = index.embed_params();
     check_embed_options_agree(embed_options, params, db_path);
+    cli.options.min_similarity = resolve_min_similarity(cli.min_similarity, index);
     if (index.live_rows() == 0) messages.warning(db_path + ": every vector is deleted");
     if (index.quantizer() && !index.has_float_vectors())
         messages.warning(db_path +

@@ -15,11 +15,14 @@ void add_embed_options(CLI::App& app, EmbedOptions& options, bool exact_profile)
     options.given.push_back(app.add_flag("--no-canonical", options.no_canonical));
     if (exact_profile) options.given.push_back(app.add_flag("--exact", p.exact));
     options.given.push_back(app.add_option("--weight", options.weight));
-    options.given.push_back(app.add_option("-w,--window", p.window)->check(not_negative()));
-    options.given.push_back(app.add_option("--step", p.step)->check(not_negative()));
+    options.window_option = app.add_option("-w,--window", p.window)->check(not_negative());
+    options.given.push_back(options.window_option);
+    options.step_option = app.add_option("--step", p.step)->check(not_negative());
+    options.given.push_back(options.step_option);
 }
 
-std::string embed_options_usage(bool exact_profile) {
+std::string embed_options_usage(bool exact_profile, uint64_t default_window,
+                                uint64_t default_step) {
     const EmbedParams d;
     const std::string exact_line =
         exact_profile ? "      --exact        exact k-mer profile instead of hashing (k <= " +
@@ -39,12 +42,20 @@ std::string embed_options_usage(bool exact_profile) {
            exact_line + "      --weight STR   per k-mer weight: count, log (1+count) or binary [" +
            weight_name(d.weight) +
            "]\n"
-           "  -w, --window INT   one vector per window of INT bases [0: one per record]\n"
-           "      --step INT     distance between window starts [the window length]\n";
+           "  -w, --window INT   one vector per window of INT bases [" +
+           (default_window ? std::to_string(default_window) : std::string("0: one per record")) +
+           "]\n"
+           "      --step INT     distance between window starts [" +
+           (default_step ? std::to_string(default_step) + " with the default window; " : "") +
+           "the window length]\n";
 }
 
 EmbedParams resolve_embed_options(EmbedOptions& options) {
     EmbedParams p = options.params;
+    if (options.window_option->count() == 0 && options.step_option->count() == 0) {
+        p.window = options.default_window;
+        p.step = options.default_step;
+    }
     if (!parse_weight(options.weight, p.weight))
         throw Error(ErrorKind::usage,
                     "unknown --weight '" + options.weight + "' (count, log or binary)");

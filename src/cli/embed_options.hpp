@@ -16,14 +16,20 @@ struct EmbedOptions {
     std::string weight = weight_name(EmbedParams{}.weight); // --weight, as typed
     bool no_canonical = false;                              // --no-canonical
     CLI::Option* dims_option = nullptr; // to tell an explicit -d from the default
-    std::vector<CLI::Option*> given;    // every embedding option, to tell which were typed
+    CLI::Option* window_option = nullptr;
+    CLI::Option* step_option = nullptr;
+    // The window and step when neither -w nor --step is typed (index: windows of references).
+    uint64_t default_window = 0, default_step = 0;
+    std::vector<CLI::Option*> given; // every embedding option, to tell which were typed
 };
 
 // `exact_profile`: whether --exact (exact k-mer profiles) is one of them; search uses --exact
 // for brute-force search instead.
 void add_embed_options(CLI::App& app, EmbedOptions& options, bool exact_profile = true);
-// The "Embedding options" block of a usage text, with the real defaults.
-std::string embed_options_usage(bool exact_profile = true);
+// The "Embedding options" block of a usage text, with the real defaults (`default_window`,
+// `default_step`: those of the command).
+std::string embed_options_usage(bool exact_profile = true, uint64_t default_window = 0,
+                                uint64_t default_step = 0);
 // Checks the flags together and returns the parameters to embed with; throws Error(usage).
 EmbedParams resolve_embed_options(EmbedOptions& options);
 // True when any embedding option was typed on the command line.

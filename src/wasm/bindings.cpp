@@ -344,8 +344,16 @@ public:
             o.exact = field<bool>(options, "exact", o.exact);
             o.per_target = field<bool>(options, "perTarget", o.per_target);
             o.binary_hamming = field<bool>(options, "hamming", o.binary_hamming);
-            if (!options["minSim"].isUndefined() && !options["minSim"].isNull())
-                o.min_similarity = options["minSim"].as<float>();
+            // minSim: a number, 'none', or absent / 'auto' (the CLI's default).
+            const val min_sim = options["minSim"];
+            if (min_sim.isUndefined() || min_sim.isNull() ||
+                (min_sim.isString() && min_sim.as<std::string>() == "auto"))
+                o.min_similarity =
+                    default_min_similarity(index.embed_params(), index.graph_params().metric);
+            else if (min_sim.isString() && min_sim.as<std::string>() == "none")
+                o.min_similarity = -std::numeric_limits<float>::infinity();
+            else
+                o.min_similarity = min_sim.as<float>();
             if (o.top == 0) throw Error(ErrorKind::usage, "top must be at least 1");
             if (o.ef == 0 || o.ef > max_ef)
                 throw Error(ErrorKind::usage, "ef must be 1.." + std::to_string(max_ef));

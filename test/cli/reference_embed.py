@@ -144,7 +144,7 @@ def main():
     ap.add_argument("--compare", required=True, help="TSV written by ruvec embed")
     ap.add_argument("fasta", nargs="+")
     ap.add_argument("-k", type=int, default=21)
-    ap.add_argument("-d", "--dims", type=int, default=1024)
+    ap.add_argument("-d", "--dims", type=int, default=2048)
     ap.add_argument("--no-canonical", action="store_true")
     ap.add_argument("--exact", action="store_true")
     ap.add_argument("--weight", default="count")

@@ -349,7 +349,7 @@ if merged:
     index_options = defaults.get("index_options", "").split()
     subprocess.run([RUVEC, "index", *index_options, "-o", whole, *references], check=True,
                    capture_output=True)
-    one = subprocess.run([RUVEC, "search", "-n", defaults.get("top", "10"),
+    one = subprocess.run([RUVEC, "search", "--min-sim", "none", "-n", defaults.get("top", "10"),
                           *defaults.get("search_options", "").split(), whole, reads],
                          check=True, capture_output=True, text=True).stdout
     if open(merged["tsv"]).read() != one:
