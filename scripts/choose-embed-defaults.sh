@@ -2,7 +2,9 @@
 # Measures what the embed defaults (k, dims, weight) were chosen by: simulated 150 bp reads (wgsim,
 # 1% errors, fixed seed) from the genomes of ../shared/data are assigned to the reference window
 # with the highest cosine similarity (exact brute force, numpy), and scored at species level
-# (manifest.tsv's species_group). Prints one line per setting: accuracy, embed time, vector bytes.
+# (manifest.tsv's species_group; strict: scripts/eval.sh also scores reads found verbatim in
+# several genomes, and runs the whole search path). Before 2026-11-22 this script read the
+# organism column as the species, so its figures then were strain-level. Prints one line per setting: accuracy, embed time, vector bytes.
 #   scripts/choose-embed-defaults.sh [ruvec] [data dir] [reads per genome]
 set -euo pipefail
 ruvec=$(realpath "${1:-build/ruvec}")
@@ -12,7 +14,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-tail -n +2 "$data/genomes/manifest.tsv" | cut -f1,3 >species.tsv # file -> species group
+# file -> species group, by column name (column 3 is the organism, which names the strain)
+awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["file"] "\t" $c["species_group"] }' \
+    "$data/genomes/manifest.tsv" >species.tsv
 : >reads.fq
 : >truth.tsv
 while IFS=$'\t' read -r file species; do

@@ -209,11 +209,30 @@ def verbatim_sources(genomes, names):
 
 
 def ruvec_hits(path):
-    """query -> [(target record, target_start, similarity, query_start)] in file order."""
+    """query -> [(target record, target_start, similarity, query_start, identity)] in file order."""
     hits = collections.defaultdict(list)
     for row in read_tsv(path):
-        hits[row[0]].append((row[3], int(row[4]), float(row[7]), int(row[1])))
+        hits[row[0]].append((row[3], int(row[4]), float(row[7]), int(row[1]), float(row[9])))
     return hits
+
+
+def identity_estimates(hits, names, genomes):
+    """The identity column of each query's best hit in its source genome (per window of a
+    windowed query), for the queries that have one: the estimate against what wgsim put in."""
+    values = []
+    for name in names:
+        source = source_of(name)[0]
+        best = {}
+        for record, _, similarity, query_start, identity in hits.get(name, []):
+            if genomes.genome_of_record[record] == source and query_start not in best:
+                best[query_start] = identity
+        values += best.values()
+    if not values:
+        return None
+    values.sort()
+    return {"n": len(values), "median": statistics.median(values),
+            "p10": values[len(values) // 10], "p90": values[len(values) * 9 // 10],
+            "zero": sum(v == 0 for v in values) / len(values)}
 
 
 def top_genome_per_query(hits, genomes):
@@ -276,15 +295,15 @@ def score_assignments(names, assigned, genomes, verbatim=None):
 
 def per_sample_species(names, assigned, genomes):
     """Each source genome's queries as one sample: is the species most queries went to the
-    source's? Returns (right, samples)."""
+    source's? Returns (right, samples, the sources that were not)."""
     votes = collections.defaultdict(collections.Counter)
     for name in names:
         gid = assigned.get(name)
         if gid is not None:
             votes[source_of(name)[0]][genomes.species[gid]] += 1
     sources = sorted({source_of(n)[0] for n in names})
-    right = sum(1 for s in sources if votes[s] and votes[s].most_common(1)[0][0] == genomes.species[s])
-    return right, len(sources)
+    missed = [s for s in sources if not votes[s] or votes[s].most_common(1)[0][0] != genomes.species[s]]
+    return len(sources) - len(missed), len(sources), missed
 
 
 def mash_screen_species(path, genomes):
@@ -456,6 +475,7 @@ def main():
         assigned = top_genome_per_query(hits, genomes)
         scores = score_assignments(queries[kind], assigned, genomes, verbatim if kind == "reads" else None)
         scores["samples"] = per_sample_species(queries[kind], assigned, genomes)
+        scores["identity"] = identity_estimates(hits, queries[kind], genomes)
         seconds, mb = timer.cost("ruvec", "index")
         s2, m2 = timer.cost("ruvec", kind)
         scores["seconds"], scores["peak_mb"] = seconds + s2, max(mb, m2)
@@ -505,7 +525,7 @@ def main():
         # source genome's queries are one sample, right when its best screen hit is of its species.
         timer.run("mash", "sketch", "sketch", ["mash", "sketch", "-p", t, "-o", "refs"] + refs)
         for kind in ("reads", "fragments"):
-            right = 0
+            missed = []
             by_source = collections.defaultdict(list)
             for i, name in enumerate(queries[kind]):
                 by_source[source_of(name)[0]].append(i)
@@ -517,10 +537,14 @@ def main():
                         f.write("\n".join(lines[4 * i:4 * i + 4]) + "\n")
                 timer.run("mash", kind, "screen", ["mash", "screen", "-p", t, "refs.msh", sample],
                           stdout=f"mash.{kind}.screen.tsv")
-                right += mash_screen_species(os.path.join(out, f"mash.{kind}.screen.tsv"), genomes) == genomes.species[gid]
+                screened = os.path.join(out, f"mash.{kind}.screen.{gid}.tsv")
+                os.replace(os.path.join(out, f"mash.{kind}.screen.tsv"), screened)
+                if mash_screen_species(screened, genomes) != genomes.species[gid]:
+                    missed.append(gid)
             seconds, mb = timer.cost("mash", kind)
             s0, m0 = timer.cost("mash", "sketch")
-            metrics.setdefault("mash", {})[kind] = {"samples": (right, len(by_source)), "seconds": seconds + s0,
+            metrics.setdefault("mash", {})[kind] = {"samples": (len(by_source) - len(missed), len(by_source), missed),
+                                                    "seconds": seconds + s0,
                                                     "peak_mb": max(mb, m0),
                                                     "steps": f"sketch {s0:.2f} + {len(by_source)} screens {seconds:.2f}"}
 
@@ -641,8 +665,16 @@ def report(metrics, timer):
             samples = m.get("samples")
             print("\t".join([kind, tool if tool != "mash" else "mash screen (per sample)", fmt(m.get("species")),
                              fmt(m.get("species_tie_aware")), fmt(m.get("strain")), fmt(m.get("strain_tie_aware")),
-                             fmt(m.get("unassigned")), f"{samples[0]}/{samples[1]}" if samples else "-",
+                             fmt(m.get("unassigned")),
+                             f"{samples[0]}/{samples[1]}" + (f" (not {', '.join(samples[2])})" if samples[2] else "")
+                             if samples else "-",
                              fmt(m["seconds"], 2), fmt(m["peak_mb"], 0), m.get("steps", "")]))
+    for kind, truth in (("reads", "0.99: 1% errors"), ("fragments", "about 0.95: 5% mutations")):
+        est = metrics["ruvec"][kind].get("identity")
+        if est:
+            print(f"# identity column, best hit in the source genome, {kind} (truth {truth}): median "
+                  f"{est['median']:.4f}, 10th-90th percentile {est['p10']:.4f}-{est['p90']:.4f}, "
+                  f"0 (below the floor) for {est['zero']:.4f} of {est['n']}")
     if not metrics.get("recall"):
         return report_genomes(metrics)
     print()

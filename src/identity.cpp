@@ -13,8 +13,11 @@ double identity_noise_floor(uint32_t dims) {
 }
 
 float default_min_similarity(const EmbedParams& params, Metric metric) {
-    if (metric != Metric::cosine || params.exact) return -std::numeric_limits<float>::infinity();
-    return static_cast<float>(identity_noise_floor(params.dims));
+    const double floor = identity_noise_floor(params.dims);
+    // Under 26 dims the floor reaches 1: no hit but an identical one could pass.
+    if (metric != Metric::cosine || params.exact || floor >= 1.0)
+        return -std::numeric_limits<float>::infinity();
+    return static_cast<float>(floor);
 }
 
 double estimate_identity(double similarity, uint64_t query_bases, uint64_t target_bases, uint32_t k,

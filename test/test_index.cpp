@@ -1278,6 +1278,47 @@ TEST_CASE("index: crafted rows, names and vectors are refused") {
 // ------------------------------------------------------------------------------------------
 // Identity from similarity
 
+TEST_CASE("index: the default --min-sim is the noise floor of cosine k-mer indexes only") {
+    EmbedParams params;
+    CHECK(default_min_similarity(params, Metric::cosine) ==
+          static_cast<float>(identity_noise_floor(params.dims)));
+    CHECK(default_min_similarity(params, Metric::cosine) == doctest::Approx(0.1104854));
+    const float none = -std::numeric_limits<float>::infinity();
+    CHECK(default_min_similarity(params, Metric::l2) == none);
+    CHECK(default_min_similarity(params, Metric::ip) == none);
+    params.dims = 26; // 5/sqrt(26) = 0.98: the smallest dims with a floor below 1
+    CHECK(default_min_similarity(params, Metric::cosine) == doctest::Approx(0.98058));
+    params.dims = 25;
+    CHECK(default_min_similarity(params, Metric::cosine) == none);
+    params.dims = 136;
+    params.exact = true; // an exact profile (-k 4 --exact) is not hashed: no hashing noise
+    CHECK(default_min_similarity(params, Metric::cosine) == none);
+
+    // search_many with it: hits below the floor are dropped, and a query related to nothing
+    // in the index gets none.
+    Index index(embed_params(64), GraphParams{});
+    std::vector<float> rows(3 * 64, 0.0f);
+    rows[0] = 1.0f;                           // row 0: e0
+    rows[64 + 0] = 0.8f, rows[64 + 1] = 0.6f; // row 1: similarity 0.8 to e0
+    rows[128 + 2] = 1.0f;                     // row 2: unrelated to e0
+    index.add({"a", 0, 10}, rows.data());
+    index.add({"b", 0, 10}, rows.data() + 64);
+    index.add({"c", 0, 10}, rows.data() + 128);
+    index.insert_pending(1);
+    std::vector<float> queries(2 * 64, 0.0f);
+    queries[0] = 1.0f;      // near rows 0 and 1
+    queries[64 + 3] = 1.0f; // related to nothing
+    SearchOptions options;
+    options.exact = true;
+    options.min_similarity = default_min_similarity(index.embed_params(), Metric::cosine);
+    REQUIRE(options.min_similarity == doctest::Approx(0.625));
+    std::vector<std::vector<SearchHit>> hits;
+    index.search_many(queries.data(), 2, options, 1, hits);
+    REQUIRE(hits.size() == 2);
+    CHECK(hits[0].size() == 2); // rows 0 and 1; row 2 (similarity 0) is below the floor
+    CHECK(hits[1].empty());
+}
+
 TEST_CASE("index: estimate_identity follows its formula") {
     CHECK(identity_noise_floor(1024) == doctest::Approx(0.15625));
     CHECK(identity_noise_floor(64) == doctest::Approx(0.625));

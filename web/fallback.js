@@ -322,8 +322,10 @@ function stoull(text) {
 // minSim as the module reads it: a number, 'none', or absent / 'auto', the hashing noise floor
 // 5 / sqrt(dims) of cosine indexes of hashed k-mers (src/identity.cpp, default_min_similarity).
 function minSimilarityOf(value, index) {
-    if (value === undefined || value === null || value === 'auto')
-        return index.graph.metric === 'cosine' && !index.embed.exact ? fround(5 / Math.sqrt(index.dims)) : -Infinity;
+    if (value === undefined || value === null || value === 'auto') {
+        const floor = 5 / Math.sqrt(index.dims);
+        return index.graph.metric === 'cosine' && !index.embed.exact && floor < 1 ? fround(floor) : -Infinity;
+    }
     if (value === 'none') return -Infinity;
     return fround(Number(value));
 }

@@ -283,7 +283,8 @@ double identity_noise_floor(uint32_t dims);
 
 // What search reports by default (`--min-sim auto`): hits at or above the noise floor, so a
 // query unrelated to everything in the index gets no hits instead of the least unrelated ones.
-// Cosine indexes of hashed k-mers only; l2, ip and exact profiles have no such floor (-inf).
+// Cosine indexes of hashed k-mers only; l2, ip, exact profiles and fewer than 26 dims (where
+// the floor reaches 1) have no floor (-inf).
 float default_min_similarity(const EmbedParams& params, Metric metric);
 
 } // namespace ruvec

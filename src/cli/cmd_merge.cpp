@@ -37,9 +37,9 @@ void merge_usage(std::FILE* out) {
          "the shards in order), then to the earlier rank. Ranks are renumbered; other\n"
          "columns are kept. Inputs may be gzipped; '-' is standard input.\n"
          "For the same bytes as one search, search the shards with --full-precision (6\n"
-         "decimals can make unequal distances equal), the same -n (or more), without\n"
-         "--min-sim (every query must have hits in every non-empty input: give --min-sim\n"
-         "here), and with --exact (the graph is approximate, shard by shard).\n"
+         "decimals can make unequal distances equal), the same -n (or more), with\n"
+         "--min-sim none (every query must have hits in every non-empty input: give\n"
+         "--min-sim here), and with --exact (the graph is approximate, shard by shard).\n"
          "\n"
          "Merge options:\n"
          "  -n, --top INT      hits per query [the most any input has for its first query]\n"
@@ -137,7 +137,7 @@ int merge_main(int argc, char** argv) {
                                     std::to_string(current[leader].first_line) + " has " +
                                     query_label(a) +
                                     ": the inputs must be searches of the same queries, each "
-                                    "with hits (leave --min-sim to merge)");
+                                    "with hits (search with --min-sim none to merge)");
             }
             gathered.push_back(&current[i]);
             most_hits = std::max(most_hits, current[i].hits.size());

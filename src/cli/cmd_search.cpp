@@ -80,8 +80,8 @@ void search_usage(std::FILE* out) {
          ": recall@10 >= 0.95 measured on real genomes;\n"
          "                     without --ef, brute force when ef x 2M >= vectors]\n"
          "      --min-sim FLOAT  report only hits with at least this similarity; auto: above\n"
-         "                     hashing noise, 5/sqrt(dims) for cosine k-mer indexes (0.110\n"
-         "                     at 2048 dims), else none; none: every hit [auto]\n"
+         "                     hashing noise, 5/sqrt(dims) for cosine k-mer indexes of 26 or\n"
+         "                     more dims (0.110 at 2048), else none; none: every hit [auto]\n"
          "      --rerank INT   quantized index (ruvec quantize): the best INT candidates found\n"
          "                     by codes are ranked again by float distance; 0: report code\n"
          "                     distances [" +
