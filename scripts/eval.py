@@ -242,7 +242,7 @@ def top_genome_per_query(hits, genomes):
     assigned = {}
     for query, rows in hits.items():
         windows = collections.defaultdict(dict)  # query_start -> genome -> best similarity
-        for record, _, similarity, query_start in rows:
+        for record, _, similarity, query_start, _ in rows:
             gid = genomes.genome_of_record[record]
             best = windows[query_start]
             best[gid] = max(best.get(gid, -2.0), similarity)
@@ -704,7 +704,7 @@ def report_genomes(metrics):
 def lookup(metrics, key):
     value = metrics
     for part in key.split("."):
-        value = value[int(part)] if isinstance(value, list) else value[part]
+        value = value[int(part)] if isinstance(value, (list, tuple)) else value[part]
     return value
 
 
