@@ -130,23 +130,23 @@ ef=()
 
 # reads (and presence, and the HNSW side of vectors: the same search gives 10 hits per read)
 measure ruvec reads index "$ruvec" index -@ "$at" --quiet -w 1000 --step 500 -o windows.rvx refs/*
-measure ruvec reads search "$ruvec" search -@ "$at" --quiet "${ef[@]}" -n 10 --no-header -o ruvec.reads.tsv windows.rvx reads.fq
+measure ruvec reads search "$ruvec" search --min-sim none -@ "$at" --quiet "${ef[@]}" -n 10 --no-header -o ruvec.reads.tsv windows.rvx reads.fq
 measure minimap2 reads index minimap2 -x sr -t "$threads" -d refs.mmi refs.fa
 measure minimap2 reads map minimap2 -x sr -t "$threads" -o minimap2.reads.paf refs.mmi reads.fq
 measure mash presence sketch mash sketch -p "$threads" -o refs refs/*
 measure mash presence screen sh -c "exec mash screen -p $threads -w refs.msh reads.fq >mash.screen.tsv"
 
 # genomes
-measure ruvec genomes index "$ruvec" index -@ "$at" --quiet -o whole.rvx refs/*
-measure ruvec genomes search "$ruvec" search -@ "$at" --quiet -n 5 --no-header -o ruvec.genomes.tsv whole.rvx refs/*
+measure ruvec genomes index "$ruvec" index -@ "$at" --quiet -w 0 -o whole.rvx refs/*
+measure ruvec genomes search "$ruvec" search --min-sim none -@ "$at" --quiet -n 5 --no-header -o ruvec.genomes.tsv whole.rvx refs/*
 measure mash genomes sketch mash sketch -p "$threads" -o refs refs/*
 measure mash genomes dist sh -c "exec mash dist -p $threads refs.msh refs.msh >mash.dist.tsv"
 
 # vectors: the embeddings both brute forces read (made once, not timed against either)
 "$ruvec" embed -@ "$at" --quiet -w 1000 --step 500 -o windows.npy refs/* 2>>log
 "$ruvec" embed -@ "$at" --quiet -o reads.npy reads.fq 2>>log
-measure ruvec-graph vectors search "$ruvec" search -@ "$at" --quiet --ef "${GRAPH_EF:-512}" -n 10 --no-header -o ruvec.graph.tsv windows.rvx reads.fq
-measure ruvec-exact vectors search "$ruvec" search -@ "$at" --quiet --exact -n 10 --no-header -o ruvec.exact.tsv windows.rvx reads.fq
+measure ruvec-graph vectors search "$ruvec" search --min-sim none -@ "$at" --quiet --ef "${GRAPH_EF:-512}" -n 10 --no-header -o ruvec.graph.tsv windows.rvx reads.fq
+measure ruvec-exact vectors search "$ruvec" search --min-sim none -@ "$at" --quiet --exact -n 10 --no-header -o ruvec.exact.tsv windows.rvx reads.fq
 measure numpy-exact vectors brute-force env OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
     /usr/bin/python3 "$here/exact-knn.py" windows.npy reads.npy 10 numpy.exact.tsv
 

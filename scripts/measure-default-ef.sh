@@ -94,15 +94,15 @@ echo "queries: $n_sim simulated $read_len bp reads (${#genomes[@]} files, up to 
 
 # --- 3. searches ---------------------------------------------------------------------------------
 printf '>empty\n' >empty.fa # fixed cost: loading the index
-load_s=$(wall "$ruvec" search -n 10 --no-header genomes.rvx empty.fa 3>&1)
-exact_s=$(wall "$ruvec" search --exact -n 10 --no-header -o exact.tsv genomes.rvx queries.fq 3>&1)
+load_s=$(wall "$ruvec" search --min-sim none -n 10 --no-header genomes.rvx empty.fa 3>&1)
+exact_s=$(wall "$ruvec" search --min-sim none --exact -n 10 --no-header -o exact.tsv genomes.rvx queries.fq 3>&1)
 : >times.tsv
 for ef in $efs; do
-    s=$(wall "$ruvec" search --ef "$ef" -n 10 --no-header -o "ef$ef.tsv" genomes.rvx queries.fq 3>&1)
+    s=$(wall "$ruvec" search --min-sim none --ef "$ef" -n 10 --no-header -o "ef$ef.tsv" genomes.rvx queries.fq 3>&1)
     printf '%s\t%s\n' "$ef" "$s" >>times.tsv
 done
 # sanity check: top-1 --per-target hit of every simulated read, at the built-in default ef
-pt_s=$(wall "$ruvec" search --per-target -n 1 --no-header -o per-target.tsv genomes.rvx sim.fq 3>&1)
+pt_s=$(wall "$ruvec" search --min-sim none --per-target -n 1 --no-header -o per-target.tsv genomes.rvx sim.fq 3>&1)
 
 # --- 4. recall table -----------------------------------------------------------------------------
 "$py" - "$data/genomes/manifest.tsv" "$n_sim" "$n_hb" "$load_s" "$exact_s" "$target" "$pt_s" <<'PY'

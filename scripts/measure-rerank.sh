@@ -47,14 +47,14 @@ wall() { # wall seconds of a command, printed on fd 3; its stdout is dropped
 }
 : >log
 n_q=$(($(wc -l <queries.fq) / 4))
-"$ruvec" search --exact -n 10 --no-header -o exact.tsv "$src/genomes.rvx" queries.fq 2>>log
-float_s=$(wall "$ruvec" search --ef "$ef" -n 10 --no-header -o float.tsv "$src/genomes.rvx" queries.fq 3>&1)
+"$ruvec" search --min-sim none --exact -n 10 --no-header -o exact.tsv "$src/genomes.rvx" queries.fq 2>>log
+float_s=$(wall "$ruvec" search --min-sim none --ef "$ef" -n 10 --no-header -o float.tsv "$src/genomes.rvx" queries.fq 3>&1)
 : >times.tsv
 for t in $types; do
     q_s=$(wall "$ruvec" quantize -t "$t" --eval 0 -o "$t.rvx" "$src/genomes.rvx" 3>&1)
     printf '%s\tquantize\t%s\t%s\n' "$t" "$q_s" "$(wc -c <"$t.rvx")" >>times.tsv
     for r in $reranks; do
-        s=$(wall "$ruvec" search --ef "$ef" --rerank "$r" -n 10 --no-header -o "$t.$r.tsv" "$t.rvx" queries.fq 3>&1)
+        s=$(wall "$ruvec" search --min-sim none --ef "$ef" --rerank "$r" -n 10 --no-header -o "$t.$r.tsv" "$t.rvx" queries.fq 3>&1)
         printf '%s\t%s\t%s\n' "$t" "$r" "$s" >>times.tsv
     done
 done
