@@ -52,9 +52,9 @@ std::string embed_options_usage(bool exact_profile, uint64_t default_window,
 
 EmbedParams resolve_embed_options(EmbedOptions& options) {
     EmbedParams p = options.params;
-    if (options.window_option->count() == 0 && options.step_option->count() == 0) {
+    if (options.window_option->count() == 0) { // --step alone steps the default window
         p.window = options.default_window;
-        p.step = options.default_step;
+        if (options.step_option->count() == 0) p.step = options.default_step;
     }
     if (!parse_weight(options.weight, p.weight))
         throw Error(ErrorKind::usage,

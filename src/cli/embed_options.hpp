@@ -18,7 +18,8 @@ struct EmbedOptions {
     CLI::Option* dims_option = nullptr; // to tell an explicit -d from the default
     CLI::Option* window_option = nullptr;
     CLI::Option* step_option = nullptr;
-    // The window and step when neither -w nor --step is typed (index: windows of references).
+    // The window when -w is not typed, and the step when neither is (index: windows of
+    // references).
     uint64_t default_window = 0, default_step = 0;
     std::vector<CLI::Option*> given; // every embedding option, to tell which were typed
 };

@@ -384,6 +384,14 @@ assert [s["tag"] for s in d["sections"]] == ["PROV", "NAME", "ROWS", "VECT", "GR
 assert d["provenance"][0].startswith("ruvec ") and "-w 1000" in d["provenance"][0]'
     run "$ruvec" info g.rvx
     check "info text names the metric" grep -q "^graph.HNSW, metric cosine, M 16" out
+    # index's default windows: 1000 every 500; --step alone steps them, -w alone abuts them.
+    for flags in "" "--step 250" "-w 2000" "-w 0"; do
+        "$ruvec" index $flags -o d.rvx lambda.fa 2>/dev/null
+        "$ruvec" info --json d.rvx | python3 -c 'import json, sys; e = json.load(sys.stdin)["embedding"]; print(e["window"], e["step"])' >>defaults.txt
+    done
+    check "index: default window 1000 step 500, --step alone, -w alone, -w 0" test "$(tr '\n' ' ' <defaults.txt)" = "1000 500 1000 250 2000 2000 0 0 "
+    run "$ruvec" embed lambda.fa
+    check "embed: one vector per record by default" test "$(wc -l <out)" -eq 1
 
     # Reads: HNSW and brute force agree; every DWV read finds DWV. --min-sim none: every read
     # gets its 5 hits, also the bee reads that match nothing here.
