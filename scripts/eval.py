@@ -458,17 +458,17 @@ def main():
     recall_types = [] if args.no_recall else query_types
     ef = args.graph_ef or default_ef(ruvec)
     metrics["settings"]["graph_ef"] = ef
+    def search(kind, task, output, options):
+        timer.run("ruvec", task, "search", [ruvec, "search", "-@", at] + quiet + options +
+                  ["-o", output, "windows.rvx", f"{kind}.fq"])
+
     for kind in query_types:
-        task = "reads" if kind == "honeybee" else kind
-        run_search = (lambda name, extra, tool="ruvec": timer.run(
-            tool, task if name == "" else f"{kind}-{name}", "search",
-            [ruvec, "search", "-@", at] + quiet + extra + ["-o", f"ruvec.{kind}{'.' + name if name else ''}.tsv",
-                                                           "windows.rvx", f"{kind}.fq"]))
-        if kind != "honeybee":
-            run_search("", search_args + (["--per-target", "-n", "5"] if kind == "fragments" else ["-n", "1"]))
+        if kind != "honeybee":  # classification, as a user would search: the defaults
+            search(kind, kind, f"ruvec.{kind}.tsv",
+                   search_args + (["--per-target", "-n", "5"] if kind == "fragments" else ["-n", "1"]))
         if kind in recall_types:
-            run_search("exact", ["--exact", "-n", "10", "--min-sim", "none"])
-            run_search("graph", ["-n", "10", "--min-sim", "none", "--ef", str(ef)])
+            search(kind, f"{kind}-exact", f"ruvec.{kind}.exact.tsv", ["--exact", "-n", "10", "--min-sim", "none"])
+            search(kind, f"{kind}-graph", f"ruvec.{kind}.graph.tsv", ["-n", "10", "--min-sim", "none", "--ef", str(ef)])
 
     for kind in ("reads", "fragments"):
         hits = ruvec_hits(os.path.join(out, f"ruvec.{kind}.tsv"))
@@ -485,68 +485,14 @@ def main():
 
     # HNSW recall: the graph at the default ef against brute force, the same -n 10.
     for kind in recall_types:
-        exact = ruvec_hits(os.path.join(out, f"ruvec.{kind}.exact.tsv"))
-        graph = ruvec_hits(os.path.join(out, f"ruvec.{kind}.graph.tsv"))
-        r1 = r10 = 0.0
-        n = 0
-        for query, rows in exact.items():
-            by_window = collections.defaultdict(list)
-            for row in rows:
-                by_window[row[3]].append(row)
-            graph_by_window = collections.defaultdict(list)
-            for row in graph.get(query, []):
-                graph_by_window[row[3]].append(row)
-            for start, truth in by_window.items():
-                got = graph_by_window.get(start, [])
-                truth_set = {(r[0], r[1]) for r in truth}
-                r10 += len(truth_set & {(r[0], r[1]) for r in got}) / len(truth_set)
-                r1 += bool(got) and (got[0][0], got[0][1]) == (truth[0][0], truth[0][1])
-                n += 1
-        seconds_exact, _ = timer.cost("ruvec", f"{kind}-exact")
-        seconds_graph, _ = timer.cost("ruvec", f"{kind}-graph")
-        metrics.setdefault("recall", {})[kind] = {"queries": n, "recall@1": r1 / n, "recall@10": r10 / n,
-                                                  "seconds_graph": seconds_graph, "seconds_exact": seconds_exact}
+        recall = graph_recall(ruvec_hits(os.path.join(out, f"ruvec.{kind}.exact.tsv")),
+                              ruvec_hits(os.path.join(out, f"ruvec.{kind}.graph.tsv")))
+        recall["seconds_graph"], _ = timer.cost("ruvec", f"{kind}-graph")
+        recall["seconds_exact"], _ = timer.cost("ruvec", f"{kind}-exact")
+        metrics.setdefault("recall", {})[kind] = recall
 
     if not args.no_peers:
-        timer.run("minimap2", "reads", "index", ["minimap2", "-x", "sr", "-t", t, "-d", "refs.sr.mmi", "refs.fa"])
-        timer.run("minimap2", "reads", "map", ["minimap2", "-x", "sr", "-t", t, "-o", "minimap2.reads.paf",
-                                               "refs.sr.mmi", "reads.fq"])
-        timer.run("minimap2", "fragments", "index", ["minimap2", "-x", "asm20", "-t", t, "-d", "refs.asm.mmi", "refs.fa"])
-        timer.run("minimap2", "fragments", "map", ["minimap2", "-x", "asm20", "-t", t, "-o", "minimap2.fragments.paf",
-                                                   "refs.asm.mmi", "fragments.fq"])
-        for kind in ("reads", "fragments"):
-            assigned = minimap2_assignments(os.path.join(out, f"minimap2.{kind}.paf"), genomes)
-            scores = score_assignments(queries[kind], assigned, genomes, verbatim if kind == "reads" else None)
-            scores["samples"] = per_sample_species(queries[kind], assigned, genomes)
-            scores["seconds"], scores["peak_mb"] = timer.cost("minimap2", kind)
-            scores["steps"] = timer.step_seconds("minimap2", kind)
-            metrics.setdefault("minimap2", {})[kind] = scores
-        # mash screen answers which genomes a sample holds, not where each read goes: each
-        # source genome's queries are one sample, right when its best screen hit is of its species.
-        timer.run("mash", "sketch", "sketch", ["mash", "sketch", "-p", t, "-o", "refs"] + refs)
-        for kind in ("reads", "fragments"):
-            missed = []
-            by_source = collections.defaultdict(list)
-            for i, name in enumerate(queries[kind]):
-                by_source[source_of(name)[0]].append(i)
-            lines = open(os.path.join(out, f"{kind}.fq")).read().split("\n")
-            for gid, members in sorted(by_source.items()):
-                sample = f"sample.{kind}.fq"
-                with open(os.path.join(out, sample), "w") as f:
-                    for i in members:
-                        f.write("\n".join(lines[4 * i:4 * i + 4]) + "\n")
-                timer.run("mash", kind, "screen", ["mash", "screen", "-p", t, "refs.msh", sample],
-                          stdout=f"mash.{kind}.screen.tsv")
-                screened = os.path.join(out, f"mash.{kind}.screen.{gid}.tsv")
-                os.replace(os.path.join(out, f"mash.{kind}.screen.tsv"), screened)
-                if mash_screen_species(screened, genomes) != genomes.species[gid]:
-                    missed.append(gid)
-            seconds, mb = timer.cost("mash", kind)
-            s0, m0 = timer.cost("mash", "sketch")
-            metrics.setdefault("mash", {})[kind] = {"samples": (len(by_source) - len(missed), len(by_source), missed),
-                                                    "seconds": seconds + s0,
-                                                    "peak_mb": max(mb, m0),
-                                                    "steps": f"sketch {s0:.2f} + {len(by_source)} screens {seconds:.2f}"}
+        run_peers(genomes, timer, refs, queries, verbatim, t, metrics, out)
 
     if not args.no_genomes:
         genome_pairs(args, genomes, timer, ruvec, at, metrics, out)
@@ -558,6 +504,71 @@ def main():
         shutil.copyfile(os.path.join(out, "metrics.json"), args.json)
     if args.check:
         sys.exit(check(metrics, args.check))
+
+
+def graph_recall(exact, graph):
+    """recall@1 and recall@10 of the graph's hits against brute force's, per query window (a
+    hit is its target and window)."""
+    r1 = r10 = 0.0
+    n = 0
+    for query, rows in exact.items():
+        graph_by_window = collections.defaultdict(list)
+        for row in graph.get(query, []):
+            graph_by_window[row[3]].append(row)
+        exact_by_window = collections.defaultdict(list)
+        for row in rows:
+            exact_by_window[row[3]].append(row)
+        for start, truth in exact_by_window.items():
+            got = graph_by_window.get(start, [])
+            truth_set = {(r[0], r[1]) for r in truth}
+            r10 += len(truth_set & {(r[0], r[1]) for r in got}) / len(truth_set)
+            r1 += bool(got) and (got[0][0], got[0][1]) == (truth[0][0], truth[0][1])
+            n += 1
+    return {"queries": n, "recall@1": r1 / n, "recall@10": r10 / n}
+
+
+def run_peers(genomes, timer, refs, queries, verbatim, t, metrics, out):
+    """minimap2 on the reads (-x sr) and fragments (-x asm20), scored as ruvec is; mash screen
+    per sample."""
+    timer.run("minimap2", "reads", "index", ["minimap2", "-x", "sr", "-t", t, "-d", "refs.sr.mmi", "refs.fa"])
+    timer.run("minimap2", "reads", "map", ["minimap2", "-x", "sr", "-t", t, "-o", "minimap2.reads.paf",
+                                           "refs.sr.mmi", "reads.fq"])
+    timer.run("minimap2", "fragments", "index", ["minimap2", "-x", "asm20", "-t", t, "-d", "refs.asm.mmi", "refs.fa"])
+    timer.run("minimap2", "fragments", "map", ["minimap2", "-x", "asm20", "-t", t, "-o", "minimap2.fragments.paf",
+                                               "refs.asm.mmi", "fragments.fq"])
+    for kind in ("reads", "fragments"):
+        assigned = minimap2_assignments(os.path.join(out, f"minimap2.{kind}.paf"), genomes)
+        scores = score_assignments(queries[kind], assigned, genomes, verbatim if kind == "reads" else None)
+        scores["samples"] = per_sample_species(queries[kind], assigned, genomes)
+        scores["seconds"], scores["peak_mb"] = timer.cost("minimap2", kind)
+        scores["steps"] = timer.step_seconds("minimap2", kind)
+        metrics.setdefault("minimap2", {})[kind] = scores
+    # mash screen answers which genomes a sample holds, not where each read goes: each
+    # source genome's queries are one sample, right when its best screen hit is of its species.
+    timer.run("mash", "sketch", "sketch", ["mash", "sketch", "-p", t, "-o", "refs"] + refs)
+    for kind in ("reads", "fragments"):
+        missed = []
+        by_source = collections.defaultdict(list)
+        for i, name in enumerate(queries[kind]):
+            by_source[source_of(name)[0]].append(i)
+        lines = open(os.path.join(out, f"{kind}.fq")).read().split("\n")
+        for gid, members in sorted(by_source.items()):
+            sample = f"sample.{kind}.fq"
+            with open(os.path.join(out, sample), "w") as f:
+                for i in members:
+                    f.write("\n".join(lines[4 * i:4 * i + 4]) + "\n")
+            timer.run("mash", kind, "screen", ["mash", "screen", "-p", t, "refs.msh", sample],
+                      stdout=f"mash.{kind}.screen.tsv")
+            screened = os.path.join(out, f"mash.{kind}.screen.{gid}.tsv")
+            os.replace(os.path.join(out, f"mash.{kind}.screen.tsv"), screened)
+            if mash_screen_species(screened, genomes) != genomes.species[gid]:
+                missed.append(gid)
+        seconds, mb = timer.cost("mash", kind)
+        s0, m0 = timer.cost("mash", "sketch")
+        metrics.setdefault("mash", {})[kind] = {"samples": (len(by_source) - len(missed), len(by_source), missed),
+                                                "seconds": seconds + s0,
+                                                "peak_mb": max(mb, m0),
+                                                "steps": f"sketch {s0:.2f} + {len(by_source)} screens {seconds:.2f}"}
 
 
 def genome_pairs(args, genomes, timer, ruvec, at, metrics, out):
