@@ -902,7 +902,11 @@ for tool in ("ruvec search", "ruvec graph"):
 
 # Sharded indexes and merged searches: shards + merge == one index (issue 7).
 suite_shards() {
-    local reads=$data/reads/honeybee_2k.fq.gz
+    local reads=$data/reads/honeybee_2k.fq.gz n_reads=2000
+    if [ -n "${RUVEC_TEST_SANITIZED:-}" ]; then # the same paths on a quarter of the reads
+        zcat "$reads" | head -n 2000 | gzip -c >reads500.fq.gz
+        reads=$PWD/reads500.fq.gz n_reads=500
+    fi
     ls "$data"/genomes/*.fa* >refs.txt
     "$ruvec" index -w 2000 -o all.rvx -l refs.txt 2>/dev/null
     "$ruvec" embed -w 2000 -o all.rvec -l refs.txt 2>/dev/null
@@ -948,7 +952,7 @@ assert max(rows) - min(rows) <= 10, rows'
     run "$ruvec" merge s1.tsv s2.tsv s3.tsv
     check "merge exits 0" test $status -eq 0
     check "merge of the shards == search of the whole index (--exact)" same_file out all.tsv
-    check "merge: 2000 queries x 10 hits" test "$(wc -l <out)" -eq 20001
+    check "merge: every query x 10 hits" test "$(wc -l <out)" -eq $((n_reads * 10 + 1))
     run "$ruvec" merge --per-target p1.tsv p2.tsv p3.tsv
     check "merge --per-target == search --per-target of the whole index" same_file out all-pt.tsv
     run "$ruvec" merge --min-sim 0.1 s1.tsv s2.tsv s3.tsv
@@ -966,7 +970,7 @@ assert max(rows) - min(rows) <= 10, rows'
     run "$ruvec" merge -n 20 s1.tsv s2.tsv s3.tsv
     check "merge -n beyond the inputs warns" grep -q "^ruvec merge: warning: -n 20 but the inputs hold at most 10 hits per query" err
     run "$ruvec" merge --no-header s1.tsv
-    check "merge of one input renumbers nothing and keeps its hits" test "$(wc -l <out)" -eq 20000
+    check "merge of one input renumbers nothing and keeps its hits" test "$(wc -l <out)" -eq $((n_reads * 10))
 
     # Inputs that cannot be merged are refused by name, with no output file left behind.
     head -n 21 s2.tsv >short.tsv
