@@ -13,7 +13,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 
 import numpy as np
 
@@ -498,7 +497,7 @@ def main():
     if not args.no_genomes:
         genome_pairs(args, genomes, timer, ruvec, at, metrics, out)
 
-    report(metrics, timer)
+    report(metrics)
     with open(os.path.join(out, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=1)
     if args.json:
@@ -659,7 +658,7 @@ def fmt(value, digits=4):
     return "-" if value is None else (f"{value:.{digits}f}" if isinstance(value, float) else str(value))
 
 
-def report(metrics, timer):
+def report(metrics):
     s = metrics["settings"]
     idx = metrics["index"]
     print(f"# ruvec accuracy on {s['genomes']} genomes: index of {idx['vectors']} vectors "

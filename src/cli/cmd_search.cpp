@@ -43,14 +43,12 @@ bool parse_similarity(const std::string& text, float& value) {
     return true;
 }
 
-// --min-sim: auto is default_min_similarity, none keeps every hit.
-float resolve_min_similarity(const std::string& text, const Index& index) {
+// --min-sim: auto is default_min_similarity, none keeps every hit, else the number typed.
+float resolve_min_similarity(const std::string& text, float typed, const Index& index) {
     if (text == "none") return -std::numeric_limits<float>::infinity();
     if (text == "auto")
         return default_min_similarity(index.embed_params(), index.graph_params().metric);
-    float value = 0;
-    parse_similarity(text, value); // checked when the options were read
-    return value;
+    return typed;
 }
 
 } // namespace
@@ -157,7 +155,8 @@ int search_main(int argc, char** argv) {
     const Index index = Index::load(FileSource(db_path), db_path);
     const EmbedParams params = index.embed_params();
     check_embed_options_agree(embed_options, params, db_path);
-    cli.options.min_similarity = resolve_min_similarity(cli.min_similarity, index);
+    cli.options.min_similarity =
+        resolve_min_similarity(cli.min_similarity, typed_similarity, index);
     if (index.live_rows() == 0) messages.warning(db_path + ": every vector is deleted");
     if (index.quantizer() && !index.has_float_vectors())
         messages.warning(db_path +
