@@ -15,6 +15,7 @@
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

@@ -9,6 +9,7 @@
 #include "ruvec/vecfile.hpp"
 #include "ruvec/version.hpp"
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <memory>
 

@@ -13,6 +13,7 @@
 #include "ruvec/index.hpp"
 #include "ruvec/version.hpp"
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstring>

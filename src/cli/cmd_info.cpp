@@ -8,6 +8,7 @@
 #include "ruvec/index.hpp"
 #include "ruvec/index_format.hpp"
 
+#include <CLI/CLI.hpp>
 #include <cinttypes>
 #include <cstdio>
 #include <vector>

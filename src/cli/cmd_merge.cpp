@@ -8,6 +8,7 @@
 #include "ruvec/hits.hpp"
 #include "ruvec/merge.hpp"
 
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <memory>
 

@@ -14,6 +14,7 @@
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>

@@ -11,6 +11,7 @@
 #include "ruvec/hits.hpp"
 #include "ruvec/index.hpp"
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>

@@ -2,6 +2,7 @@
 
 #include "ruvec/error.hpp"
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>

@@ -4,11 +4,18 @@
 
 #include "ruvec/json.hpp" // json_escape, used by most commands
 
-#include <CLI/CLI.hpp>
-
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+// CLI11's classes by name only: the header costs seconds of compile time in every file that
+// includes it, so only the files that define options include it.
+namespace CLI {
+class App;
+class Option;
+class Validator;
+} // namespace CLI
 
 namespace ruvec::cli {
 

@@ -4,6 +4,8 @@
 
 #include "ruvec/error.hpp"
 
+#include <CLI/CLI.hpp>
+
 namespace ruvec::cli {
 
 void add_embed_options(CLI::App& app, EmbedOptions& options, bool exact_profile) {

@@ -2,9 +2,8 @@
 // embeds sequences (embed now; index and search embed on the fly with the same flags).
 #pragma once
 
+#include "cli/common.hpp" // CLI11 names
 #include "ruvec/embed.hpp"
-
-#include <CLI/CLI.hpp>
 
 #include <string>
 #include <vector>

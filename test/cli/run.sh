@@ -280,13 +280,15 @@ suite_bad_input() {
 
 suite_threads() {
     local reads=$data/reads/honeybee_2k.fq.gz
+    # Determinism does not depend on the dimensions: a quarter of the default's work.
+    local dims=512
     zcat "$data/genomes/phage_lambda.fa.gz" "$data/genomes/virus_dwv.fa.gz" "$data/genomes/influenza_pdH1N1_NA.fa.gz" >mix.fa
     # Same command line in a folder per run, so the provenance recorded in .rvec is the same too.
     embed_all() { # DIR ISA THREADS
         mkdir -p "$1" && (cd "$1" && export RUVEC_ISA=$2 &&
-            "$ruvec" embed -@ "$3" "$reads" -o reads.rvec &&
-            "$ruvec" embed -@ "$3" "$reads" -o reads.tsv &&
-            "$ruvec" embed -@ "$3" -w 1000 --step 500 ../mix.fa -o mix.rvec &&
+            "$ruvec" embed -@ "$3" -d $dims "$reads" -o reads.rvec &&
+            "$ruvec" embed -@ "$3" -d $dims "$reads" -o reads.tsv &&
+            "$ruvec" embed -@ "$3" -d $dims -w 1000 --step 500 ../mix.fa -o mix.rvec &&
             "$ruvec" embed -@ "$3" -k 12 --weight log -w 2000 ../mix.fa -o log.tsv)
     }
     # Under the sanitizers (RUVEC_TEST_SANITIZED, set by the RUVEC_SANITIZE build) fewer thread
@@ -311,7 +313,7 @@ suite_threads() {
     python3 -c 'import sys; s="".join(l.strip() for l in open(sys.argv[1]) if l[0] != ">"); print(">long\n" + s * 62)' \
         <(zcat "$data/genomes/phage_lambda.fa.gz") >long.fa
     for threads in $thread_counts; do
-        "$ruvec" embed -@ $threads long.fa >long-$threads.tsv
+        "$ruvec" embed -@ $threads -d $dims long.fa >long-$threads.tsv
         "$ruvec" embed -@ $threads -k 4 --exact long.fa >long-exact-$threads.tsv
     done
     check "3 Mbp record was embedded" test "$(wc -l <long-0.tsv)" -eq 1
@@ -327,7 +329,7 @@ suite_threads() {
     }
     # Index builds and searches are byte-identical whatever -@ (the provenance leaves -@ out).
     for threads in $thread_counts; do
-        (cd t$threads && "$ruvec" index -@ $threads -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
+        (cd t$threads && "$ruvec" index -@ $threads -d $dims -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
             "$ruvec" search -@ $threads mix.rvx "$reads" >hits.tsv &&
             "$ruvec" search -@ $threads --exact --per-target mix.rvx "$reads" >exact.tsv &&
             quantize_all $threads)
@@ -344,7 +346,7 @@ suite_threads() {
         if RUVEC_ISA=$isa "$ruvec" --version >/dev/null 2>&1; then
             check "embed with RUVEC_ISA=$isa" embed_all isa-$isa $isa 1
             (cd isa-$isa && export RUVEC_ISA=$isa &&
-                "$ruvec" index -@ 1 -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
+                "$ruvec" index -@ 1 -d $dims -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
                 "$ruvec" search -@ 1 mix.rvx "$reads" >hits.tsv &&
                 "$ruvec" search -@ 1 --exact --per-target mix.rvx "$reads" >exact.tsv &&
                 quantize_all 1)

@@ -136,7 +136,7 @@ describe('vectors are the CLI\'s bits', { skip }, () => {
         genome('phage_lambda.fa.gz'), genome('influenza_pdH1N1_NA.fa.gz'), reads,
     ];
     const cases = [
-        { name: 'defaults (k 21, 1024 dims, per record)', args: [], params: {} },
+        { name: 'defaults (k 21, 2048 dims, per record)', args: [], params: {} },
         { name: '-w 1000 --step 500', args: ['-w', '1000', '--step', '500'],
             params: { window: 1000, step: 500 } },
         { name: '--weight log', args: ['--weight', 'log'], params: { weight: 'log' } },
@@ -259,9 +259,10 @@ describe('search hits are the CLI\'s text', { skip }, () => {
     for (const { metric, args } of indexes) {
         test(`--metric ${metric}: -n 5, --per-target, -n 12 --min-sim 0.2`, () => {
             const db = path.join(tmp, `${metric}.rvx`);
-            runOk(['index', '--quiet', ...args, '-w', '1000', '--step', '500', '-o', db,
+            // 512 dimensions: the comparison does not depend on them, the time does.
+            runOk(['index', '--quiet', ...args, '-d', '512', '-w', '1000', '--step', '500', '-o', db,
                 ...targets]);
-            const embed = { window: 1000, step: 500 };
+            const embed = { dims: 512, window: 1000, step: 500 };
             const searches = [
                 { flags: ['-n', '5'], options: { top: 5 } },
                 { flags: ['-n', '5', '--per-target'], options: { top: 5, perTarget: true } },
