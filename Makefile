@@ -1,7 +1,11 @@
 # ruvec: a thin wrapper over CMake.
 #   make                  release build, binary at build/ruvec
-#   make test             every test: unit + CLI (native), then web-test when emscripten is there
+#   make check            every test: make test, make asan=1 test, make tsan=1 test, make fuzz
+#                         (FUZZ_SECONDS=30 each); what CI runs
+#   make test             unit + CLI (native), then web-test when emscripten is there
 #   make asan=1 test      the native tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make tsan=1 test      the tests that use threads under ThreadSanitizer (clang, libomp)
+#   make fuzz             each libFuzzer target of test/fuzz for FUZZ_SECONDS (default 60)
 #   make demo             the main job on the bundled test-data
 #   make wasm             the WebAssembly modules (with and without SIMD) into web/dist
 #   make web-test         the core's unit tests under node, the modules against the native CLI
@@ -16,6 +20,13 @@ BUILD ?= build-asan
 CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVEC_SANITIZE=ON
 export ASAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
+else ifeq ($(tsan),1)
+BUILD ?= build-tsan
+CMAKE_ENV = CC=clang-14 CXX=clang++-14
+CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVEC_TSAN=ON
+export TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1
+# Archer tells TSan how libomp's threads synchronise.
+export OMP_TOOL_LIBRARIES ?= /usr/lib/llvm-14/lib/libarcher.so
 else
 BUILD ?= build
 CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=Release
@@ -29,23 +40,39 @@ WASM_INCLUDE = $(CURDIR)/$(WASM_BUILD)/include
 WEB_DIST = web/dist
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: all build test wasm web-test serve demo install clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+
+.PHONY: all build test check fuzz wasm web-test serve demo install clean
 
 all: build
 
 $(BUILD)/CMakeCache.txt:
-	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+	$(CMAKE_ENV) cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 
 build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
-# The web tests join `make test` whenever emscripten is installed (not under asan=1).
+# The web tests join `make test` whenever emscripten is installed (not under the sanitizers).
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
-ifneq ($(asan),1)
+ifeq ($(asan)$(tsan),)
 	@if command -v emcc >/dev/null; then $(MAKE) --no-print-directory web-test; \
 	else echo "make test: emcc not found, the WebAssembly build is not tested (scripts/install-deps.sh installs it)"; fi
 endif
+
+check:
+	$(MAKE) --no-print-directory test
+	$(MAKE) --no-print-directory asan=1 test
+	$(MAKE) --no-print-directory tsan=1 test
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+
+# libFuzzer targets (clang); the seeds are made from test-data/ by the release build's ruvec.
+fuzz: build
+	test -f $(FUZZ_BUILD)/CMakeCache.txt || CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVEC_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	bash test/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(BUILD)/ruvec
 
 # Both modules and the core's unit tests come from one emcc build tree: the core is compiled
 # once and linked four times (SIMD or not, browser or node). web/dist is replaced whole.
@@ -81,4 +108,4 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf build build-asan $(WASM_BUILD) $(WEB_DIST)
+	rm -rf build build-asan build-tsan $(FUZZ_BUILD) $(WASM_BUILD) $(WEB_DIST)

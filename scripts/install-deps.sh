@@ -20,6 +20,9 @@
 #   chromium                           the page's test in a real browser (headless)
 #   snakemake python3-yaml             tools/snakemake run on test-data; the Nextflow modules'
 #                                      meta.yml read by test/workflows/check-nextflow.py
+#   clang-14 libclang-rt-14-dev        make fuzz: libFuzzer and the sanitizers' runtimes
+#   libomp-14-dev                      make tsan=1 test: LLVM's OpenMP with its TSan tool (Archer)
+#   python3-xxhash                     test/bad-input: re-signs the crafted index headers
 # From the npm registry (the only other registry reachable), pinned:
 #   zstd-napi 0.0.13 (by SHA-256)      zstd's C sources, compiled with emcc for the WebAssembly
 #                                      core (Debian ships no zstd sources as a binary package)
@@ -31,7 +34,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libhts-dev libcli11-dev libxsimd-dev libhnswlib-dev
           libzstd-dev libxxhash-dev doctest-dev tabix samtools python3 python3-numpy
           python3-matplotlib mash minimap2 libopenblas0-pthread
-          emscripten nodejs chromium snakemake python3-yaml)
+          emscripten nodejs chromium snakemake python3-yaml clang-14 libclang-rt-14-dev
+          libomp-14-dev python3-xxhash)
 
 missing=()
 for p in "${packages[@]}"; do

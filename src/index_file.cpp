@@ -209,7 +209,8 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     }
     if (file_size < rvx_header_size) throw damaged("truncated in the header");
     const RvxHeader h = decode_rvx_header(head);
-    if (checksum64(head, 248) != h.checksum) throw damaged("header checksum mismatch");
+    if (!checksum_matches(checksum64(head, 248), h.checksum))
+        throw damaged("header checksum mismatch");
     if (h.header_size != rvx_header_size)
         throw damaged("header size " + std::to_string(h.header_size) + " is not 256");
     for (unsigned char b : h.reserved)
@@ -280,7 +281,7 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         throw damaged("truncated in the section table");
     unsigned char table[rvx_max_sections * rvx_section_entry_size + 8];
     source.read_at(rvx_header_size, reinterpret_cast<char*>(table), table_bytes + 8);
-    if (checksum64(table, table_bytes) != get_u64(table + table_bytes))
+    if (!checksum_matches(checksum64(table, table_bytes), get_u64(table + table_bytes)))
         throw damaged("section table checksum mismatch");
     RvxSection sections[rvx_max_sections];
     uint64_t end = rvx_header_size + table_bytes + 8;
@@ -331,7 +332,7 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     auto read_section = [&](const RvxSection& s) {
         std::string bytes(static_cast<size_t>(s.length), '\0');
         source.read_at(s.offset, bytes.data(), bytes.size());
-        if (checksum64(bytes.data(), bytes.size()) != s.checksum)
+        if (!checksum_matches(checksum64(bytes.data(), bytes.size()), s.checksum))
             throw damaged(std::string("checksum mismatch in section ") + section_title(s.tag));
         return bytes;
     };
@@ -432,7 +433,7 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         }
     }
     if (vectors_section) {
-        if (vectors_sum.digest() != vectors_section->checksum)
+        if (!checksum_matches(vectors_sum.digest(), vectors_section->checksum))
             throw damaged("checksum mismatch in section vectors");
         if (!vectors_finite) throw damaged("vectors section holds a value that is not finite");
     }
@@ -480,7 +481,8 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
             source.read_at(codes.offset + offset, at, size);
             sum.update(at, size);
         }
-        if (sum.digest() != codes.checksum) throw damaged("checksum mismatch in section codes");
+        if (!checksum_matches(sum.digest(), codes.checksum))
+            throw damaged("checksum mismatch in section codes");
         for (uint64_t row = 0; row < rows; ++row)
             if (!index.quantizer_->code_valid(index.codes_.data() + row * code_bytes))
                 throw damaged("the code of row " + std::to_string(row) + " is malformed");

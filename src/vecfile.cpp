@@ -485,7 +485,7 @@ void RvecReader::State::read_header() {
     std::string covered(reinterpret_cast<const char*>(h), 120);
     covered.resize(120 + size_t{provenance_size});
     read_exactly(&covered[120], provenance_size, "the provenance");
-    if (checksum64(covered.data(), covered.size()) != get_u64(h + 120))
+    if (!checksum_matches(checksum64(covered.data(), covered.size()), get_u64(h + 120)))
         damaged("file header checksum mismatch");
     for (size_t i = 64; i < 120; ++i)
         if (h[i] != 0) damaged("reserved header byte " + std::to_string(i) + " is not zero");
@@ -540,7 +540,8 @@ bool RvecReader::State::read_block(std::vector<VecRow>& rows, std::vector<float>
                                             std::to_string(blocks) +
                                             " blocks: the file is incomplete or damaged");
     if (got < sizeof h) truncated("the header of " + where);
-    if (checksum64(h, 40) != get_u64(h + 40)) damaged(where + ": block header checksum mismatch");
+    if (!checksum_matches(checksum64(h, 40), get_u64(h + 40)))
+        damaged(where + ": block header checksum mismatch");
     if (std::memcmp(h, end_tag, 4) == 0) {
         read_end(h);
         return false;
@@ -573,7 +574,7 @@ bool RvecReader::State::read_block(std::vector<VecRow>& rows, std::vector<float>
     stored.resize(stored_size);
     read_exactly(stored.data(), stored_size, where);
     const uint64_t sum = checksum64(stored.data(), stored.size());
-    if (sum != get_u64(h + 32)) damaged(where + ": payload checksum mismatch");
+    if (!checksum_matches(sum, get_u64(h + 32))) damaged(where + ": payload checksum mismatch");
     // Past the checksum the bytes are what the writer wrote, yet zstd is still not trusted to
     // agree with the header.
     if (ZSTD_findFrameCompressedSize(stored.data(), stored.size()) != stored.size() ||
@@ -623,7 +624,7 @@ void RvecReader::State::read_end(const unsigned char* h) {
         damaged(where + ": it counts " + std::to_string(get_u64(h + 8)) + " rows in " +
                 std::to_string(get_u64(h + 16)) + " blocks, the file has " + std::to_string(rows) +
                 " in " + std::to_string(blocks));
-    if (get_u64(h + 24) != checksum64(payload_sums.data(), payload_sums.size()))
+    if (!checksum_matches(checksum64(payload_sums.data(), payload_sums.size()), get_u64(h + 24)))
         damaged(where + ": checksum of the block checksums mismatch");
     char extra;
     if (read_fully(&extra, 1) != 0) damaged("bytes after the end block");

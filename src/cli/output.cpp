@@ -92,6 +92,10 @@ RemoveOnSignal::~RemoveOnSignal() {
 void install_cleanup_signal_handlers() {
     for (int signal_number : {SIGINT, SIGTERM, SIGHUP})
         std::signal(signal_number, remove_temps_and_reraise);
+    // Past a file size limit (ulimit -f) the write fails with EFBIG instead of the signal
+    // killing the process: the error is reported and the temporary output removed, as for a
+    // full disk.
+    std::signal(SIGXFSZ, SIG_IGN);
 }
 
 void install_mapped_file_handler() {

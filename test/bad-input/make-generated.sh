@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the bad (and unusual but valid) inputs that are better generated than committed: binary
 # files, broken compression, and a 100 MB single-line chromosome.
-#   make-generated.sh TEST_DATA_DIR OUT_DIR
+#   make-generated.sh TEST_DATA_DIR OUT_DIR RUVEC
 set -eu
 data=$1
 out=$2
@@ -31,3 +31,49 @@ import sys
 seq = "".join(l.strip() for l in open(sys.argv[1]) if not l.startswith(">"))
 sys.stdout.write(">chrHuge\n" + seq * 2062 + "\n")
 PY
+
+# Indexes: a small product-quantized index has every kind of section. Cut short inside each part
+# and with one flipped byte in each part; a header that claims 2^60 vectors and one from a future
+# format version, both re-signed so that their checksums are right (only the values are wrong).
+# Also vectors of other dims than the index's.
+ruvec=$3
+zcat "$data/genomes/phage_lambda.fa.gz" "$data/genomes/virus_dwv.fa.gz" >two.fa
+"$ruvec" index -d 16 -k 9 -M 4 -w 1000 -o plain.rvx two.fa
+"$ruvec" quantize -t pq -m 2 --eval 0 -o index.rvx plain.rvx >/dev/null
+"$ruvec" embed -d 32 -k 9 "$data/genomes/phage_phiX174.fa" -o dims32.rvec
+"$ruvec" info --json index.rvx >index.json
+# python3-xxhash is a Debian package: Debian's python3 sees it, another python3 on PATH may not.
+/usr/bin/python3 - index.rvx index.json <<'PY'
+import json, struct, sys, xxhash
+data = open(sys.argv[1], "rb").read()
+sections = json.load(open(sys.argv[2]))["sections"]
+def write(name, b):
+    open(name, "wb").write(b)
+def flip(b, at):
+    return b[:at] + bytes([b[at] ^ 0x55]) + b[at + 1:]
+def resign(b):  # the header's XXH64 over its first 248 bytes, stored at 248
+    return b[:248] + struct.pack("<Q", xxhash.xxh64(b[:248]).intdigest()) + b[256:]
+table_end = sections[0]["offset"]
+write("index-cut-in-header.rvx", data[:100])
+write("index-cut-in-table.rvx", data[:256 + 40])
+write("index-flipped-header.rvx", flip(data, 40))
+write("index-flipped-table.rvx", flip(data, 256 + 8))
+for s in sections:
+    middle = s["offset"] + s["length"] // 2
+    write("index-cut-in-%s.rvx" % s["tag"], data[:middle])
+    write("index-flipped-%s.rvx" % s["tag"], flip(data, middle))
+write("index-2e60-rows.rvx", resign(data[:56] + struct.pack("<Q", 1 << 60) + data[64:]))
+write("index-future-version.rvx", resign(data[:8] + struct.pack("<I", 99) + data[12:]))
+PY
+# .rvec cut short and with a flipped byte in its block.
+"$ruvec" embed --quiet -d 16 -k 9 -w 500 two.fa -o windows.rvec
+size=$(stat -c %s windows.rvec)
+head -c $((size - 60)) windows.rvec >cut.rvec
+cp windows.rvec flipped.rvec
+printf '\125' | dd of=flipped.rvec bs=1 seek=$((size / 2)) conv=notrunc status=none
+# An empty file, and a record without a newline at its end.
+: >empty.fa
+printf '>x\nACGTTGCAAGGCTTAACCGGTA' >no-final-newline.fa
+# Unreadable (the permission case runs as nobody when the tests run as root).
+printf '>x\nACGTACGTACGTACGTACGTACGTACGTACGT\n' >unreadable.fa
+chmod 000 unreadable.fa
