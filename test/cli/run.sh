@@ -2,7 +2,7 @@
 # CLI tests of ruvec on test-data/, one suite per CTest test.
 #   test/cli/run.sh SUITE path/to/ruvec SOURCE_DIR      SUITE: help embed index quantize
 #                                                           bad-input threads peers shards
-#                                                           snakemake nextflow
+#                                                           snakemake nextflow kill
 # Each check prints a line only when it fails; the suite ends with "N passed, N failed".
 set -u
 suite=$1
@@ -875,6 +875,57 @@ assert d["rows"] > '"$rows"' and d["quantization"]["type"] == "sq8", d["rows"]'
 
 # scripts/bench-peers.sh on test-data: mash, minimap2 and NumPy brute force beside ruvec, each
 # answer scored against the truth; the figures themselves are not judged (noisy machines).
+# SIGKILL cannot be caught: what protects the output is writing it under a temporary name and
+# renaming it when complete. ruvec index is killed at moments spread over its run, with nothing
+# at the output path before and with an older index there (and for --add, which rewrites its
+# index): afterwards the path holds the old file or the complete new one, byte for byte.
+suite_kill() {
+    local genomes=("$data"/genomes/*.fa*) runs=${RUVEC_KILL_RUNS:-40}
+    "$ruvec" index -d 512 -w 0 -o old.rvx "${genomes[@]}"
+    # The finished outputs, made by the same command lines (the provenance records them).
+    mkdir ref && cd ref || return
+    local start=$(date +%s%N)
+    "$ruvec" index -d 512 -o out.rvx "${genomes[@]}"
+    local took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    cp ../old.rvx add.rvx
+    "$ruvec" index --add add.rvx "$data/reads/honeybee_2k.fq.gz"
+    cd .. || return
+    check "index takes long enough to be killed mid-run (${took_ms} ms)" test "$took_ms" -ge 200
+    local i delay_ms killed=0 finished=0 kind out expected
+    for i in $(seq 1 "$runs"); do
+        # Moments from 0 to 1.2x the run's length, in order; three kinds of run in turn.
+        delay_ms=$(( took_ms * 12 * i / (10 * runs) ))
+        kind=$(( i % 3 ))
+        rm -f out.rvx out.rvx.tmp.* add.rvx add.rvx.tmp.*
+        case $kind in
+        0) out=out.rvx; "$ruvec" index -d 512 -o out.rvx "${genomes[@]}" 2>/dev/null & ;;
+        1) out=out.rvx; cp old.rvx out.rvx; "$ruvec" index -d 512 -o out.rvx "${genomes[@]}" 2>/dev/null & ;;
+        2) out=add.rvx; cp old.rvx add.rvx
+           "$ruvec" index --add add.rvx "$data/reads/honeybee_2k.fq.gz" 2>/dev/null & ;;
+        esac
+        local pid=$!
+        sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+        kill -KILL $pid 2>/dev/null
+        { wait $pid; } 2>/dev/null
+        if [ $? -eq 137 ]; then killed=$((killed + 1)); else finished=$((finished + 1)); fi
+        expected=ref/$out
+        if [ -e "$out" ]; then
+            if ! same_file "$out" "$expected" && ! { [ $kind -ne 0 ] && same_file "$out" old.rvx; }; then
+                bad "run $i (kind $kind, killed at $delay_ms ms): $out is neither the old index nor the new one"
+                continue
+            fi
+            "$ruvec" info "$out" >/dev/null 2>&1 || { bad "run $i: $out does not load"; continue; }
+        elif [ $kind -ne 0 ]; then
+            bad "run $i (kind $kind, killed at $delay_ms ms): the old $out is gone"
+            continue
+        fi
+        ok
+    done
+    echo "kill: $killed runs killed mid-run, $finished finished first (index took $took_ms ms)"
+    check "most runs were killed mid-run ($killed of $runs)" test "$killed" -ge $((runs / 2))
+    check "some runs finished before the kill ($finished)" test "$finished" -ge 1
+}
+
 suite_peers() {
     local genomes=$data/genomes
     printf 'genome_id\tspecies_group\tcategory\n' >manifest.tsv
@@ -1110,6 +1161,7 @@ quantize) suite_quantize ;;
 embed) suite_embed ;;
 bad-input) suite_bad_input ;;
 threads) suite_threads ;;
+kill) suite_kill ;;
 peers) suite_peers ;;
 *) echo "unknown suite $suite" >&2; exit 2 ;;
 esac
