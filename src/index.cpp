@@ -13,6 +13,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <mutex>
 #include <queue>
 #include <unordered_map>
 
@@ -137,6 +138,16 @@ void Index::hold_float_vectors() {
     float_rows_ = std::move(held);
     float_file_.reset();
     float_view_ = nullptr;
+}
+
+uint64_t index_build_bytes(const EmbedParams& embed, const GraphParams& graph, uint64_t rows) {
+    const double links_level0 = 4.0 + 2.0 * graph.M * 4;            // count + 2 M neighbour ids
+    const double links_above = (4.0 + graph.M * 4) / (graph.M - 1); // per row, on average
+    const double bookkeeping =
+        8.0 + sizeof(void*) + sizeof(int) + sizeof(std::mutex); // label, list, level, lock
+    const double row_table = 24;                                // Index::RowInfo
+    const double per_row = embed.dims * 4.0 + links_level0 + links_above + bookkeeping + row_table;
+    return static_cast<uint64_t>(per_row * static_cast<double>(rows));
 }
 
 IndexMemory Index::memory() const {
@@ -332,6 +343,14 @@ std::vector<uint64_t> Index::remove(const std::vector<std::string>& names,
 
 namespace {
 
+// No query has more hits than the index has live rows: bounding `top` by them keeps a huge -n
+// from allocating room for hits that cannot exist. The hits are the same.
+SearchOptions bounded_options(const SearchOptions& options, uint64_t live_rows) {
+    SearchOptions bounded = options;
+    bounded.top = static_cast<size_t>(std::min<uint64_t>(options.top, live_rows));
+    return bounded;
+}
+
 // The `candidates` live rows nearest by `distance_of(row)`, nearest first, ties to the lower row
 // (a max-heap on (distance, row) keeps them).
 template <class Deleted, class Distance>
@@ -425,9 +444,10 @@ void Index::to_hits(std::vector<std::pair<float, uint32_t>>& found, const Search
     }
 }
 
-void Index::search(const float* query, const SearchOptions& options,
+void Index::search(const float* query, const SearchOptions& requested,
                    std::vector<SearchHit>& hits) const {
     hits.clear();
+    const SearchOptions options = bounded_options(requested, live_rows());
     if (options.top == 0 || live_rows() == 0) return;
     const size_t dims = embed_.dims;
     std::vector<float> normalized;
@@ -535,10 +555,11 @@ void Index::search_exact_block(const float* queries, size_t first, size_t count,
     }
 }
 
-void Index::search_many(const float* queries, size_t count, const SearchOptions& options,
+void Index::search_many(const float* queries, size_t count, const SearchOptions& requested,
                         [[maybe_unused]] int threads,
                         std::vector<std::vector<SearchHit>>& hits) const {
     hits.resize(count);
+    const SearchOptions options = bounded_options(requested, live_rows());
     // Brute force over float vectors reads them in blocks; anything else goes query by query.
     if (!options.exact || options.top == 0 || live_rows() == 0 || !has_float_vectors_) {
         std::exception_ptr failure;

@@ -1377,3 +1377,19 @@ TEST_CASE("index: estimate_identity recovers 98% identity from real embeddings")
     MESSAGE("similarity " << similarity << ", estimated identity " << identity);
     CHECK(std::fabs(identity - 0.98) <= 0.02);
 }
+
+TEST_CASE("index: index_build_bytes is what a built index holds, within 10%") {
+    for (uint32_t M : {4u, 16u}) {
+        for (uint32_t dims : {16u, 256u}) {
+            CAPTURE(M);
+            CAPTURE(dims);
+            const Data data = gaussian(3000, dims, 31);
+            const Index index = build(data, graph_params(Metric::l2, M, 32));
+            const double held = static_cast<double>(index.memory().graph_bytes + 3000 * 24);
+            const double estimate = static_cast<double>(
+                index_build_bytes(index.embed_params(), index.graph_params(), 3000));
+            CHECK(estimate > 0.9 * held);
+            CHECK(estimate < 1.1 * held);
+        }
+    }
+}

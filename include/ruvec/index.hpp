@@ -96,6 +96,12 @@ struct IndexMemory {
     bool float_vectors_mapped = false;  // read from the mapped file, shared between processes
 };
 
+// Bytes an index of `rows` rows holds in memory while it is built and saved: the float vectors,
+// the graph's links (2 M on the bottom level, M on each level above, which 1 row in M - 1
+// reaches on average), hnswlib's bookkeeping per row, and the row table. Names are not
+// counted. ruvec index --max-memory compares it with the limit as rows arrive.
+uint64_t index_build_bytes(const EmbedParams& embed, const GraphParams& graph, uint64_t rows);
+
 // Statistics for `ruvec info`.
 struct GraphStats {
     std::vector<uint64_t> nodes_per_level; // [l]: rows whose top level is l

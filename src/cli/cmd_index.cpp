@@ -127,6 +127,9 @@ void index_usage(std::FILE* out) {
          "                     holding about 1/N of the vectors, the same block whatever the\n"
          "                     machine or -@ (the inputs are read twice, so not '-'); search\n"
          "                     each shard and join the results with ruvec merge\n"
+         "      --max-memory SIZE  stop with a message, before the index outgrows SIZE of\n"
+         "                     memory (K, M, G, T: powers of 1024) [the machine's memory, or\n"
+         "                     its container's limit]\n"
          "\n" +
          embed_options_usage(/*exact_profile=*/true, default_index_window, default_index_step) +
          "\n"
@@ -142,7 +145,7 @@ int index_main(int argc, char** argv) {
     common.output.clear(); // no default: an index is a file
     EmbedOptions embed_options;
     GraphOptions graph_options;
-    std::string add_path, remove_path, shard_spec;
+    std::string add_path, remove_path, shard_spec, max_memory;
     std::vector<std::string> operands;
     add_common_options(app, common, index_common);
     add_embed_options(app, embed_options);
@@ -152,6 +155,7 @@ int index_main(int argc, char** argv) {
     app.add_option("--add", add_path);
     app.add_option("--remove", remove_path);
     app.add_option("--shard", shard_spec);
+    app.add_option("--max-memory", max_memory);
     app.add_option("inputs", operands);
     parse_arguments(app, argc, argv);
     if (common.help || argc <= 1) {
@@ -203,6 +207,7 @@ int index_main(int argc, char** argv) {
         return 0;
     }
 
+    const MemoryLimit memory_limit = memory_limit_option(max_memory);
     const std::vector<std::string> inputs = gather_inputs(operands, common.list_files);
     if (inputs.empty())
         throw Error(ErrorKind::usage, "no input: give FILE or '-' for standard input");
@@ -236,7 +241,7 @@ int index_main(int argc, char** argv) {
     }
     const InputRowStats stats = add_inputs_to_index(
         index, inputs, add_path.empty() ? "the index" : add_path, common.threads, messages,
-        shard.shard ? record_range(shard) : RecordRange{});
+        memory_limit, shard.shard ? record_range(shard) : RecordRange{});
     if (index.rows() == rows_before)
         throw Error(ErrorKind::input, std::string("no vectors to index: the ") +
                                           (shard.shard ? "shard's records hold" : "inputs hold") +

@@ -228,7 +228,8 @@ int quantize_main(int argc, char** argv) {
         first_rvec_params({input}, params);
         Index built(params, GraphParams{});
         messages.info("indexing " + input + " (ruvec index defaults)");
-        add_inputs_to_index(built, {input}, input, common.threads, messages);
+        add_inputs_to_index(built, {input}, input, common.threads, messages,
+                            memory_limit_option(""));
         built.add_provenance(std::string("ruvec ") + RUVEC_VERSION +
                              "\t(ruvec quantize: index of " + input +
                              " with the defaults of ruvec index)");

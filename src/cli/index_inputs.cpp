@@ -1,6 +1,7 @@
 #include "cli/index_inputs.hpp"
 
 #include "cli/progress.hpp"
+#include "ruvec/error.hpp"
 
 #include <algorithm>
 
@@ -8,8 +9,21 @@ namespace ruvec::cli {
 
 InputRowStats add_inputs_to_index(Index& index, const std::vector<std::string>& inputs,
                                   const std::string& params_owner, int extra_threads,
-                                  const Messages& messages, RecordRange range) {
+                                  const Messages& messages, const MemoryLimit& limit,
+                                  RecordRange range) {
     const EmbedParams params = index.embed_params();
+    // Checked at every row (a few multiplications), before the row's memory is taken.
+    const auto check_memory = [&](uint64_t rows) {
+        const uint64_t needed = index_build_bytes(params, index.graph_params(), rows);
+        if (needed <= limit.bytes) return;
+        throw Error(ErrorKind::resource,
+                    "the index outgrows " + limit.described + " at " + std::to_string(rows) +
+                        " vectors (about " +
+                        human_bytes(static_cast<double>(needed) / static_cast<double>(rows)) +
+                        " each at " + std::to_string(params.dims) +
+                        " dims): build it in shards (--shard I/N), use fewer dims (-d), or "
+                        "raise --max-memory");
+    };
     Progress link_progress(messages.command(), messages.verbosity() >= 1);
     uint64_t linked = 0;
     const auto report = [&](uint64_t done) {
@@ -25,6 +39,7 @@ InputRowStats add_inputs_to_index(Index& index, const std::vector<std::string>& 
         inputs, params, params_owner, extra_threads, messages,
         /*show_progress=*/true,
         [&](const VecRow& row, const float* vector) {
+            check_memory(index.rows() + 1);
             index.add(row, vector);
             if (index.pending_rows() >= link_every_rows) link(true);
         },

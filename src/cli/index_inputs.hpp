@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cli/common.hpp"
+#include "cli/memory_limit.hpp"
 #include "cli/vector_inputs.hpp"
 #include "ruvec/index.hpp"
 
@@ -18,9 +19,10 @@ inline constexpr uint64_t link_every_bytes = uint64_t{64} << 20;
 // Adds every row of `inputs` to `index` and links them all (with `extra_threads` + 1 threads,
 // which do not change the graph). Errors name `params_owner` as read_input_rows does. Shows a
 // progress line of vectors linked when the messages' verbosity allows. Only the records in
-// `range` are added (one shard).
+// `range` are added (one shard). Throws Error(resource) before the index outgrows `limit`.
 InputRowStats add_inputs_to_index(Index& index, const std::vector<std::string>& inputs,
                                   const std::string& params_owner, int extra_threads,
-                                  const Messages& messages, RecordRange range = {});
+                                  const Messages& messages, const MemoryLimit& limit,
+                                  RecordRange range = {});
 
 } // namespace ruvec::cli

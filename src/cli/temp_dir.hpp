@@ -22,7 +22,7 @@ public:
     // Under `base`; empty: $TMPDIR, or /tmp without it.
     explicit TempDir(const std::string& base = {}) {
         const char* environment = std::getenv("TMPDIR");
-        const std::string parent = !base.empty()                     ? base
+        const std::string parent = !base.empty()                 ? base
                                    : environment && *environment ? environment
                                                                  : "/tmp";
         std::string pattern = parent + "/ruvec-bench-XXXXXX";
