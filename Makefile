@@ -24,8 +24,9 @@ else ifeq ($(tsan),1)
 BUILD ?= build-tsan
 CMAKE_ENV = CC=clang-14 CXX=clang++-14
 CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVEC_TSAN=ON
-export TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1
-# Archer tells TSan how libomp's threads synchronise.
+export TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1
+# Archer tells TSan how libomp's threads synchronise; libomp itself is not instrumented (its
+# internals are left out of the reports, as Archer asks).
 export OMP_TOOL_LIBRARIES ?= /usr/lib/llvm-14/lib/libarcher.so
 else
 BUILD ?= build

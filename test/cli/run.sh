@@ -1071,18 +1071,22 @@ assert max(rows) - min(rows) <= 10, rows'
     # Searches read an index's vectors from the mapped file (shared by concurrent jobs). A file
     # truncated in place under a search is a clean error (exit 2), not a crash: the queries come
     # through a FIFO, opened only once the index is loaded, and the index is cut before them.
-    cp all.rvx mapped.rvx
-    mkfifo queries.fifo
-    "$ruvec" search -o mapped.tsv mapped.rvx queries.fifo 2>mapped.err &
-    local search_pid=$!
-    exec 3>queries.fifo
-    truncate -s 0 mapped.rvx
-    zcat "$reads" >&3
-    exec 3>&-
-    wait $search_pid
-    check "an index truncated under a search exits 2" test $? -eq 2
-    check "an index truncated under a search is one line saying so" grep -q "^ruvec: an index file in use was truncated or rewritten in place" mapped.err
-    check "no output is left by the interrupted search" test ! -e mapped.tsv -a "$(ls | grep -c 'mapped.tsv')" -eq 0
+    # Not under ThreadSanitizer: the SIGBUS handler ends the process with _exit, the one thing a
+    # signal handler can do, leaving the reader thread unjoined, which TSan reports as a leak.
+    if [ -z "${RUVEC_TEST_TSAN:-}" ]; then
+        cp all.rvx mapped.rvx
+        mkfifo queries.fifo
+        "$ruvec" search -o mapped.tsv mapped.rvx queries.fifo 2>mapped.err &
+        local search_pid=$!
+        exec 3>queries.fifo
+        truncate -s 0 mapped.rvx
+        zcat "$reads" >&3
+        exec 3>&-
+        wait $search_pid
+        check "an index truncated under a search exits 2" test $? -eq 2
+        check "an index truncated under a search is one line saying so" grep -q "^ruvec: an index file in use was truncated or rewritten in place" mapped.err
+        check "no output is left by the interrupted search" test ! -e mapped.tsv -a "$(ls | grep -c 'mapped.tsv')" -eq 0
+    fi
 
     run "$ruvec" index --shard 4/3 -o x.rvx -l refs.txt
     check "--shard 4/3 exits 1" test $status -eq 1
