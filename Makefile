@@ -15,6 +15,9 @@
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 
+# ThreadSanitizer and libFuzzer builds use clang (see CMakeLists.txt for why).
+CLANG = CC=clang-14 CXX=clang++-14
+
 ifeq ($(asan),1)
 BUILD ?= build-asan
 CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVEC_SANITIZE=ON
@@ -22,7 +25,7 @@ export ASAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 else ifeq ($(tsan),1)
 BUILD ?= build-tsan
-CMAKE_ENV = CC=clang-14 CXX=clang++-14
+CMAKE_ENV = $(CLANG)
 CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVEC_TSAN=ON
 export TSAN_OPTIONS ?= halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1
 # Archer tells TSan how libomp's threads synchronise; libomp itself is not instrumented (its
@@ -70,7 +73,7 @@ check:
 
 # libFuzzer targets (clang); the seeds are made from test-data/ by the release build's ruvec.
 fuzz: build
-	test -f $(FUZZ_BUILD)/CMakeCache.txt || CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) \
+	test -f $(FUZZ_BUILD)/CMakeCache.txt || $(CLANG) cmake -S . -B $(FUZZ_BUILD) \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVEC_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j$(JOBS)
 	bash test/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(BUILD)/ruvec

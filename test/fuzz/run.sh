@@ -35,6 +35,8 @@ done
 
 fuzz_one() { # TARGET: fuzzes for $seconds; the corpus grows across runs in $out/TARGET/corpus
     local target=$1 dir=$out/$1
+    # Inputs kept by an earlier run are in regressions/ once their bug is fixed; this run's only.
+    rm -rf "$dir/crashes"
     mkdir -p "$dir/corpus" "$dir/crashes"
     cp -n "$out/seeds/$target"/* "$dir/corpus/" 2>/dev/null
     [ -d "$src/test/fuzz/regressions/$target" ] && cp -n "$src/test/fuzz/regressions/$target"/* "$dir/corpus/" 2>/dev/null
