@@ -1,7 +1,7 @@
 #include "ruvec/index.hpp"
 
 #include "finite.hpp"
-#include "hnsw_graph.hpp"
+#include "graph/hnsw_graph.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/format.hpp"
 #include "ruvec/index_format.hpp"

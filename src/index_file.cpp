@@ -3,7 +3,7 @@
 #include "ruvec/index.hpp"
 
 #include "finite.hpp"
-#include "hnsw_graph.hpp"
+#include "graph/hnsw_graph.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/format.hpp"
 #include "ruvec/index_format.hpp"
@@ -15,6 +15,10 @@
 #include <unordered_map>
 
 namespace ruvec {
+
+// Every graph the graph layer can build fits the file's fields, and every file that validates
+// fits the graph.
+static_assert(hnsw_max_level == rvx_max_level && hnsw_max_rows == rvx_max_rows);
 
 namespace {
 

@@ -81,6 +81,7 @@ TEST_CASE("quantized index: codes walk the graph, floats re-rank, recall stays n
         const std::string metric_text = metric_name(metric);
         CAPTURE(metric_text);
         Index index = build(data, graph_params(metric, 16, 100), 1, 2);
+        const Index plain = build(data, graph_params(metric, 16, 100), 1, 2); // never quantized
         const double float_recall = recall_at_10(index, queries, options(10, false, 64));
         struct Case {
             QuantKind kind;
@@ -105,7 +106,6 @@ TEST_CASE("quantized index: codes walk the graph, floats re-rank, recall stays n
             CHECK(reranked >= codes_only - 0.01);
             // Exact search stays exact: brute force over the float vectors.
             const std::vector<SearchHit> exact = search(index, queries.row(0), options(10, true));
-            Index plain = build(data, graph_params(metric, 16, 100), 1, 2);
             CHECK(same_hits(exact, search(plain, queries.row(0), options(10, true))));
         }
     }

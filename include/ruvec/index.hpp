@@ -7,6 +7,7 @@
 #pragma once
 
 #include "ruvec/embed.hpp"
+#include "ruvec/graph_params.hpp"
 #include "ruvec/io.hpp"
 #include "ruvec/metric.hpp"
 #include "ruvec/quantize.hpp"
@@ -22,15 +23,6 @@
 
 namespace ruvec {
 
-// How the graph is built.
-struct GraphParams {
-    Metric metric = Metric::cosine; // distance between vectors
-    uint32_t M = 16;                // links per node on upper levels, 2 M on level 0
-    uint32_t ef_construction = 200; // candidates considered when linking a new node
-    uint64_t seed = 100;            // seed of the random node levels
-};
-inline constexpr uint32_t min_M = 2, max_M = 512;
-inline constexpr uint32_t max_ef = 1u << 20; // ef of construction or search
 // Default ef of search: the smallest value measured to reach recall@10 >= 0.95 against exact
 // search on ../shared/data (29 genomes in 1 kbp windows every 500 bp, 64278 vectors; 150 bp
 // simulated reads and real honey-bee reads as queries): scripts/measure-default-ef.sh, README

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string_view>
 
 namespace ruvec::simd {
@@ -69,12 +70,19 @@ inline uint64_t kmer_hash(uint64_t kmer, uint64_t seed) noexcept {
     return h;
 }
 
+// Thrown by kernels_for and select_isa for an ISA this binary or CPU cannot run. The simd layer
+// depends on nothing of the core: the caller turns it into its own error (a usage error in ruvec).
+class IsaUnavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 const char* isa_name(Isa isa);                   // "scalar", "sse2", "sse4_2", ...
 bool parse_isa(std::string_view name, Isa& isa); // inverse of isa_name; false if unknown
 bool isa_compiled(Isa isa);                      // this binary has kernels for it
 bool isa_supported(Isa isa);                     // compiled, and this CPU can run it
 Isa best_isa();                                  // highest supported ISA
-const Kernels& kernels_for(Isa isa);             // throws Error(usage) if not supported
+const Kernels& kernels_for(Isa isa);             // throws IsaUnavailable if not supported
 void select_isa(Isa isa);                        // make `isa` active; throws like kernels_for
 Isa active_isa();                                // best_isa() unless select_isa was called
 const Kernels& active();                         // kernels of active_isa()

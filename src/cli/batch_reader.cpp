@@ -1,6 +1,6 @@
-#include "cli/batch_reader.hpp"
+#include "batch_reader.hpp"
 
-#include "cli/hts_source.hpp"
+#include "hts_source.hpp"
 
 #include <condition_variable>
 #include <deque>

@@ -1,10 +1,10 @@
 // Synthetic rows for ruvec bench hnsw and sequences for its kmer suite. The DNA families use
 // SplitMix64 keyed by the seed and the row (or family) number, so that any row is made alone,
 // identically everywhere.
-#include "cli/bench_data.hpp"
+#include "bench_data.hpp"
 
 #include "ruvec/error.hpp"
-#include "splitmix.hpp"
+#include "ruvec/splitmix.hpp"
 
 #include <algorithm>
 #include <string_view>

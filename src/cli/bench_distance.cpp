@@ -1,7 +1,7 @@
 // The distance suite of `ruvec bench`: the timings of ruvec/kernel_bench.hpp as figures.
-#include "cli/bench_distance.hpp"
+#include "bench_distance.hpp"
 
-#include "ruvec/kernel_bench.hpp"
+#include "kernel_bench.hpp"
 #include "ruvec/simd.hpp"
 
 #include <cstring>

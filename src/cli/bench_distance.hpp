@@ -2,7 +2,7 @@
 // GB/s and (batches and tiles) ns per pair, with the speed-up over the scalar reference.
 #pragma once
 
-#include "cli/bench_figure.hpp"
+#include "bench_figure.hpp"
 
 #include <cstddef>
 #include <vector>

@@ -1,15 +1,15 @@
 // ruvec bench hnsw: the HNSW index on seeded synthetic vectors (bench_data.hpp), so any machine
 // can repeat the run. Ground truth is exact search over the same index in the same run; every QPS
 // is reported with its speed-up over that exact search at the same thread count.
-#include "cli/bench_hnsw.hpp"
+#include "bench_hnsw.hpp"
 
-#include "cli/bench_data.hpp"
-#include "cli/embed_pipeline.hpp"
-#include "cli/file_source.hpp"
-#include "cli/index_inputs.hpp" // link_every_bytes: the build measured is the one users get
-#include "cli/output.hpp"
-#include "cli/progress.hpp"
-#include "cli/temp_dir.hpp"
+#include "bench_data.hpp"
+#include "embed_pipeline.hpp"
+#include "file_source.hpp"
+#include "index_inputs.hpp" // link_every_bytes: the build measured is the one users get
+#include "output.hpp"
+#include "progress.hpp"
+#include "temp_dir.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"

@@ -2,8 +2,8 @@
 // built, saved, loaded and searched, with recall against exact search measured in the same run.
 #pragma once
 
-#include "cli/bench_figure.hpp"
-#include "cli/common.hpp"
+#include "bench_figure.hpp"
+#include "common.hpp"
 #include "ruvec/index.hpp"
 
 #include <cstdint>

@@ -2,13 +2,13 @@
 // as embedding (decompression included) and throws the records away; without --input, the input
 // is random DNA in families of mutated copies (bench_data.hpp), so k-mers repeat as in real
 // collections.
-#include "cli/bench_kmer.hpp"
+#include "bench_kmer.hpp"
 
-#include "cli/batch_reader.hpp"
-#include "cli/bench_data.hpp"
-#include "cli/embed_pipeline.hpp"
-#include "cli/output.hpp"
-#include "cli/temp_dir.hpp"
+#include "batch_reader.hpp"
+#include "bench_data.hpp"
+#include "embed_pipeline.hpp"
+#include "output.hpp"
+#include "temp_dir.hpp"
 #include "ruvec/simd.hpp"
 
 #include <chrono>

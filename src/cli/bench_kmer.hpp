@@ -2,8 +2,8 @@
 // thread count, next to the parse-only floor of the same input measured in the same run.
 #pragma once
 
-#include "cli/bench_figure.hpp"
-#include "cli/common.hpp"
+#include "bench_figure.hpp"
+#include "common.hpp"
 #include "ruvec/embed.hpp"
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // ruvec bench quantize: each code's costs on this machine, against the float scan of the same rows
 // measured in the same run (its ratio is the speed-up of scanning codes instead of floats).
-#include "cli/bench_quantize.hpp"
+#include "bench_quantize.hpp"
 
 #include "ruvec/quantize.hpp"
 #include "ruvec/simd.hpp"

@@ -4,7 +4,7 @@
 // next to the float dot-product scan of the same rows in the same run.
 #pragma once
 
-#include "cli/bench_figure.hpp"
+#include "bench_figure.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,9 +1,9 @@
 // ruvec merge: the searches of several shards (ruvec index --shard) merged into the top n hits
 // per query that one search over one index of all the shards prints.
-#include "cli/commands.hpp"
-#include "cli/common.hpp"
-#include "cli/hts_source.hpp"
-#include "cli/output.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "hts_source.hpp"
+#include "output.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/hits.hpp"
 #include "ruvec/merge.hpp"

@@ -1,12 +1,12 @@
 // ruvec quantize: trains a quantizer on an index's float vectors, stores the codes in the index
 // (format 2) so that searches walk the graph by codes, and reports what that gains and costs:
 // bytes per vector, and recall@10 against exact float search for rows held out of training.
-#include "cli/commands.hpp"
-#include "cli/common.hpp"
-#include "cli/file_source.hpp"
-#include "cli/index_inputs.hpp"
-#include "cli/output.hpp"
-#include "cli/progress.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "file_source.hpp"
+#include "index_inputs.hpp"
+#include "output.hpp"
+#include "progress.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/index.hpp"
 #include "ruvec/index_format.hpp"

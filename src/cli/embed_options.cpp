@@ -1,6 +1,6 @@
-#include "cli/embed_options.hpp"
+#include "embed_options.hpp"
 
-#include "cli/common.hpp"
+#include "common.hpp"
 
 #include "ruvec/error.hpp"
 

@@ -2,7 +2,7 @@
 // embeds sequences (embed now; index and search embed on the fly with the same flags).
 #pragma once
 
-#include "cli/common.hpp" // CLI11 names
+#include "common.hpp" // CLI11 names
 #include "ruvec/embed.hpp"
 
 #include <string>

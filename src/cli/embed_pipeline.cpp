@@ -1,7 +1,7 @@
-#include "cli/embed_pipeline.hpp"
+#include "embed_pipeline.hpp"
 
-#include "cli/batch_reader.hpp"
-#include "cli/progress.hpp"
+#include "batch_reader.hpp"
+#include "progress.hpp"
 
 #include <algorithm>
 #include <exception>

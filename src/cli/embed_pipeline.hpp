@@ -3,7 +3,7 @@
 // (background thread), embed it in parallel (OpenMP), consume it in order.
 #pragma once
 
-#include "cli/common.hpp"
+#include "common.hpp"
 #include "ruvec/embed.hpp"
 #include "ruvec/vecfile.hpp"
 

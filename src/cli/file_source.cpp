@@ -1,4 +1,4 @@
-#include "cli/file_source.hpp"
+#include "file_source.hpp"
 
 #include "ruvec/error.hpp"
 

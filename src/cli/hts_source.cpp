@@ -1,4 +1,4 @@
-#include "cli/hts_source.hpp"
+#include "hts_source.hpp"
 
 #include "ruvec/error.hpp"
 

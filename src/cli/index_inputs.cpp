@@ -1,6 +1,6 @@
-#include "cli/index_inputs.hpp"
+#include "index_inputs.hpp"
 
-#include "cli/progress.hpp"
+#include "progress.hpp"
 #include "ruvec/error.hpp"
 
 #include <algorithm>

@@ -3,9 +3,9 @@
 // quantize for .rvec inputs.
 #pragma once
 
-#include "cli/common.hpp"
-#include "cli/memory_limit.hpp"
-#include "cli/vector_inputs.hpp"
+#include "common.hpp"
+#include "memory_limit.hpp"
+#include "vector_inputs.hpp"
 #include "ruvec/index.hpp"
 
 #include <string>

@@ -1,8 +1,8 @@
 // Kernel timings for `ruvec bench` (see kernel_bench.hpp).
-#include "ruvec/kernel_bench.hpp"
+#include "kernel_bench.hpp"
 
 #include "ruvec/error.hpp"
-#include "splitmix.hpp"
+#include "ruvec/splitmix.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -86,7 +86,13 @@ std::vector<KernelTiming> time_kernels(simd::Isa isa, size_t dim, size_t n_rows,
         throw Error(ErrorKind::usage, "kernel timing needs dim, rows and repeats of at least 1");
     if (dim > SIZE_MAX / sizeof(float) / n_rows)
         throw Error(ErrorKind::resource, "kernel timing: dim * rows is too large");
-    const simd::Kernels& k = simd::kernels_for(isa);
+    const simd::Kernels& k = [isa]() -> const simd::Kernels& {
+        try {
+            return simd::kernels_for(isa);
+        } catch (const simd::IsaUnavailable& e) {
+            throw Error(ErrorKind::usage, e.what());
+        }
+    }();
 
     SplitMix64 state(seed);
     Aligned<float> a(dim), b(dim), v(dim), rows(n_rows * dim), out(n_rows);

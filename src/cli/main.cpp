@@ -1,8 +1,8 @@
 // ruvec: the table of subcommands (as samtools' bamtk.c), and the one place where errors become
 // messages and exit statuses.
-#include "cli/commands.hpp"
-#include "cli/common.hpp"
-#include "cli/output.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "output.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
@@ -105,7 +105,11 @@ void apply_isa_environment() {
         throw ruvec::Error(ruvec::ErrorKind::usage,
                            std::string("RUVEC_ISA=") + name +
                                ": unknown ISA (scalar, sse2, sse4_2, avx2 or avx512bw)");
-    ruvec::simd::select_isa(isa);
+    try {
+        ruvec::simd::select_isa(isa);
+    } catch (const ruvec::simd::IsaUnavailable& e) {
+        throw ruvec::Error(ruvec::ErrorKind::usage, e.what());
+    }
 }
 
 } // namespace

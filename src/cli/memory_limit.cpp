@@ -1,6 +1,6 @@
-#include "cli/memory_limit.hpp"
+#include "memory_limit.hpp"
 
-#include "cli/progress.hpp"
+#include "progress.hpp"
 #include "ruvec/error.hpp"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
-#include "cli/progress.hpp"
+#include "progress.hpp"
 
-#include "cli/common.hpp"
+#include "common.hpp"
 
 #include <cstdio>
 #include <sys/resource.h>

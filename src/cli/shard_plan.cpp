@@ -1,7 +1,7 @@
-#include "cli/shard_plan.hpp"
+#include "shard_plan.hpp"
 
-#include "cli/batch_reader.hpp"
-#include "cli/vector_inputs.hpp"
+#include "batch_reader.hpp"
+#include "vector_inputs.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/shard.hpp"
 

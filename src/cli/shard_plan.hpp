@@ -3,7 +3,7 @@
 // equal weight (ruvec/shard.hpp).
 #pragma once
 
-#include "cli/embed_pipeline.hpp"
+#include "embed_pipeline.hpp"
 #include "ruvec/index.hpp"
 
 #include <string>

@@ -3,7 +3,7 @@
 // end, or on SIGINT, SIGTERM or SIGHUP (install_cleanup_signal_handlers).
 #pragma once
 
-#include "cli/output.hpp"
+#include "output.hpp"
 #include "ruvec/error.hpp"
 
 #include <cerrno>

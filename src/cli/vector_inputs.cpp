@@ -1,6 +1,6 @@
-#include "cli/vector_inputs.hpp"
+#include "vector_inputs.hpp"
 
-#include "cli/hts_source.hpp"
+#include "hts_source.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/vecfile.hpp"
 

@@ -2,8 +2,8 @@
 // fly) or .rvec files (vectors read as stored), told apart by the file's first bytes.
 #pragma once
 
-#include "cli/common.hpp"
-#include "cli/embed_pipeline.hpp"
+#include "common.hpp"
+#include "embed_pipeline.hpp"
 #include "ruvec/embed.hpp"
 #include "ruvec/vecfile.hpp"
 

@@ -1,6 +1,6 @@
 // ruvec --version: what a bug report needs, including the SIMD ISA actually in use.
 #include "ruvec/version.hpp"
-#include "cli/commands.hpp"
+#include "commands.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/vecfile.hpp"
 

@@ -1,7 +1,8 @@
 // hnswlib's HierarchicalNSW, driven through its public members: deterministic batched
-// insertion, search with a per-call ef, and the GRPH/VECT section bytes of index_format.hpp.
+// insertion, search with a per-call ef, and the bytes of its links and vectors that the index
+// saves as its GRPH and VECT sections.
 #include "hnsw_graph.hpp"
-#include "splitmix.hpp"
+#include "ruvec/splitmix.hpp"
 
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
@@ -244,7 +245,7 @@ struct HnswGraph::Impl {
         const uint64_t bits = mix64(seed ^ mix64(row));
         const double unit = static_cast<double>((bits >> 11) + 1) * 0x1p-53; // (0, 1]
         const int level = static_cast<int>(-std::log(unit) * hnsw.mult_);
-        return std::min(level, static_cast<int>(rvx_max_level));
+        return std::min(level, static_cast<int>(hnsw_max_level));
     }
     void insert_batch(const float* vectors, uint64_t batch, int threads);
     void link_back(tableint neighbour, tableint row, int level);
@@ -295,9 +296,9 @@ uint64_t HnswGraph::insert(const float* vectors, uint64_t count, int threads,
     const uint64_t first = h.cur_element_count;
     if (!impl_->holds_vectors)
         throw Error(ErrorKind::usage, "a graph without vectors cannot link new rows");
-    if (count > rvx_max_rows - first)
+    if (count > hnsw_max_rows - first)
         throw Error(ErrorKind::resource,
-                    "an index holds at most " + std::to_string(rvx_max_rows) + " vectors");
+                    "an index holds at most " + std::to_string(hnsw_max_rows) + " vectors");
     // Exact growth: glibc reallocates big blocks with mremap, so this does not copy.
     if (first + count > h.max_elements_) h.resizeIndex(first + count);
     uint64_t done = 0;

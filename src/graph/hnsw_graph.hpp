@@ -3,8 +3,7 @@
 // functions that are not inline, so a second includer would break the link).
 #pragma once
 
-#include "ruvec/index.hpp"
-#include "ruvec/index_format.hpp"
+#include "ruvec/graph_params.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -13,6 +12,11 @@
 #include <vector>
 
 namespace ruvec {
+
+// What the graph can hold. The .rvx format (index_format.hpp) has the same limits, which
+// index_file.cpp asserts, so that every graph built can be saved.
+inline constexpr uint32_t hnsw_max_level = 63;         // levels are capped here
+inline constexpr uint64_t hnsw_max_rows = 0xFFFFFFFEu; // hnswlib numbers nodes with u32
 
 // Distances from one query to rows, for searches that compare the query with something else than
 // the graph's float vectors (the quantized codes of the rows).

@@ -1,8 +1,6 @@
 // Run-time choice of the kernel table: which ISAs this binary has, which of them the CPU runs,
 // and the one in use.
-#include "simd/kernels.hpp"
-
-#include "ruvec/error.hpp"
+#include "kernels.hpp"
 
 #include <atomic>
 #include <string>
@@ -78,8 +76,8 @@ bool cpu_runs(Isa isa) {
 std::atomic<const Kernels*> active_table{nullptr};
 
 [[noreturn]] void refuse(Isa isa, const char* why) {
-    throw Error(ErrorKind::usage, std::string("ISA ") + isa_name(isa) + " is " + why +
-                                      " (best: " + isa_name(best_isa()) + ")");
+    throw IsaUnavailable(std::string("ISA ") + isa_name(isa) + " is " + why + " (best: " +
+                         isa_name(best_isa()) + ")");
 }
 
 } // namespace

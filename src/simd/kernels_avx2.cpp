@@ -1,6 +1,6 @@
 // AVX2 + FMA kernels, 8 floats per register. Built with -mavx2 -mfma -mpopcnt.
-#include "simd/kernels.hpp"
-#include "simd/kernels_impl.hpp"
+#include "kernels.hpp"
+#include "kernels_impl.hpp"
 
 #include <immintrin.h>
 

@@ -8,8 +8,8 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
-#include "simd/kernels.hpp"
-#include "simd/kernels_impl.hpp"
+#include "kernels.hpp"
+#include "kernels_impl.hpp"
 
 #include <immintrin.h>
 

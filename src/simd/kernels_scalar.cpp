@@ -1,7 +1,7 @@
 // The scalar reference kernels: plain loops, built without ISA flags. Every other ISA is tested
 // against these, so they stay obvious rather than fast (dot and l2sq keep 32 running sums, the
 // order every ISA adds in).
-#include "simd/kernels.hpp"
+#include "kernels.hpp"
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
 // SSE2 kernels: the x86-64 baseline, 4 floats per register. Built with -msse2.
-#include "simd/kernels.hpp"
-#include "simd/kernels_impl.hpp"
+#include "kernels.hpp"
+#include "kernels_impl.hpp"
 
 #include <emmintrin.h>
 

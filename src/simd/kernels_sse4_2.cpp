@@ -1,7 +1,7 @@
 // SSE4.2 kernels (with POPCNT), 4 floats per register. Built with -msse4.2 -mpopcnt; under
 // emscripten with -msimd128 -msse4.2, where the same intrinsics become WebAssembly SIMD.
-#include "simd/kernels.hpp"
-#include "simd/kernels_impl.hpp"
+#include "kernels.hpp"
+#include "kernels_impl.hpp"
 
 #include <smmintrin.h>
 
