@@ -15,11 +15,13 @@
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 
-# ThreadSanitizer and libFuzzer builds use clang (see CMakeLists.txt for why).
+# The sanitizer and libFuzzer builds use clang (see CMakeLists.txt and README "Sanitizers" for
+# why).
 CLANG = CC=clang-14 CXX=clang++-14
 
 ifeq ($(asan),1)
 BUILD ?= build-asan
+CMAKE_ENV = $(CLANG)
 CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUVEC_SANITIZE=ON
 export ASAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
