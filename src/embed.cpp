@@ -1,5 +1,6 @@
 #include "ruvec/embed.hpp"
 
+#include "ruvec/enum_names.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
 
@@ -11,6 +12,8 @@
 namespace ruvec {
 
 namespace {
+
+constexpr const char* weight_names[] = {"count", "log", "binary"}; // by Weight's value
 
 // 2-bit codes: A=0 C=1 G=2 T=3 (U reads as T); 4 for anything else, which breaks k-mers.
 constexpr std::array<uint8_t, 256> make_base_codes() {
@@ -42,25 +45,11 @@ uint64_t reverse_complement(uint64_t kmer, uint32_t k) {
 } // namespace
 
 const char* weight_name(Weight weight) {
-    switch (weight) {
-    case Weight::count:
-        return "count";
-    case Weight::log:
-        return "log";
-    case Weight::binary:
-        return "binary";
-    }
-    return "?";
+    return name_of(weight_names, weight, "?");
 }
 
 bool parse_weight(std::string_view name, Weight& weight) {
-    for (Weight w : {Weight::count, Weight::log, Weight::binary}) {
-        if (name == weight_name(w)) {
-            weight = w;
-            return true;
-        }
-    }
-    return false;
+    return parse_name(weight_names, name, weight);
 }
 
 double log1p_count(uint64_t count) {

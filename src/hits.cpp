@@ -1,8 +1,13 @@
 #include "ruvec/hits.hpp"
 
+#include "ruvec/error.hpp"
 #include "ruvec/json.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <utility>
 
 namespace ruvec {
 
@@ -50,6 +55,198 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
             out += numbers;
         }
     }
+}
+
+namespace {
+
+// Two names of up to 65,535 bytes (the .rvx limit) and the numbers fit easily.
+constexpr size_t max_line_bytes = size_t{1} << 20;
+constexpr size_t read_bytes = size_t{1} << 16;
+constexpr size_t columns = 10;
+
+bool all_digits(std::string_view text) {
+    return !text.empty() && text.size() <= 19 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "%.6f" as printed: an optional minus, digits, a point and six digits.
+bool six_decimals(std::string_view text) {
+    if (!text.empty() && text[0] == '-') text.remove_prefix(1);
+    const size_t point = text.find('.');
+    return point != std::string_view::npos && point > 0 && text.size() - point == 7 &&
+           all_digits(text.substr(0, point)) && all_digits(text.substr(point + 1));
+}
+
+void append_float_six(std::string& out, float value) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.6f", static_cast<double>(value));
+    out += text;
+}
+
+// The header line as next_line returns it (without its newline).
+std::string_view header_line() {
+    const std::string_view header = hits_tsv_header;
+    return header.substr(0, header.size() - 1);
+}
+
+} // namespace
+
+void append_hit_line(std::string& out, const HitLine& hit, uint64_t rank, bool full_precision) {
+    out += hit.query;
+    out += '\t';
+    out += hit.query_range;
+    out += '\t';
+    out += hit.target;
+    out += '\t';
+    out += hit.target_range;
+    out += '\t';
+    out += std::to_string(rank);
+    for (const auto& [text, value] :
+         {std::pair<const std::string&, float>(hit.similarity_text, hit.similarity),
+          std::pair<const std::string&, float>(hit.distance_text, hit.distance)}) {
+        out += '\t';
+        if (full_precision || six_decimals(text))
+            out += text; // as the search printed it: nothing to add, nothing to lose
+        else
+            append_float_six(out, value);
+    }
+    out += '\t';
+    out += hit.identity;
+    out += '\n';
+}
+
+void append_float_full(std::string& out, float value) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.9g", static_cast<double>(value));
+    out += text;
+}
+
+HitsTsvReader::HitsTsvReader(ByteSource& source, std::string name)
+    : source_(source), name_(std::move(name)) {}
+
+bool HitsTsvReader::next_line(std::string& line) {
+    for (;;) {
+        const size_t newline = buffer_.find('\n', buffer_pos_);
+        if (newline != std::string::npos) {
+            line.assign(buffer_, buffer_pos_, newline - buffer_pos_);
+            buffer_pos_ = newline + 1;
+            ++line_number_;
+            return true;
+        }
+        if (buffer_.size() - buffer_pos_ > max_line_bytes)
+            throw Error(ErrorKind::input, name_ + ":" + std::to_string(line_number_ + 1) +
+                                              ": line longer than 1 MiB: not ruvec search TSV");
+        if (source_done_) {
+            if (buffer_pos_ == buffer_.size()) return false;
+            throw Error(ErrorKind::input, name_ + ":" + std::to_string(line_number_ + 1) +
+                                              ": last line has no newline (truncated?)");
+        }
+        buffer_.erase(0, buffer_pos_);
+        buffer_pos_ = 0;
+        const size_t old_size = buffer_.size();
+        buffer_.resize(old_size + read_bytes);
+        const size_t got = source_.read(&buffer_[old_size], read_bytes);
+        buffer_.resize(old_size + got);
+        if (got == 0) source_done_ = true;
+    }
+}
+
+void HitsTsvReader::parse(const std::string& line, HitLine& hit) const {
+    // Built only for an error: this runs for every line.
+    auto where = [&] { return name_ + ":" + std::to_string(line_number_) + ": "; };
+    if (line.empty()) throw Error(ErrorKind::input, where() + "empty line");
+    if (line[0] == '{')
+        throw Error(ErrorKind::input,
+                    where() + "JSON; merge reads the TSV of ruvec search (--format tsv)");
+    if (line == header_line())
+        throw Error(ErrorKind::input,
+                    where() + "a second header line: give each shard's output as its own file");
+    std::string_view field[columns];
+    size_t count = 0, begin = 0;
+    for (;;) {
+        const size_t tab = line.find('\t', begin);
+        if (count == columns) {
+            count = columns + 1;
+            break;
+        }
+        field[count++] = std::string_view(line).substr(
+            begin, tab == std::string::npos ? std::string::npos : tab - begin);
+        if (tab == std::string::npos) break;
+        begin = tab + 1;
+    }
+    if (count != columns)
+        throw Error(ErrorKind::input,
+                    where() + (count > columns ? "more" : "fewer") +
+                        " than the 10 columns of ruvec search TSV (query query_start query_end "
+                        "target target_start target_end rank similarity distance identity)");
+    for (size_t c : {size_t{1}, size_t{2}, size_t{4}, size_t{5}, size_t{6}})
+        if (!all_digits(field[c]))
+            throw Error(ErrorKind::input, where() + "column " + std::to_string(c + 1) + " is '" +
+                                              std::string(field[c].substr(0, 40)) +
+                                              "', not a whole number");
+    if (field[0].empty() || field[3].empty())
+        throw Error(ErrorKind::input, where() + "empty query or target name");
+    auto parse_float = [&](size_t c, const char* what) {
+        const std::string text(field[c]);
+        char* end = nullptr;
+        const float value = std::strtof(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || std::isnan(value))
+            throw Error(ErrorKind::input,
+                        where() + what + " '" + text.substr(0, 40) + "' is not a number");
+        return value;
+    };
+    hit.query.assign(field[0]);
+    hit.query_range.assign(field[1].data(), field[2].data() + field[2].size() - field[1].data());
+    hit.target.assign(field[3]);
+    hit.target_range.assign(field[4].data(), field[5].data() + field[5].size() - field[4].data());
+    hit.rank = std::strtoull(std::string(field[6]).c_str(), nullptr, 10);
+    if (hit.rank == 0) throw Error(ErrorKind::input, where() + "rank 0: ranks start at 1");
+    hit.similarity = parse_float(7, "similarity");
+    hit.distance = parse_float(8, "distance");
+    parse_float(9, "identity");
+    hit.similarity_text.assign(field[7]);
+    hit.distance_text.assign(field[8]);
+    hit.identity.assign(field[9]);
+}
+
+bool HitsTsvReader::next(QueryHits& out) {
+    out.hits.clear();
+    std::string line;
+    if (have_pending_) {
+        out.hits.push_back(std::move(pending_));
+        out.first_line = pending_line_;
+        have_pending_ = false;
+    } else {
+        if (!next_line(line)) return false;
+        if (line_number_ == 1 && line == header_line() && !next_line(line)) return false;
+        out.hits.emplace_back();
+        parse(line, out.hits.back());
+        out.first_line = line_number_;
+        if (out.hits.back().rank != 1)
+            throw Error(ErrorKind::input, name_ + ":" + std::to_string(line_number_) + ": rank " +
+                                              std::to_string(out.hits.back().rank) +
+                                              " where a query's hits start at rank 1");
+    }
+    while (next_line(line)) {
+        HitLine hit;
+        parse(line, hit);
+        if (hit.rank == 1) {
+            pending_ = std::move(hit);
+            pending_line_ = line_number_;
+            have_pending_ = true;
+            break;
+        }
+        const HitLine& previous = out.hits.back();
+        if (hit.rank != previous.rank + 1 || hit.query != previous.query ||
+            hit.query_range != previous.query_range)
+            throw Error(ErrorKind::input, name_ + ":" + std::to_string(line_number_) + ": rank " +
+                                              std::to_string(hit.rank) + " of query '" + hit.query +
+                                              "' follows rank " + std::to_string(previous.rank) +
+                                              " of '" + previous.query +
+                                              "': not the order ruvec search prints");
+        out.hits.push_back(std::move(hit));
+    }
+    return true;
 }
 
 } // namespace ruvec

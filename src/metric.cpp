@@ -1,24 +1,19 @@
 #include "ruvec/metric.hpp"
 
-#include <cstddef>
+#include "ruvec/enum_names.hpp"
 
 namespace ruvec {
 
 namespace {
-constexpr const char* metric_names[] = {"cosine", "l2", "ip"};
+constexpr const char* metric_names[] = {"cosine", "l2", "ip"}; // by Metric's value
 }
 
 const char* metric_name(Metric metric) {
-    return metric_names[static_cast<size_t>(metric)];
+    return name_of(metric_names, metric);
 }
 
 bool parse_metric(std::string_view name, Metric& metric) {
-    for (size_t i = 0; i < 3; ++i)
-        if (name == metric_names[i]) {
-            metric = static_cast<Metric>(i);
-            return true;
-        }
-    return false;
+    return parse_name(metric_names, name, metric);
 }
 
 } // namespace ruvec

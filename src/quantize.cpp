@@ -1,6 +1,7 @@
 #include "ruvec/quantize.hpp"
 
 #include "kmeans.hpp"
+#include "ruvec/enum_names.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/format.hpp"
 #include "ruvec/simd.hpp"
@@ -15,7 +16,7 @@ namespace ruvec {
 
 namespace {
 
-constexpr const char* kind_names[] = {"none", "sq8", "pq", "binary"};
+constexpr const char* kind_names[] = {"none", "sq8", "pq", "binary"}; // by QuantKind's value
 
 // QPAR: a fixed part, then the trained numbers (index_format.hpp).
 constexpr size_t qpar_fixed_bytes = 40;
@@ -41,17 +42,11 @@ std::vector<uint64_t> sample_rows(uint64_t rows, uint64_t count, uint64_t seed) 
 }
 
 const char* quant_kind_name(QuantKind kind) {
-    const auto i = static_cast<size_t>(kind);
-    return i < 4 ? kind_names[i] : "unknown";
+    return name_of(kind_names, kind);
 }
 
 bool parse_quant_kind(std::string_view name, QuantKind& kind) {
-    for (size_t i = 0; i < 4; ++i)
-        if (name == kind_names[i]) {
-            kind = static_cast<QuantKind>(i);
-            return true;
-        }
-    return false;
+    return parse_name(kind_names, name, kind);
 }
 
 uint32_t default_pq_subspaces(uint32_t dims) {

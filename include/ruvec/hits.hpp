@@ -1,11 +1,15 @@
-// Search hits as the text `ruvec search` prints. The WebAssembly page formats its table and its
-// downloads with the same code, so they are the CLI's bytes.
+// Search hits as the text `ruvec search` prints, and that text read back (what `ruvec merge`
+// reads): the one codec of the hits TSV. The WebAssembly page formats its table and its downloads
+// with the same code, so they are the CLI's bytes.
 #pragma once
 
 #include "ruvec/index.hpp"
+#include "ruvec/io.hpp"
 #include "ruvec/vecfile.hpp"
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ruvec {
@@ -21,5 +25,60 @@ extern const char* const hits_tsv_header;
 // read back as the same float (what ruvec merge needs to rank the hits of shards exactly).
 void append_hits(std::string& out, const VecRow& query, const std::vector<SearchHit>& hits,
                  const Index& index, HitsFormat format, bool full_precision = false);
+
+// One line of `ruvec search` TSV, its numeric columns parsed and its text columns kept.
+struct HitLine {
+    std::string query;       // query name
+    std::string query_range; // "start\tend" as printed
+    std::string target;      // target name
+    std::string target_range;
+    uint64_t rank = 0;    // 1-based within the query
+    float similarity = 0; // as parsed
+    float distance = 0;   // as parsed
+    std::string identity; // as printed
+    std::string similarity_text, distance_text;
+};
+
+// The hits of one query in one input: a run of lines whose ranks go 1, 2, 3...
+struct QueryHits {
+    std::vector<HitLine> hits;
+    uint64_t first_line = 0; // line number of rank 1, for messages
+};
+
+// Reads `ruvec search` TSV (header line optional) one query at a time. Every line is checked:
+// ten columns, numbers where numbers belong, ranks counting up from 1 within a query, a newline
+// at the end. Errors are Error(input) naming `name` and the line.
+class HitsTsvReader {
+public:
+    HitsTsvReader(ByteSource& source, std::string name);
+
+    // The next query's hits; false at the end of the input.
+    bool next(QueryHits& out);
+
+    const std::string& name() const { return name_; }
+    uint64_t line() const { return line_number_; } // lines read so far
+
+private:
+    bool next_line(std::string& line); // without its newline; false at end
+    void parse(const std::string& line, HitLine& hit) const;
+
+    ByteSource& source_;
+    std::string name_;
+    std::string buffer_;    // bytes read and not yet split into lines
+    size_t buffer_pos_ = 0; // first byte of buffer_ not yet returned
+    bool source_done_ = false;
+    uint64_t line_number_ = 0;
+    bool have_pending_ = false; // pending_ holds a rank-1 line that starts the next query
+    HitLine pending_;
+    uint64_t pending_line_ = 0;
+};
+
+// Appends `hit` as a line of the TSV with rank `rank`. Similarity and distance are printed as
+// `ruvec search` prints them: "%.6f", or "%.9g" with `full_precision`; text that already reads so
+// is copied as it is (nothing to add, nothing to lose).
+void append_hit_line(std::string& out, const HitLine& hit, uint64_t rank, bool full_precision);
+
+// "%.9g": enough significant digits to read the same float back.
+void append_float_full(std::string& out, float value);
 
 } // namespace ruvec

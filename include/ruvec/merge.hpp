@@ -9,7 +9,7 @@
 // prints them with 9 significant digits, from which the float is recovered exactly.
 #pragma once
 
-#include "ruvec/io.hpp"
+#include "ruvec/hits.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -17,53 +17,6 @@
 #include <vector>
 
 namespace ruvec {
-
-// One line of `ruvec search` TSV, its numeric columns parsed and its text columns kept.
-struct HitLine {
-    std::string query;       // query name
-    std::string query_range; // "start\tend" as printed
-    std::string target;      // target name
-    std::string target_range;
-    uint64_t rank = 0;    // 1-based within the query
-    float similarity = 0; // as parsed
-    float distance = 0;   // as parsed
-    std::string identity; // as printed
-    std::string similarity_text, distance_text;
-};
-
-// The hits of one query in one input: a run of lines whose ranks go 1, 2, 3...
-struct QueryHits {
-    std::vector<HitLine> hits;
-    uint64_t first_line = 0; // line number of rank 1, for messages
-};
-
-// Reads `ruvec search` TSV (header line optional) one query at a time. Every line is checked:
-// ten columns, numbers where numbers belong, ranks counting up from 1 within a query, a newline
-// at the end. Errors are Error(input) naming `name` and the line.
-class HitsTsvReader {
-public:
-    HitsTsvReader(ByteSource& source, std::string name);
-
-    // The next query's hits; false at the end of the input.
-    bool next(QueryHits& out);
-
-    const std::string& name() const { return name_; }
-    uint64_t line() const { return line_number_; } // lines read so far
-
-private:
-    bool next_line(std::string& line); // without its newline; false at end
-    void parse(const std::string& line, HitLine& hit) const;
-
-    ByteSource& source_;
-    std::string name_;
-    std::string buffer_;    // bytes read and not yet split into lines
-    size_t buffer_pos_ = 0; // first byte of buffer_ not yet returned
-    bool source_done_ = false;
-    uint64_t line_number_ = 0;
-    bool have_pending_ = false; // pending_ holds a rank-1 line that starts the next query
-    HitLine pending_;
-    uint64_t pending_line_ = 0;
-};
 
 struct MergeOptions {
     size_t top = 5;              // hits per query
@@ -77,8 +30,5 @@ struct MergeOptions {
 // `ruvec search` prints them: "%.6f", or "%.9g" with full_precision. Returns the lines appended.
 size_t merge_query_hits(const std::vector<const QueryHits*>& per_input, const MergeOptions& options,
                         std::string& out);
-
-// "%.9g": enough significant digits to read the same float back.
-void append_float_full(std::string& out, float value);
 
 } // namespace ruvec

@@ -2,6 +2,8 @@
 // and the one in use.
 #include "kernels.hpp"
 
+#include "ruvec/enum_names.hpp"
+
 #include <atomic>
 #include <string>
 
@@ -12,6 +14,8 @@
 
 namespace ruvec::simd {
 namespace {
+
+constexpr const char* isa_names[] = {"scalar", "sse2", "sse4_2", "avx2", "avx512bw"}; // by Isa
 
 // The table compiled for isa, or nullptr.
 const Kernels* compiled_table(Isa isa) {
@@ -83,29 +87,11 @@ std::atomic<const Kernels*> active_table{nullptr};
 } // namespace
 
 const char* isa_name(Isa isa) {
-    switch (isa) {
-    case Isa::scalar:
-        return "scalar";
-    case Isa::sse2:
-        return "sse2";
-    case Isa::sse4_2:
-        return "sse4_2";
-    case Isa::avx2:
-        return "avx2";
-    case Isa::avx512bw:
-        return "avx512bw";
-    }
-    return "unknown";
+    return name_of(isa_names, isa);
 }
 
 bool parse_isa(std::string_view name, Isa& isa) {
-    for (Isa candidate : all_isas) {
-        if (name == isa_name(candidate)) {
-            isa = candidate;
-            return true;
-        }
-    }
-    return false;
+    return parse_name(isa_names, name, isa);
 }
 
 bool isa_compiled(Isa isa) {
