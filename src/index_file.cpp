@@ -127,16 +127,8 @@ void Index::save(ByteSink& out) {
                      : quantized       ? rvx_quantized_format_version
                                        : rvx_plain_format_version;
     header.header_size = rvx_header_size;
-    header.k = embed_.k;
-    header.dims = embed_.dims;
-    header.canonical = embed_.canonical;
-    header.exact = embed_.exact;
-    header.weight = static_cast<uint8_t>(embed_.weight);
+    set_rvx_embed_fields(header, embed_);
     header.metric = static_cast<uint8_t>(graph_.metric);
-    header.hash_id = embed_.hash_id;
-    header.hash_seed = embed_.hash_seed;
-    header.window = embed_.window;
-    header.step = embed_.step;
     header.rows = rows_.size();
     header.deleted_rows = deleted_rows_;
     header.names = names_.size();
@@ -244,26 +236,15 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     const uint32_t section_count = rvx_sections(quantized, floats_dropped, tags);
 
     EmbedParams embed;
-    embed.k = h.k;
-    embed.dims = h.dims;
-    embed.canonical = h.canonical != 0;
-    embed.exact = h.exact != 0;
-    embed.weight = static_cast<Weight>(h.weight);
-    embed.hash_id = h.hash_id;
-    embed.hash_seed = h.hash_seed;
-    embed.window = h.window;
-    embed.step = h.step;
+    const std::string embed_fault = embed_params_from_stored(rvx_embed_fields(h), embed);
+    if (!embed_fault.empty())
+        throw damaged("bad parameters in the header (" + embed_fault + ")");
     GraphParams graph;
     graph.metric = static_cast<Metric>(h.metric);
     graph.M = h.M;
     graph.ef_construction = h.ef_construction;
     graph.seed = h.seed;
     try {
-        if (h.canonical > 1 || h.exact > 1) throw Error(ErrorKind::usage, "bad flag byte");
-        EmbedParams checked = embed;
-        finalize_params(checked);
-        if (checked.dims != embed.dims || checked.step != embed.step)
-            throw Error(ErrorKind::usage, "dims or step do not match the other parameters");
         check_graph_params(graph);
     } catch (const Error& e) {
         throw damaged(std::string("bad parameters in the header (") + e.what() + ")");

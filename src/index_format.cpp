@@ -7,21 +7,40 @@
 
 namespace ruvec {
 
+StoredEmbedParams rvx_embed_fields(const RvxHeader& h) {
+    StoredEmbedParams s;
+    s.k = h.k;
+    s.dims = h.dims;
+    s.canonical = h.canonical;
+    s.exact = h.exact;
+    s.weight = h.weight;
+    s.hash_id = h.hash_id;
+    s.hash_seed = h.hash_seed;
+    s.window = h.window;
+    s.step = h.step;
+    return s;
+}
+
+void set_rvx_embed_fields(RvxHeader& h, const EmbedParams& params) {
+    const StoredEmbedParams s = stored_embed_params(params);
+    h.k = s.k;
+    h.dims = s.dims;
+    h.canonical = s.canonical;
+    h.exact = s.exact;
+    h.weight = s.weight;
+    h.hash_id = s.hash_id;
+    h.hash_seed = s.hash_seed;
+    h.window = s.window;
+    h.step = s.step;
+}
+
 void encode_rvx_header(const RvxHeader& h, unsigned char* out) {
     std::memset(out, 0, rvx_header_size);
     std::memcpy(out, h.magic, 8);
     put_u32(out + 8, h.version);
     put_u32(out + 12, h.header_size);
-    put_u32(out + 16, h.k);
-    put_u32(out + 20, h.dims);
-    put_u8(out + 24, h.canonical);
-    put_u8(out + 25, h.exact);
-    put_u8(out + 26, h.weight);
+    encode_embed_params(rvx_embed_fields(h), out);
     put_u8(out + 27, h.metric);
-    put_u32(out + 28, h.hash_id);
-    put_u64(out + 32, h.hash_seed);
-    put_u64(out + 40, h.window);
-    put_u64(out + 48, h.step);
     put_u64(out + 56, h.rows);
     put_u64(out + 64, h.deleted_rows);
     put_u64(out + 72, h.names);
@@ -50,16 +69,17 @@ RvxHeader decode_rvx_header(const unsigned char* in) {
     std::memcpy(h.magic, in, 8);
     h.version = get_u32(in + 8);
     h.header_size = get_u32(in + 12);
-    h.k = get_u32(in + 16);
-    h.dims = get_u32(in + 20);
-    h.canonical = in[24];
-    h.exact = in[25];
-    h.weight = in[26];
+    const StoredEmbedParams embed = decode_embed_params(in);
+    h.k = embed.k;
+    h.dims = embed.dims;
+    h.canonical = embed.canonical;
+    h.exact = embed.exact;
+    h.weight = embed.weight;
     h.metric = in[27];
-    h.hash_id = get_u32(in + 28);
-    h.hash_seed = get_u64(in + 32);
-    h.window = get_u64(in + 40);
-    h.step = get_u64(in + 48);
+    h.hash_id = embed.hash_id;
+    h.hash_seed = embed.hash_seed;
+    h.window = embed.window;
+    h.step = embed.step;
     h.rows = get_u64(in + 56);
     h.deleted_rows = get_u64(in + 64);
     h.names = get_u64(in + 72);

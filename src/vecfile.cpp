@@ -1,5 +1,7 @@
 #include "ruvec/vecfile.hpp"
 
+#include "ruvec/embed_params_codec.hpp"
+
 #include "ruvec/error.hpp"
 #include "ruvec/format.hpp"
 
@@ -134,16 +136,8 @@ private:
         std::memcpy(p, rvec_magic, 8);
         put_u32(p + 8, rvec_format_version);
         put_u32(p + 12, rvec_header_size);
-        put_u32(p + 16, params_.k);
-        put_u32(p + 20, params_.dims);
-        put_u8(p + 24, params_.canonical);
-        put_u8(p + 25, params_.exact);
-        put_u8(p + 26, static_cast<uint8_t>(params_.weight));
+        encode_embed_params(stored_embed_params(params_), p);
         put_u8(p + 27, dtype_float32);
-        put_u32(p + 28, params_.hash_id);
-        put_u64(p + 32, params_.hash_seed);
-        put_u64(p + 40, params_.window);
-        put_u64(p + 48, params_.step);
         const uint64_t per_block =
             std::max<uint64_t>(1, target_ / (16 + 4 * uint64_t{params_.dims}));
         put_u32(p + 56, static_cast<uint32_t>(per_block));
@@ -499,35 +493,10 @@ EmbedParams RvecReader::State::parse_params(const unsigned char* h) const {
     const auto invalid = [&](const std::string& what) {
         throw Error(ErrorKind::corrupt, name + ": invalid parameters in header: " + what);
     };
-    const auto flag = [&](uint8_t v, const char* field) {
-        if (v > 1) invalid(std::string(field) + " is " + std::to_string(v) + ", not 0 or 1");
-        return v == 1;
-    };
-    EmbedParams p;
-    p.k = get_u32(h + 16);
-    p.dims = get_u32(h + 20);
-    p.canonical = flag(h[24], "canonical");
-    p.exact = flag(h[25], "exact");
-    if (h[26] > static_cast<uint8_t>(Weight::binary)) invalid("weight " + std::to_string(h[26]));
-    p.weight = static_cast<Weight>(h[26]);
     if (h[27] != dtype_float32) invalid("dtype " + std::to_string(h[27]) + " (1 is float32)");
-    p.hash_id = get_u32(h + 28);
-    p.hash_seed = get_u64(h + 32);
-    p.window = get_u64(h + 40);
-    p.step = get_u64(h + 48);
-    // Checked here as well as by finalize_params because dims sizes every block's allocation.
-    if (p.k < min_k || p.k > max_k) invalid("k = " + std::to_string(p.k));
-    if (p.dims < 1 || p.dims > max_dims) invalid("dims = " + std::to_string(p.dims));
-    EmbedParams finalized = p;
-    try {
-        finalize_params(finalized);
-    } catch (const Error& e) {
-        invalid(e.what());
-    }
-    if (finalized.dims != p.dims)
-        invalid("dims = " + std::to_string(p.dims) + " where the exact profile has " +
-                std::to_string(finalized.dims));
-    if (finalized.step != p.step) invalid("window without a step");
+    EmbedParams p;
+    const std::string fault = embed_params_from_stored(decode_embed_params(h), p);
+    if (!fault.empty()) invalid(fault);
     return p;
 }
 

@@ -14,8 +14,8 @@
 //       0    8  magic "\x89RVX\r\n\x1a\n" (the \r\n and \x1a catch text-mode mangling, as PNG)
 //       8    4  format version (1, or 2 when quantized), independent of the software version
 //      12    4  header size (256)
-//      16    4  k                      the embedding parameters, exactly as in .rvec:
-//      20    4  dims                   queries are embedded with these (16..55)
+//      16    4  k                      the embedding parameters, as in .rvec (one codec:
+//      20    4  dims                   embed_params_codec.hpp); queries are embedded with them
 //      24    1  canonical (0/1)
 //      25    1  exact profile (0/1)
 //      26    1  weight (0 count, 1 log, 2 binary)
@@ -84,6 +84,8 @@
 //           Code layouts (C bytes per row) are described in ruvec/quantize.hpp.
 //     QCOD  (version 2) N x C bytes: the codes of the rows, in row order
 #pragma once
+
+#include "ruvec/embed_params_codec.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -194,6 +196,11 @@ struct RvxSection {
     uint64_t checksum; // XXH64 of the bytes
 };
 static_assert(sizeof(RvxSection) == rvx_section_entry_size, "section entries are 32 bytes");
+
+// The header's embedding fields (bytes 16..55 but the metric, embed_params_codec.hpp), as
+// stored, and set from parameters.
+StoredEmbedParams rvx_embed_fields(const RvxHeader& header);
+void set_rvx_embed_fields(RvxHeader& header, const EmbedParams& params);
 
 // Field-by-field little-endian encoding; decode does not validate (the index loader does).
 void encode_rvx_header(const RvxHeader& header, unsigned char* out);    // 256 bytes; sets checksum
