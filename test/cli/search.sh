@@ -115,7 +115,9 @@ if [ -f "$data/formats/genomes-v1.rvx" ]; then
 else
     bad "test-data/formats/genomes-v1.rvx is missing"
 fi
-# And the format-3 shard.
-"$ruvec" search --min-sim none --no-header "$data/formats/genomes-v3-shard.rvx" "$data/formats/queries.fa" >golden3.tsv
-check "test-data/formats/genomes-v3-shard.rvx still gives its recorded hits" same_file golden3.tsv "$data/formats/genomes-v3-shard.hits.tsv"
+# And the format-2 quantized index and the format-3 shard.
+for fixture in genomes-v2-sq8 genomes-v3-shard; do
+    "$ruvec" search --min-sim none --no-header "$data/formats/$fixture.rvx" "$data/formats/queries.fa" >golden-$fixture.tsv
+    check "test-data/formats/$fixture.rvx still gives its recorded hits" same_file golden-$fixture.tsv "$data/formats/$fixture.hits.tsv"
+done
 finish

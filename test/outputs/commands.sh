@@ -21,7 +21,8 @@ cd "$out"
 export LC_ALL=C
 
 cp "$data"/genomes/* .
-cp "$data"/formats/genomes-v1.rvx "$data"/formats/genomes-v3-shard.rvx "$data"/formats/genomes-v1.rvec \
+cp "$data"/formats/genomes-v1.rvx "$data"/formats/genomes-v2-sq8.rvx "$data"/formats/genomes-v3-shard.rvx \
+    "$data"/formats/genomes-v1.rvec \
     "$data"/formats/queries.fa .
 # The 2,000 BGZF reads for two cases; the others take their first 200, plain: enough to give
 # hits on every index, few enough to search in milliseconds. (sed rather than head, which would
@@ -276,6 +277,13 @@ v1-added-info          -                            ruvec info v1-added.rvx
 v1-added-info-json     -                            ruvec info --json v1-added.rvx
 v1-added-search        -                            ruvec search --min-sim none v1-added.rvx queries.fa
 v1-from-rvec-search    -                            ruvec search --min-sim none from-v1-rvec.rvx queries.fa
+v2-info                -                            ruvec info genomes-v2-sq8.rvx
+v2-info-json           -                            ruvec info --json genomes-v2-sq8.rvx
+v2-search              -                            ruvec search genomes-v2-sq8.rvx queries.fa
+v2-search-none         -                            ruvec search --min-sim none -n 10 --ef 16 --rerank 0 genomes-v2-sq8.rvx queries.fa reads.fq
+v2-search-exact        -                            ruvec search --exact --min-sim none genomes-v2-sq8.rvx queries.fa
+v2-add                 v2-added.rvx                 cp genomes-v2-sq8.rvx v2-added.rvx && ruvec index -@ 2 --add v2-added.rvx plasmid_ssonnei_E.fa.gz
+v2-added-search        -                            ruvec search --min-sim none v2-added.rvx queries.fa
 v3-info                -                            ruvec info genomes-v3-shard.rvx
 v3-info-json           -                            ruvec info --json genomes-v3-shard.rvx
 v3-search              -                            ruvec search genomes-v3-shard.rvx queries.fa
