@@ -15,7 +15,6 @@
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -107,127 +106,136 @@ std::string render(const std::vector<Figure>& figures, const std::vector<HnswBen
     return out.str();
 }
 
+struct BenchCli {
+    CommonOptions common;
+    EmbedOptions embed;
+    BenchOptions options;
+    std::vector<size_t> dims;                                            // --dim, as typed
+    std::vector<std::string> suites;                                     // the operands
+    std::string metric = metric_name(BenchOptions{}.index.graph.metric); // --metric, as typed
+    std::string ann_benchmarks;                                          // --ann-benchmarks
+    std::vector<std::string> quantize;                                   // --quantize
+    bool repeats_given = false, rows_given = false, data_given = false;
+};
+
+CommandSpec bench_spec(BenchCli& cli) {
+    const BenchOptions d;
+    BenchOptions& o = cli.options;
+    HnswBenchOptions& h = o.index;
+    std::vector<std::string> default_dims;
+    for (size_t dim : d.dims) default_dims.push_back(std::to_string(dim));
+    OptionGroup embedding = embedding_options(cli.embed);
+    embedding.title = "Embedding options of the kmer suite (and hnsw on --input or --data dna):";
+    OptionGroup general = general_options(cli.common, bench_common);
+    general.note = "  (-@ N measures embedding at 1 to N+1 threads, builds the index with N+1\n"
+                   "  threads and searches it with 1 and with N+1)\n";
+    const std::string description =
+        "Measures on this machine, each figure the median of -r repeats after a warm-up:\n"
+        "  kmer      embedding throughput (Mbp/s, records/s) per ISA and thread count,\n"
+        "            next to merely reading and parsing the same input (the floor of a\n"
+        "            streaming tool):\n"
+        "            --input, or --rows random 1 kbp sequences in families of 10 copies\n"
+        "            at 0.5-5% substitutions (--seed)\n"
+        "  distance  ns per call of each SIMD kernel per ISA, and the speed-up over scalar\n"
+        "  quantize  per --dim, for sq8, pq and binary codes of --rows unit Gaussian vectors:\n"
+        "            training time (pq: " +
+        std::to_string(QuantizeBenchOptions().iterations) +
+        " k-means iterations), encoding rate, query preparation\n"
+        "            (lookup tables) and the scan of every code, next to the float scan\n"
+        "  hnsw      (or index) an HNSW index of --rows seeded vectors (--data) per --dim,\n"
+        "            built once (build rate, peak RSS, file size), loaded (warm page cache)\n"
+        "            and searched: exact QPS, then recall@1, recall@10, QPS and latency\n"
+        "            per ef until recall@10 >= " +
+        std::to_string(hnsw_bench_stop_recall).substr(0, 5) +
+        "\n"
+        "With no suite named, kmer and distance run.\n";
+    return {"bench",
+            {"[options] [kmer] [distance] [quantize] [hnsw]"},
+            description,
+            {{"Bench options:",
+              {option("--input", "FILE", o.inputs,
+                      "FASTA/FASTQ (repeatable): the kmer suite's input; the hnsw\n"
+                      "suite indexes its vectors (embedding options below), up to\n"
+                      "--queries of them held out, evenly spread, as queries"),
+               option("-r,--repeats", "INT", o.repeats,
+                      "timed repeats per figure [" + std::to_string(d.repeats) +
+                          "; hnsw: " + std::to_string(d.index.repeats) + "]")
+                   .check(range(1, 1000))
+                   .given(&cli.repeats_given),
+               option("--dim", "INT", cli.dims,
+                      "vector size (repeatable) [distance, quantize: " + join_words(default_dims) +
+                          ";\nhnsw: " + std::to_string(d.index.dim) + "]")
+                   .check(range(1, 1 << 20)),
+               option("--rows,--n", "INT", o.rows,
+                      "rows of the 1-vs-N batch kernels; vectors quantized; vectors in\n"
+                      "the index; sequences of the kmer suite without --input [" +
+                          std::to_string(d.rows) + "]")
+                   .check(range(1, 10'000'000))
+                   .given(&cli.rows_given),
+               flag("--json", o.json, "JSON instead of a table"),
+               option("--tmpdir", "DIR", h.tmpdir,
+                      "scratch files (the synthetic input, indexes not kept) go in a\n"
+                      "directory made and removed under DIR [$TMPDIR, or /tmp]")},
+              ""},
+             {"hnsw suite options:",
+              {option("--queries", "INT", h.queries,
+                      "query vectors, drawn apart from the indexed ones [" +
+                          std::to_string(d.index.queries) + "]")
+                   .check(range(1, 10'000'000)),
+               option("--metric", "STR", cli.metric,
+                      std::string("l2, cosine or ip (inner product) [") +
+                          metric_name(d.index.graph.metric) + "]"),
+               option("-M", "INT", h.graph.M,
+                      "links per node, 2 M on the bottom level [" +
+                          std::to_string(d.index.graph.M) + "]")
+                   .check(not_negative()),
+               option("--ef-construction", "INT", h.graph.ef_construction,
+                      "\ncandidates considered when linking a vector [" +
+                          std::to_string(d.index.graph.ef_construction) + "]")
+                   .check(not_negative()),
+               option("--keep", "FILE", h.keep,
+                      "save the index as FILE and keep it [a temporary file, removed]"),
+               option("--index", "FILE", h.existing,
+                      "measure FILE (an index kept with --keep) instead of building one"),
+               option("--ann-benchmarks", "FILE", cli.ann_benchmarks,
+                      "also write recall@10, QPS, latency, build time and\n"
+                      "memory per ef as the CSV of ann-benchmarks' data_export.py"),
+               option("--seed", "INT", h.data_seed,
+                      "seed of the synthetic rows and sequences; queries use seed + 1 [" +
+                          std::to_string(d.index.data_seed) + "]")
+                   .check(not_negative()),
+               option("--data", "STR", h.data,
+                      "gaussian: N(0,1) vectors; dna: k-mer vectors (-k, --weight) of\n"
+                      "random 1 kbp sequences in families of 10 copies at 0.5-5%\n"
+                      "substitutions, queried by new 2% copies [" +
+                          d.index.data + "]")
+                   .given(&cli.data_given),
+               option("--quantize", "LIST", cli.quantize,
+                      "then quantize it (sq8,pq,binary, comma-separated) and measure\n"
+                      "the graph walked by codes, without and with re-ranking")
+                   .split_on(',')},
+              ""},
+             embedding,
+             general},
+            "suites",
+            &cli.suites};
+}
+
 } // namespace
 
 void bench_usage(std::FILE* out) {
-    const BenchOptions d;
-    std::string kmer_embed_usage = embed_options_usage();
-    const std::string heading = "Embedding options:";
-    if (kmer_embed_usage.compare(0, heading.size(), heading) == 0)
-        kmer_embed_usage.replace(
-            0, heading.size(),
-            "Embedding options of the kmer suite (and hnsw on --input or --data dna):");
-    std::fprintf(
-        out, "%s",
-        ("\n"
-         "Usage: ruvec bench [options] [kmer] [distance] [quantize] [hnsw]\n"
-         "\n"
-         "Measures on this machine, each figure the median of -r repeats after a warm-up:\n"
-         "  kmer      embedding throughput (Mbp/s, records/s) per ISA and thread count,\n"
-         "            next to merely reading and parsing the same input (the floor of a\n"
-         "            streaming tool):\n"
-         "            --input, or --rows random 1 kbp sequences in families of 10 copies\n"
-         "            at 0.5-5% substitutions (--seed)\n"
-         "  distance  ns per call of each SIMD kernel per ISA, and the speed-up over scalar\n"
-         "  quantize  per --dim, for sq8, pq and binary codes of --rows unit Gaussian vectors:\n"
-         "            training time (pq: " +
-         std::to_string(QuantizeBenchOptions().iterations) +
-         " k-means iterations), encoding rate, query preparation\n"
-         "            (lookup tables) and the scan of every code, next to the float scan\n"
-         "  hnsw      (or index) an HNSW index of --rows seeded vectors (--data) per --dim,\n"
-         "            built once (build rate, peak RSS, file size), loaded (warm page cache)\n"
-         "            and searched: exact QPS, then recall@1, recall@10, QPS and latency\n"
-         "            per ef until recall@10 >= " +
-         std::to_string(hnsw_bench_stop_recall).substr(0, 5) +
-         "\n"
-         "With no suite named, kmer and distance run.\n"
-         "\n"
-         "Bench options:\n"
-         "      --input FILE   FASTA/FASTQ (repeatable): the kmer suite's input; the hnsw\n"
-         "                     suite indexes its vectors (embedding options below), up to\n"
-         "                     --queries of them held out, evenly spread, as queries\n"
-         "  -r, --repeats INT  timed repeats per figure [" +
-         std::to_string(d.repeats) + "; hnsw: " + std::to_string(d.index.repeats) +
-         "]\n"
-         "      --dim INT      vector size (repeatable) [distance, quantize: 128 384 1024 4096;\n"
-         "                     hnsw: " +
-         std::to_string(d.index.dim) +
-         "]\n"
-         "      --rows, --n INT  rows of the 1-vs-N batch kernels; vectors quantized; vectors in\n"
-         "                     the index; sequences of the kmer suite without --input [" +
-         std::to_string(d.rows) +
-         "]\n"
-         "      --json         JSON instead of a table\n"
-         "      --tmpdir DIR   scratch files (the synthetic input, indexes not kept) go in a\n"
-         "                     directory made and removed under DIR [$TMPDIR, or /tmp]\n"
-         "\n"
-         "hnsw suite options:\n"
-         "      --queries INT  query vectors, drawn apart from the indexed ones [" +
-         std::to_string(d.index.queries) +
-         "]\n"
-         "      --metric STR   l2, cosine or ip (inner product) [" +
-         metric_name(d.index.graph.metric) +
-         "]\n"
-         "  -M INT             links per node, 2 M on the bottom level [" +
-         std::to_string(d.index.graph.M) +
-         "]\n"
-         "      --ef-construction INT\n"
-         "                     candidates considered when linking a vector [" +
-         std::to_string(d.index.graph.ef_construction) +
-         "]\n"
-         "      --keep FILE    save the index as FILE and keep it [a temporary file, removed]\n"
-         "      --index FILE   measure FILE (an index kept with --keep) instead of building one\n"
-         "      --ann-benchmarks FILE  also write recall@10, QPS, latency, build time and\n"
-         "                     memory per ef as the CSV of ann-benchmarks' data_export.py\n"
-         "      --seed INT     seed of the synthetic rows and sequences; queries use seed + 1 "
-         "[42]\n"
-         "      --data STR     gaussian: N(0,1) vectors; dna: k-mer vectors (-k, --weight) of\n"
-         "                     random 1 kbp sequences in families of 10 copies at 0.5-5%\n"
-         "                     substitutions, queried by new 2% copies [gaussian]\n"
-         "      --quantize LIST  then quantize it (sq8,pq,binary, comma-separated) and measure\n"
-         "                     the graph walked by codes, without and with re-ranking\n"
-         "\n" +
-         kmer_embed_usage +
-         "\n"
-         "General options:\n" +
-         common_usage(bench_common) +
-         "  (-@ N measures embedding at 1 to N+1 threads, builds the index with N+1\n"
-         "  threads and searches it with 1 and with N+1)\n\n")
-            .c_str());
+    BenchCli cli;
+    print_usage(out, bench_spec(cli));
 }
 
 int bench_main(int argc, char** argv) {
-    CLI::App app("ruvec bench");
-    CommonOptions common;
-    EmbedOptions embed_options;
-    BenchOptions options;
-    std::vector<size_t> dims;
-    std::vector<std::string> suites;
-    std::string metric = metric_name(options.index.graph.metric);
-    add_common_options(app, common, bench_common);
-    add_embed_options(app, embed_options);
-    app.add_option("--input", options.inputs)->allow_extra_args(false);
-    CLI::Option* repeats =
-        app.add_option("-r,--repeats", options.repeats)->check(CLI::Range(1, 1000));
-    app.add_option("--dim", dims)->check(CLI::Range(1, 1 << 20))->allow_extra_args(false);
-    CLI::Option* rows_option =
-        app.add_option("--rows,--n", options.rows)->check(CLI::Range(1, 10'000'000));
-    app.add_option("--seed", options.index.data_seed)->check(not_negative());
-    app.add_flag("--json", options.json);
-    app.add_option("--queries", options.index.queries)->check(CLI::Range(1, 10'000'000));
-    app.add_option("--metric", metric);
-    app.add_option("-M", options.index.graph.M)->check(not_negative());
-    app.add_option("--ef-construction", options.index.graph.ef_construction)->check(not_negative());
-    app.add_option("--keep", options.index.keep);
-    app.add_option("--tmpdir", options.index.tmpdir);
-    app.add_option("--index", options.index.existing);
-    CLI::Option* data_option = app.add_option("--data", options.index.data);
-    std::string ann_benchmarks;
-    app.add_option("--ann-benchmarks", ann_benchmarks);
-    std::vector<std::string> quantize;
-    app.add_option("--quantize", quantize)->delimiter(',')->allow_extra_args(false);
-    app.add_option("suites", suites);
-    parse_arguments(app, argc, argv);
+    BenchCli cli;
+    parse_arguments(bench_spec(cli), argc, argv);
+    const CommonOptions& common = cli.common;
+    BenchOptions& options = cli.options;
+    const std::vector<size_t>& dims = cli.dims;
+    std::vector<std::string>& suites = cli.suites;
+    const std::string& ann_benchmarks = cli.ann_benchmarks;
     if (common.help) {
         bench_usage(stdout);
         return 0;
@@ -240,7 +248,7 @@ int bench_main(int argc, char** argv) {
                         "unknown suite '" + s + "' (kmer, distance, quantize or hnsw)");
     }
     const bool hnsw = std::find(suites.begin(), suites.end(), "hnsw") != suites.end();
-    const EmbedParams params = resolve_embed_options(embed_options);
+    const EmbedParams params = resolve_embed_options(cli.embed);
     if (!ann_benchmarks.empty() && !hnsw)
         throw Error(ErrorKind::usage, "--ann-benchmarks writes the hnsw suite's results: run it");
     if (options.index.data != "gaussian" && options.index.data != "dna")
@@ -249,10 +257,10 @@ int bench_main(int argc, char** argv) {
     options.index.embed = params; // dna: -k, --weight, --no-canonical; dims from --dim
     std::vector<size_t> index_dims = {options.index.dim};
     if (!dims.empty()) options.dims = index_dims = dims;
-    if (!parse_metric(metric, options.index.graph.metric))
-        throw Error(ErrorKind::usage, "unknown --metric '" + metric + "' (l2, cosine or ip)");
+    if (!parse_metric(cli.metric, options.index.graph.metric))
+        throw Error(ErrorKind::usage, "unknown --metric '" + cli.metric + "' (l2, cosine or ip)");
     check_graph_params(options.index.graph);
-    for (const std::string& type : quantize) {
+    for (const std::string& type : cli.quantize) {
         QuantKind kind;
         if (!parse_quant_kind(type, kind) || kind == QuantKind::none)
             throw Error(ErrorKind::usage, "unknown --quantize '" + type + "' (sq8, pq or binary)");
@@ -268,7 +276,7 @@ int bench_main(int argc, char** argv) {
     options.index.rows = options.rows;
     if (!options.index.existing.empty()) {
         // Its rows, dims and graph parameters are the file's.
-        if (!options.index.keep.empty() || dims.size() > 0 || rows_option->count())
+        if (!options.index.keep.empty() || dims.size() > 0 || cli.rows_given)
             throw Error(ErrorKind::usage, "--index measures that file: leave out --keep, --dim "
                                           "and --rows");
         const Index probe = Index::load(FileSource(options.index.existing), options.index.existing);
@@ -284,14 +292,14 @@ int bench_main(int argc, char** argv) {
     const bool hnsw_on_input = hnsw && !options.inputs.empty();
     if (hnsw_on_input) {
         // The input's own vectors, of the embedding options' size; some held out as queries.
-        if (!options.index.existing.empty() || data_option->count() || rows_option->count())
+        if (!options.index.existing.empty() || cli.data_given || cli.rows_given)
             throw Error(ErrorKind::usage, "--input gives the hnsw suite its rows and queries: "
                                           "leave out --index, --data and --rows");
         index_dims = {params.dims};
         options.index.data = "input";
     }
     options.index.threads = common.threads + 1;
-    if (repeats->count()) options.index.repeats = options.repeats;
+    if (cli.repeats_given) options.index.repeats = options.repeats;
     const Messages quiet("bench", 0);
     const Messages messages("bench", common.verbosity());
     install_cleanup_signal_handlers(); // the hnsw suite's index file, if interrupted

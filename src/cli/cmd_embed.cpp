@@ -9,51 +9,56 @@
 #include "ruvec/vecfile.hpp"
 #include "ruvec/version.hpp"
 
-#include <CLI/CLI.hpp>
 #include <chrono>
 #include <memory>
 
 namespace ruvec::cli {
 
 namespace {
+
 constexpr unsigned embed_common = opt_threads | opt_output | opt_list | opt_messages;
+
+struct EmbedCli {
+    CommonOptions common;
+    EmbedOptions embed;
+    std::string format; // --format, as typed
+    std::vector<std::string> operands;
+};
+
+CommandSpec embed_spec(EmbedCli& cli) {
+    return {"embed",
+            {"[options] <in.fa|in.fq|-> [...]"},
+            "Writes one vector per FASTA/FASTQ record, or per window of long records.\n"
+            "Inputs may be plain, gzip or BGZF; '-' is standard input. Bases other than\n"
+            "ACGT (any case) break k-mers; a record or window without a valid k-mer is\n"
+            "skipped with a warning, never written as a zero vector.\n",
+            {embedding_options(cli.embed),
+             {"Output options:",
+              {option("--format", "STR", cli.format,
+                      "rvec, npy or tsv [from the -o suffix; tsv on stdout]\n"
+                      "rvec: ruvec's checksummed file with every parameter\n"
+                      "npy: NumPy float32 matrix FILE plus FILE.names.tsv\n"
+                      "tsv: name, then the values, one line per vector")},
+              ""},
+             general_options(cli.common, embed_common)},
+            "inputs",
+            &cli.operands};
+}
+
 } // namespace
 
 void embed_usage(std::FILE* out) {
-    std::fprintf(out, "%s",
-                 ("\n"
-                  "Usage: ruvec embed [options] <in.fa|in.fq|-> [...]\n"
-                  "\n"
-                  "Writes one vector per FASTA/FASTQ record, or per window of long records.\n"
-                  "Inputs may be plain, gzip or BGZF; '-' is standard input. Bases other than\n"
-                  "ACGT (any case) break k-mers; a record or window without a valid k-mer is\n"
-                  "skipped with a warning, never written as a zero vector.\n"
-                  "\n" +
-                  embed_options_usage() +
-                  "\n"
-                  "Output options:\n"
-                  "      --format STR   rvec, npy or tsv [from the -o suffix; tsv on stdout]\n"
-                  "                     rvec: ruvec's checksummed file with every parameter\n"
-                  "                     npy: NumPy float32 matrix FILE plus FILE.names.tsv\n"
-                  "                     tsv: name, then the values, one line per vector\n"
-                  "\n"
-                  "General options:\n" +
-                  common_usage(embed_common) + "\n")
-                     .c_str());
+    EmbedCli cli;
+    print_usage(out, embed_spec(cli));
 }
 
 int embed_main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
-    CLI::App app("ruvec embed");
-    CommonOptions common;
-    EmbedOptions embed_options;
-    std::string format_name;
-    std::vector<std::string> operands;
-    add_common_options(app, common, embed_common);
-    add_embed_options(app, embed_options);
-    app.add_option("--format", format_name);
-    app.add_option("inputs", operands);
-    parse_arguments(app, argc, argv);
+    EmbedCli cli;
+    parse_arguments(embed_spec(cli), argc, argv);
+    const CommonOptions& common = cli.common;
+    const std::vector<std::string>& operands = cli.operands;
+    const std::string& format_name = cli.format;
     if (common.help || argc <= 1) {
         embed_usage(stdout);
         return 0;
@@ -61,7 +66,7 @@ int embed_main(int argc, char** argv) {
     // Options but no input is a mistake (an empty list in a workflow), not a request for help.
     if (operands.empty() && common.list_files.empty())
         throw Error(ErrorKind::usage, "no input: give FILE or '-' for standard input");
-    const EmbedParams params = resolve_embed_options(embed_options);
+    const EmbedParams params = resolve_embed_options(cli.embed);
     const Messages messages("embed", common.verbosity());
 
     VecFormat format = VecFormat::tsv;

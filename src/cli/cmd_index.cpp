@@ -7,13 +7,12 @@
 #include "index_inputs.hpp"
 #include "output.hpp"
 #include "progress.hpp"
-#include "shard_plan.hpp"
-#include "vector_inputs.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/index.hpp"
 #include "ruvec/version.hpp"
+#include "shard_plan.hpp"
+#include "vector_inputs.hpp"
 
-#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -29,18 +28,10 @@ constexpr unsigned index_common = opt_threads | opt_output | opt_list | opt_mess
 struct GraphOptions {
     GraphParams params;
     std::string metric = metric_name(GraphParams{}.metric);
-    std::vector<CLI::Option*> options; // to tell which were typed
+    bool M_given = false, ef_construction_given = false, metric_given = false, seed_given = false;
 };
 
-void add_graph_options(CLI::App& app, GraphOptions& g) {
-    g.options.push_back(app.add_option("-M", g.params.M)->check(not_negative()));
-    g.options.push_back(
-        app.add_option("--ef-construction", g.params.ef_construction)->check(not_negative()));
-    g.options.push_back(app.add_option("--metric", g.metric));
-    g.options.push_back(app.add_option("--seed", g.params.seed)->check(not_negative()));
-}
-
-GraphParams resolve_graph_options(GraphOptions& g) {
+GraphParams resolve_graph_options(const GraphOptions& g) {
     GraphParams p = g.params;
     if (!parse_metric(g.metric, p.metric))
         throw Error(ErrorKind::usage, "unknown --metric '" + g.metric + "' (cosine, l2 or ip)");
@@ -49,20 +40,21 @@ GraphParams resolve_graph_options(GraphOptions& g) {
 }
 
 // With --add the graph parameters are the index's; typed ones must agree.
-void check_graph_options_agree(GraphOptions& g, const GraphParams& fixed, const std::string& what) {
+void check_graph_options_agree(const GraphOptions& g, const GraphParams& fixed,
+                               const std::string& what) {
     const GraphParams typed = resolve_graph_options(g);
     auto conflict = [&](const char* flag, const std::string& has, const std::string& given) {
         throw Error(ErrorKind::usage, what + " was built with " + flag + " " + has + ", not " +
                                           given + "; leave " + flag + " out");
     };
-    if (g.options[0]->count() && typed.M != fixed.M)
+    if (g.M_given && typed.M != fixed.M)
         conflict("-M", std::to_string(fixed.M), std::to_string(typed.M));
-    if (g.options[1]->count() && typed.ef_construction != fixed.ef_construction)
+    if (g.ef_construction_given && typed.ef_construction != fixed.ef_construction)
         conflict("--ef-construction", std::to_string(fixed.ef_construction),
                  std::to_string(typed.ef_construction));
-    if (g.options[2]->count() && typed.metric != fixed.metric)
+    if (g.metric_given && typed.metric != fixed.metric)
         conflict("--metric", metric_name(fixed.metric), metric_name(typed.metric));
-    if (g.options[3]->count() && typed.seed != fixed.seed)
+    if (g.seed_given && typed.seed != fixed.seed)
         conflict("--seed", std::to_string(fixed.seed), std::to_string(typed.seed));
 }
 
@@ -89,75 +81,84 @@ std::string provenance_line(int argc, char** argv) {
     return std::string("ruvec ") + RUVEC_VERSION + "\t" + quoted_command_line(argc, argv);
 }
 
+struct IndexCli {
+    CommonOptions common;
+    EmbedOptions embed{default_index_window, default_index_step};
+    GraphOptions graph;
+    std::string add_path, remove_path, shard_spec, max_memory; // --add, --remove, ...
+    std::vector<std::string> operands;
+};
+
+CommandSpec index_spec(IndexCli& cli) {
+    const GraphParams d;
+    GraphOptions& g = cli.graph;
+    return {
+        "index",
+        {"[options] -o db.rvx <in.fa|in.fq|in.rvec|-> [...]",
+         "--add db.rvx [options] <in.fa|in.fq|in.rvec|-> [...]", "--remove db.rvx <NAMES.txt|->"},
+        "Builds an HNSW index of one vector per window of each record (records no longer\n"
+        "than a window are one vector; -w 0: one per record), embedding FASTA/FASTQ on the\n"
+        "fly; .rvec inputs (from ruvec embed) are used as stored and fix the embedding\n"
+        "options. Sequence names must be unique. The graph does not depend on -@.\n",
+        {{"Index options:",
+          {option("-M", "INT", g.params.M,
+                  "links per node, 2 M on the bottom level, " + std::to_string(min_M) + "-" +
+                      std::to_string(max_M) + " [" + std::to_string(d.M) + "]")
+               .check(not_negative())
+               .given(&g.M_given),
+           option("--ef-construction", "INT", g.params.ef_construction,
+                  "\ncandidates considered when linking a vector [" +
+                      std::to_string(d.ef_construction) + "]")
+               .check(not_negative())
+               .given(&g.ef_construction_given),
+           option("--metric", "STR", g.metric,
+                  std::string("cosine, l2 or ip (inner product) [") + metric_name(d.metric) + "]")
+               .given(&g.metric_given),
+           option("--seed", "INT", g.params.seed,
+                  "seed of the random node levels [" + std::to_string(d.seed) + "]")
+               .check(not_negative())
+               .given(&g.seed_given),
+           option("--add", "FILE", cli.add_path,
+                  "add the inputs to index FILE (names must be new); rewrites\n"
+                  "FILE, or writes -o"),
+           option("--remove", "FILE", cli.remove_path,
+                  "mark every vector of the sequences named in the operand file\n"
+                  "(one per line) deleted; rewrites FILE, or writes -o"),
+           option("--shard", "I/N", cli.shard_spec,
+                  "index only shard I of N: a contiguous block of the input records\n"
+                  "holding about 1/N of the vectors, the same block whatever the\n"
+                  "machine or -@ (the inputs are read twice, so not '-'); search\n"
+                  "each shard and join the results with ruvec merge"),
+           option("--max-memory", "SIZE", cli.max_memory,
+                  "stop with a message, before the index outgrows SIZE of\n"
+                  "memory (K, M, G, T: powers of 1024) [the machine's memory, or\n"
+                  "its container's limit]")},
+          ""},
+         embedding_options(cli.embed),
+         general_options(cli.common, index_common)},
+        "inputs",
+        &cli.operands};
+}
+
 } // namespace
 
 void index_usage(std::FILE* out) {
-    const GraphParams d;
-    std::fprintf(
-        out, "%s",
-        ("\n"
-         "Usage: ruvec index [options] -o db.rvx <in.fa|in.fq|in.rvec|-> [...]\n"
-         "       ruvec index --add db.rvx [options] <in.fa|in.fq|in.rvec|-> [...]\n"
-         "       ruvec index --remove db.rvx <NAMES.txt|->\n"
-         "\n"
-         "Builds an HNSW index of one vector per window of each record (records no longer\n"
-         "than a window are one vector; -w 0: one per record), embedding FASTA/FASTQ on the\n"
-         "fly; .rvec inputs (from ruvec embed) are used as stored and fix the embedding\n"
-         "options. Sequence names must be unique. The graph does not depend on -@.\n"
-         "\n"
-         "Index options:\n"
-         "  -M INT             links per node, 2 M on the bottom level, " +
-         std::to_string(min_M) + "-" + std::to_string(max_M) + " [" + std::to_string(d.M) +
-         "]\n"
-         "      --ef-construction INT\n"
-         "                     candidates considered when linking a vector [" +
-         std::to_string(d.ef_construction) +
-         "]\n"
-         "      --metric STR   cosine, l2 or ip (inner product) [" +
-         metric_name(d.metric) +
-         "]\n"
-         "      --seed INT     seed of the random node levels [" +
-         std::to_string(d.seed) +
-         "]\n"
-         "      --add FILE     add the inputs to index FILE (names must be new); rewrites\n"
-         "                     FILE, or writes -o\n"
-         "      --remove FILE  mark every vector of the sequences named in the operand file\n"
-         "                     (one per line) deleted; rewrites FILE, or writes -o\n"
-         "      --shard I/N    index only shard I of N: a contiguous block of the input records\n"
-         "                     holding about 1/N of the vectors, the same block whatever the\n"
-         "                     machine or -@ (the inputs are read twice, so not '-'); search\n"
-         "                     each shard and join the results with ruvec merge\n"
-         "      --max-memory SIZE  stop with a message, before the index outgrows SIZE of\n"
-         "                     memory (K, M, G, T: powers of 1024) [the machine's memory, or\n"
-         "                     its container's limit]\n"
-         "\n" +
-         embed_options_usage(/*exact_profile=*/true, default_index_window, default_index_step) +
-         "\n"
-         "General options:\n" +
-         common_usage(index_common) + "\n")
-            .c_str());
+    IndexCli cli;
+    print_usage(out, index_spec(cli));
 }
 
 int index_main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
-    CLI::App app("ruvec index");
-    CommonOptions common;
-    common.output.clear(); // no default: an index is a file
-    EmbedOptions embed_options;
-    GraphOptions graph_options;
-    std::string add_path, remove_path, shard_spec, max_memory;
-    std::vector<std::string> operands;
-    add_common_options(app, common, index_common);
-    add_embed_options(app, embed_options);
-    embed_options.default_window = default_index_window;
-    embed_options.default_step = default_index_step;
-    add_graph_options(app, graph_options);
-    app.add_option("--add", add_path);
-    app.add_option("--remove", remove_path);
-    app.add_option("--shard", shard_spec);
-    app.add_option("--max-memory", max_memory);
-    app.add_option("inputs", operands);
-    parse_arguments(app, argc, argv);
+    IndexCli cli;
+    cli.common.output.clear(); // no default: an index is a file
+    parse_arguments(index_spec(cli), argc, argv);
+    const CommonOptions& common = cli.common;
+    const EmbedOptions& embed_options = cli.embed;
+    const GraphOptions& graph_options = cli.graph;
+    const std::string& add_path = cli.add_path;
+    const std::string& remove_path = cli.remove_path;
+    const std::string& shard_spec = cli.shard_spec;
+    const std::vector<std::string>& operands = cli.operands;
     if (common.help || argc <= 1) {
         index_usage(stdout);
         return 0;
@@ -207,7 +208,7 @@ int index_main(int argc, char** argv) {
         return 0;
     }
 
-    const MemoryLimit memory_limit = memory_limit_option(max_memory);
+    const MemoryLimit memory_limit = memory_limit_option(cli.max_memory);
     const std::vector<std::string> inputs = gather_inputs(operands, common.list_files);
     if (inputs.empty())
         throw Error(ErrorKind::usage, "no input: give FILE or '-' for standard input");

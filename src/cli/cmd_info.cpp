@@ -8,7 +8,6 @@
 #include "ruvec/index.hpp"
 #include "ruvec/index_format.hpp"
 
-#include <CLI/CLI.hpp>
 #include <cinttypes>
 #include <cstdio>
 #include <vector>
@@ -31,33 +30,36 @@ std::vector<std::string> lines_of(const std::string& text) {
     return lines;
 }
 
+struct InfoCli {
+    CommonOptions common;
+    bool json = false; // --json
+    std::vector<std::string> operands;
+};
+
+CommandSpec info_spec(InfoCli& cli) {
+    return {"info",
+            {"[options] <db.rvx>"},
+            "Validates an index (every checksum and link) and prints its parameters,\n"
+            "sections and graph statistics.\n",
+            {{"Options:", {flag("--json", cli.json, "one JSON object instead of text")}, ""},
+             general_options(cli.common, info_common)},
+            "inputs",
+            &cli.operands};
+}
+
 } // namespace
 
 void info_usage(std::FILE* out) {
-    std::fprintf(out, "%s",
-                 ("\n"
-                  "Usage: ruvec info [options] <db.rvx>\n"
-                  "\n"
-                  "Validates an index (every checksum and link) and prints its parameters,\n"
-                  "sections and graph statistics.\n"
-                  "\n"
-                  "Options:\n"
-                  "      --json         one JSON object instead of text\n"
-                  "\n"
-                  "General options:\n" +
-                  common_usage(info_common) + "\n")
-                     .c_str());
+    InfoCli cli;
+    print_usage(out, info_spec(cli));
 }
 
 int info_main(int argc, char** argv) {
-    CLI::App app("ruvec info");
-    CommonOptions common;
-    bool json = false;
-    std::vector<std::string> operands;
-    add_common_options(app, common, info_common);
-    app.add_flag("--json", json);
-    app.add_option("inputs", operands);
-    parse_arguments(app, argc, argv);
+    InfoCli cli;
+    parse_arguments(info_spec(cli), argc, argv);
+    const CommonOptions& common = cli.common;
+    const std::vector<std::string>& operands = cli.operands;
+    const bool json = cli.json;
     if (common.help || argc <= 1) {
         info_usage(stdout);
         return 0;

@@ -8,7 +8,6 @@
 #include "ruvec/hits.hpp"
 #include "ruvec/merge.hpp"
 
-#include <CLI/CLI.hpp>
 #include <cmath>
 #include <memory>
 
@@ -24,64 +23,70 @@ std::string query_label(const HitLine& hit) {
     return "'" + hit.query + "' " + range;
 }
 
+struct MergeCli {
+    CommonOptions common;
+    MergeOptions options;
+    bool top_given = false;   // -n: otherwise what the inputs hold
+    bool no_header = false;   // --no-header
+    bool allow_empty = false; // --allow-empty
+    std::vector<std::string> operands;
+};
+
+CommandSpec merge_spec(MergeCli& cli) {
+    MergeOptions& o = cli.options;
+    return {"merge",
+            {"[options] <hits1.tsv> <hits2.tsv> [...]"},
+            "Merges the TSV of ruvec search run on each shard of an index (ruvec index --shard)\n"
+            "with the same queries into the top hits per query, ranked as one search over one\n"
+            "index of all the shards ranks them: by distance, ties to the earlier input (give\n"
+            "the shards in order), then to the earlier rank. Ranks are renumbered; other\n"
+            "columns are kept. Inputs may be gzipped; '-' is standard input.\n"
+            "For the same bytes as one search, search the shards with --full-precision (6\n"
+            "decimals can make unequal distances equal), the same -n (or more), with\n"
+            "--min-sim none (every query must have hits in every non-empty input: give\n"
+            "--min-sim here), and with --exact (the graph is approximate, shard by shard).\n",
+            {{"Merge options:",
+              {option("-n,--top", "INT", o.top,
+                      "hits per query [the most any input has for its first query]")
+                   .check(not_negative())
+                   .given(&cli.top_given),
+               option("--min-sim", "FLOAT", o.min_similarity,
+                      "report only hits with at least this similarity"),
+               flag("--per-target", o.per_target,
+                    "the best hit per target name (as search --per-target)"),
+               flag("--full-precision", o.full_precision,
+                    "\nsimilarity and distance as the inputs give them, for merging\n"
+                    "merged files again [6 decimals, as ruvec search]"),
+               flag("--no-header", cli.no_header, "leave out the TSV header line"),
+               flag("--allow-empty", cli.allow_empty,
+                    "accept inputs without any hit (shards whose vectors were all\n"
+                    "removed); otherwise an error, as from a failed search")},
+              ""},
+             general_options(cli.common, merge_common)},
+            "inputs",
+            &cli.operands};
+}
+
 } // namespace
 
 void merge_usage(std::FILE* out) {
-    std::fprintf(
-        out, "%s",
-        ("\n"
-         "Usage: ruvec merge [options] <hits1.tsv> <hits2.tsv> [...]\n"
-         "\n"
-         "Merges the TSV of ruvec search run on each shard of an index (ruvec index --shard)\n"
-         "with the same queries into the top hits per query, ranked as one search over one\n"
-         "index of all the shards ranks them: by distance, ties to the earlier input (give\n"
-         "the shards in order), then to the earlier rank. Ranks are renumbered; other\n"
-         "columns are kept. Inputs may be gzipped; '-' is standard input.\n"
-         "For the same bytes as one search, search the shards with --full-precision (6\n"
-         "decimals can make unequal distances equal), the same -n (or more), with\n"
-         "--min-sim none (every query must have hits in every non-empty input: give\n"
-         "--min-sim here), and with --exact (the graph is approximate, shard by shard).\n"
-         "\n"
-         "Merge options:\n"
-         "  -n, --top INT      hits per query [the most any input has for its first query]\n"
-         "      --min-sim FLOAT  report only hits with at least this similarity\n"
-         "      --per-target   the best hit per target name (as search --per-target)\n"
-         "      --full-precision\n"
-         "                     similarity and distance as the inputs give them, for merging\n"
-         "                     merged files again [6 decimals, as ruvec search]\n"
-         "      --no-header    leave out the TSV header line\n"
-         "      --allow-empty  accept inputs without any hit (shards whose vectors were all\n"
-         "                     removed); otherwise an error, as from a failed search\n"
-         "\n"
-         "General options:\n" +
-         common_usage(merge_common) + "\n")
-            .c_str());
+    MergeCli cli;
+    print_usage(out, merge_spec(cli));
 }
 
 int merge_main(int argc, char** argv) {
-    CLI::App app("ruvec merge");
-    CommonOptions common;
-    MergeOptions options;
-    options.top = 0;
-    bool no_header = false;
-    bool allow_empty = false;
-    std::vector<std::string> operands;
-    add_common_options(app, common, merge_common);
-    CLI::Option* top_option = app.add_option("-n,--top", options.top)->check(not_negative());
-    app.add_option("--min-sim", options.min_similarity);
-    app.add_flag("--per-target", options.per_target);
-    app.add_flag("--full-precision", options.full_precision);
-    app.add_flag("--no-header", no_header);
-    app.add_flag("--allow-empty", allow_empty);
-    app.add_option("inputs", operands);
-    parse_arguments(app, argc, argv);
+    MergeCli cli;
+    cli.options.top = 0; // 0: the most hits any input has for its first query
+    parse_arguments(merge_spec(cli), argc, argv);
+    const CommonOptions& common = cli.common;
+    MergeOptions& options = cli.options;
     if (common.help || argc <= 1) {
         merge_usage(stdout);
         return 0;
     }
-    const std::vector<std::string> inputs = gather_inputs(operands, common.list_files);
+    const std::vector<std::string> inputs = gather_inputs(cli.operands, common.list_files);
     if (inputs.empty()) throw Error(ErrorKind::usage, "give the search outputs to merge");
-    if (top_option->count() && options.top == 0)
+    if (cli.top_given && options.top == 0)
         throw Error(ErrorKind::usage, "--top must be at least 1");
     if (std::isnan(options.min_similarity))
         throw Error(ErrorKind::usage, "--min-sim must be a number");
@@ -99,7 +104,7 @@ int merge_main(int argc, char** argv) {
         readers.emplace_back(*sources.back(), input);
     }
     OutputFile output(common.output);
-    if (!no_header) output.write(hits_tsv_header);
+    if (!cli.no_header) output.write(hits_tsv_header);
 
     // Lock-step: each input holds the same queries in the same order. An input without any hit
     // (a shard whose vectors were all removed, with --allow-empty) sits out.
@@ -121,7 +126,7 @@ int merge_main(int argc, char** argv) {
             if (!active[i]) continue;
             if (!readers[i].next(current[i])) {
                 active[i] = 0;
-                if (queries_read[i] != 0 || !allow_empty) ended = i;
+                if (queries_read[i] != 0 || !cli.allow_empty) ended = i;
                 continue;
             }
             if (queries_read[i]++ == 0) first_hits[i] = current[i].hits.size();
@@ -169,7 +174,7 @@ int merge_main(int argc, char** argv) {
             messages.warning(inputs[i] + ": its last query has " + std::to_string(last_hits[i]) +
                              " hits, its first " + std::to_string(first_hits[i]) +
                              ": truncated at the end of a line?");
-    if (top_option->count() && options.top > most_hits && queries > 0)
+    if (cli.top_given && options.top > most_hits && queries > 0)
         messages.warning("-n " + std::to_string(options.top) + " but the inputs hold at most " +
                          std::to_string(most_hits) +
                          " hits per query: hits the shards did not report are missing");

@@ -14,7 +14,6 @@
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
@@ -28,6 +27,7 @@ namespace {
 constexpr unsigned quantize_common = opt_threads | opt_output | opt_messages;
 
 struct QuantizeCli {
+    CommonOptions common;
     QuantParams params;
     std::string type;         // -t
     bool no_centre = false;   // --no-centre
@@ -35,6 +35,7 @@ struct QuantizeCli {
     uint64_t held_out = 1000; // --eval: rows held out of training to measure recall
     SearchOptions search;     // --ef, --rerank: the graph search measured
     bool json = false;        // --json
+    std::vector<std::string> operands;
 };
 
 // `count` live rows drawn as the quantizer draws its training sample, in increasing row order.
@@ -122,79 +123,73 @@ std::string describe_codes(const Quantizer& q) {
     }
 }
 
+CommandSpec quantize_spec(QuantizeCli& cli) {
+    const QuantizeCli d;
+    return {"quantize",
+            {"[options] -t sq8|pq|binary -o out.rvx <in.rvx|in.rvec>"},
+            "Compresses the vectors of an index into codes that searches then use: the graph is\n"
+            "walked comparing the query with codes, and the best candidates are ranked again with\n"
+            "the float vectors (ruvec search --rerank). Prints bytes per vector and recall@10\n"
+            "against exact float search, for rows held out of training (their nearest rows other\n"
+            "than themselves). An .rvec (ruvec embed) is indexed first with the defaults of\n"
+            "ruvec index.\n"
+            "  sq8     int8 per dimension, a scale per vector (about 4x smaller)\n"
+            "  pq      product quantization: -m sub-spaces, 256 centroids each (k-means)\n"
+            "  binary  one bit per dimension (32x smaller), compared by Hamming distance\n",
+            {{"Quantize options:",
+              {option("-t,--type", "STR", cli.type, "sq8, pq or binary (required)"),
+               option("-m", "INT", cli.params.pq_subspaces,
+                      "pq: sub-spaces, dividing the dimensions [dims / 8]")
+                   .check(range(1u, 1u << 16)),
+               flag("--no-centre", cli.no_centre,
+                    "binary: signs of the values, not of their difference from the\n"
+                    "per-dimension mean"),
+               option("--train", "INT", cli.params.train_rows,
+                      "rows sampled to train pq and the binary centre [" +
+                          std::to_string(d.params.train_rows) + "]")
+                   .check(range(uint64_t{1}, rvx_max_rows)),
+               option("--iterations", "INT", cli.params.iterations,
+                      "pq: k-means iterations [" + std::to_string(d.params.iterations) + "]")
+                   .check(range(1u, max_train_iterations)),
+               option("--seed", "INT", cli.params.seed,
+                      "seed of the training sample and the held-out rows [" +
+                          std::to_string(d.params.seed) + "]")
+                   .check(not_negative()),
+               flag("--drop-float", cli.drop_float,
+                    "leave the float vectors out: a compact index searched by codes\n"
+                    "alone (no re-ranking, no --add)"),
+               option("--eval", "INT", cli.held_out,
+                      "rows held out of training to measure recall (0: none) [" +
+                          std::to_string(d.held_out) + "]")
+                   .check(range(uint64_t{0}, uint64_t{1} << 20)),
+               option("--ef", "INT", cli.search.ef,
+                      "ef of the graph search measured [" + std::to_string(d.search.ef) + "]")
+                   .check(range(size_t{1}, size_t{max_ef})),
+               option("--rerank", "INT", cli.search.rerank,
+                      "candidates re-ranked by float distance in that search [" +
+                          std::to_string(d.search.rerank) + "]")
+                   .check(range(size_t{0}, size_t{max_ef})),
+               flag("--json", cli.json, "the report as one JSON object")},
+              ""},
+             general_options(cli.common, quantize_common)},
+            "input",
+            &cli.operands};
+}
+
 } // namespace
 
 void quantize_usage(std::FILE* out) {
-    const QuantizeCli d;
-    std::fprintf(
-        out, "%s",
-        ("\n"
-         "Usage: ruvec quantize [options] -t sq8|pq|binary -o out.rvx <in.rvx|in.rvec>\n"
-         "\n"
-         "Compresses the vectors of an index into codes that searches then use: the graph is\n"
-         "walked comparing the query with codes, and the best candidates are ranked again with\n"
-         "the float vectors (ruvec search --rerank). Prints bytes per vector and recall@10\n"
-         "against exact float search, for rows held out of training (their nearest rows other\n"
-         "than themselves). An .rvec (ruvec embed) is indexed first with the defaults of\n"
-         "ruvec index.\n"
-         "  sq8     int8 per dimension, a scale per vector (about 4x smaller)\n"
-         "  pq      product quantization: -m sub-spaces, 256 centroids each (k-means)\n"
-         "  binary  one bit per dimension (32x smaller), compared by Hamming distance\n"
-         "\n"
-         "Quantize options:\n"
-         "  -t, --type STR     sq8, pq or binary (required)\n"
-         "  -m INT             pq: sub-spaces, dividing the dimensions [dims / 8]\n"
-         "      --no-centre    binary: signs of the values, not of their difference from the\n"
-         "                     per-dimension mean\n"
-         "      --train INT    rows sampled to train pq and the binary centre [" +
-         std::to_string(d.params.train_rows) +
-         "]\n"
-         "      --iterations INT  pq: k-means iterations [" +
-         std::to_string(d.params.iterations) +
-         "]\n"
-         "      --seed INT     seed of the training sample and the held-out rows [" +
-         std::to_string(d.params.seed) +
-         "]\n"
-         "      --drop-float   leave the float vectors out: a compact index searched by codes\n"
-         "                     alone (no re-ranking, no --add)\n"
-         "      --eval INT     rows held out of training to measure recall (0: none) [" +
-         std::to_string(d.held_out) +
-         "]\n"
-         "      --ef INT       ef of the graph search measured [" +
-         std::to_string(d.search.ef) +
-         "]\n"
-         "      --rerank INT   candidates re-ranked by float distance in that search [" +
-         std::to_string(d.search.rerank) +
-         "]\n"
-         "      --json         the report as one JSON object\n"
-         "\n"
-         "General options:\n" +
-         common_usage(quantize_common) + "\n")
-            .c_str());
+    QuantizeCli cli;
+    print_usage(out, quantize_spec(cli));
 }
 
 int quantize_main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
-    CLI::App app("ruvec quantize");
-    CommonOptions common;
-    common.output.clear();
     QuantizeCli cli;
-    std::vector<std::string> operands;
-    add_common_options(app, common, quantize_common);
-    app.add_option("-t,--type", cli.type);
-    app.add_option("-m", cli.params.pq_subspaces)->check(CLI::Range(1u, 1u << 16));
-    app.add_flag("--no-centre", cli.no_centre);
-    app.add_option("--train", cli.params.train_rows)->check(CLI::Range(uint64_t{1}, rvx_max_rows));
-    app.add_option("--iterations", cli.params.iterations)
-        ->check(CLI::Range(1u, max_train_iterations));
-    app.add_option("--seed", cli.params.seed)->check(not_negative());
-    app.add_flag("--drop-float", cli.drop_float);
-    app.add_option("--eval", cli.held_out)->check(CLI::Range(uint64_t{0}, uint64_t{1} << 20));
-    app.add_option("--ef", cli.search.ef)->check(CLI::Range(size_t{1}, size_t{max_ef}));
-    app.add_option("--rerank", cli.search.rerank)->check(CLI::Range(size_t{0}, size_t{max_ef}));
-    app.add_flag("--json", cli.json);
-    app.add_option("input", operands);
-    parse_arguments(app, argc, argv);
+    cli.common.output.clear(); // no default: an index is a file
+    parse_arguments(quantize_spec(cli), argc, argv);
+    const CommonOptions& common = cli.common;
+    const std::vector<std::string>& operands = cli.operands;
     if (common.help || argc <= 1) {
         quantize_usage(stdout);
         return 0;

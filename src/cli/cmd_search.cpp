@@ -6,12 +6,11 @@
 #include "file_source.hpp"
 #include "output.hpp"
 #include "progress.hpp"
-#include "vector_inputs.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/hits.hpp"
 #include "ruvec/index.hpp"
+#include "vector_inputs.hpp"
 
-#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -27,11 +26,15 @@ constexpr unsigned search_common = opt_threads | opt_output | opt_list | opt_mes
 constexpr size_t queries_per_round = 4096;
 
 struct SearchCli {
+    CommonOptions common;
+    EmbedOptions embed;
     SearchOptions options;
     std::string format = "tsv";          // --format
     bool no_header = false;              // --no-header
     bool full_precision = false;         // --full-precision
     std::string min_similarity = "auto"; // --min-sim: a number, auto or none
+    bool ef_given = false, rerank_given = false, hamming_given = false;
+    std::vector<std::string> operands;
 };
 
 // A whole string as a finite number, as --min-sim takes it.
@@ -52,82 +55,79 @@ float resolve_min_similarity(const std::string& text, float typed, const Index& 
     return typed;
 }
 
+CommandSpec search_spec(SearchCli& cli) {
+    const SearchOptions d;
+    SearchOptions& o = cli.options;
+    OptionGroup embedding = embedding_options(cli.embed, /*exact_profile=*/false);
+    embedding.note =
+        std::string(usage_help_column, ' ') + "(the index fixes them all: given ones must agree)\n";
+    return {
+        "search",
+        {"[options] <db.rvx> <query.fa|query.fq|query.rvec|-> [...]"},
+        "Nearest neighbours of every query record (or window) in an index. Queries are\n"
+        "embedded with the index's own parameters; embedding options, if given, must agree.\n"
+        "One line per hit, in query order, nearest first; coordinates are 1-based, inclusive.\n"
+        "Columns: query query_start query_end target target_start target_end rank\n"
+        "         similarity distance identity\n"
+        "identity: per-base identity estimated from the similarity and k, 0 when the\n"
+        "similarity is within hashing noise (see man ruvec-search).\n",
+        {{"Search options:",
+          {option("-n,--top", "INT", o.top, "neighbours per query [" + std::to_string(d.top) + "]")
+               .check(not_negative()),
+           option("--ef", "INT", o.ef,
+                  "HNSW candidate list size; larger is slower and finds more of the\n"
+                  "true neighbours [" +
+                      std::to_string(d.ef) +
+                      ": recall@10 >= 0.95 measured on real genomes;\n"
+                      "without --ef, brute force when ef x 2M >= vectors]")
+               .check(not_negative())
+               .given(&cli.ef_given),
+           option("--min-sim", "FLOAT", cli.min_similarity,
+                  "report only hits with at least this similarity; auto: above\n"
+                  "hashing noise, 5/sqrt(dims) for cosine k-mer indexes of 26 or\n"
+                  "more dims (0.110 at 2048), else none; none: every hit [auto]"),
+           option("--rerank", "INT", o.rerank,
+                  "quantized index (ruvec quantize): the best INT candidates found\n"
+                  "by codes are ranked again by float distance; 0: report code\n"
+                  "distances [" +
+                      std::to_string(d.rerank) + "]")
+               .check(not_negative())
+               .given(&cli.rerank_given),
+           flag("--hamming", o.binary_hamming,
+                "binary codes: binarise the query too and compare bits by Hamming\n"
+                "distance (popcount): faster, coarser than the query in floats")
+               .given(&cli.hamming_given),
+           flag("--exact", o.exact,
+                "brute force over every vector instead of the graph (over the\n"
+                "codes when the index has no float vectors)"),
+           flag("--per-target", o.per_target,
+                "the best window per target sequence (which genome, not which\n"
+                "windows of it)"),
+           option("--format", "STR", cli.format, "tsv or jsonl (one JSON object per hit) [tsv]"),
+           flag("--no-header", cli.no_header, "leave out the TSV header line"),
+           flag("--full-precision", cli.full_precision,
+                "\nsimilarity and distance with 9 significant digits (the float\n"
+                "exactly): for ruvec merge of the searches of shards")},
+          ""},
+         embedding,
+         general_options(cli.common, search_common)},
+        "inputs",
+        &cli.operands};
+}
+
 } // namespace
 
 void search_usage(std::FILE* out) {
-    const SearchOptions d;
-    std::fprintf(
-        out, "%s",
-        ("\n"
-         "Usage: ruvec search [options] <db.rvx> <query.fa|query.fq|query.rvec|-> [...]\n"
-         "\n"
-         "Nearest neighbours of every query record (or window) in an index. Queries are\n"
-         "embedded with the index's own parameters; embedding options, if given, must agree.\n"
-         "One line per hit, in query order, nearest first; coordinates are 1-based, inclusive.\n"
-         "Columns: query query_start query_end target target_start target_end rank\n"
-         "         similarity distance identity\n"
-         "identity: per-base identity estimated from the similarity and k, 0 when the\n"
-         "similarity is within hashing noise (see man ruvec-search).\n"
-         "\n"
-         "Search options:\n"
-         "  -n, --top INT      neighbours per query [" +
-         std::to_string(d.top) +
-         "]\n"
-         "      --ef INT       HNSW candidate list size; larger is slower and finds more of the\n"
-         "                     true neighbours [" +
-         std::to_string(d.ef) +
-         ": recall@10 >= 0.95 measured on real genomes;\n"
-         "                     without --ef, brute force when ef x 2M >= vectors]\n"
-         "      --min-sim FLOAT  report only hits with at least this similarity; auto: above\n"
-         "                     hashing noise, 5/sqrt(dims) for cosine k-mer indexes of 26 or\n"
-         "                     more dims (0.110 at 2048), else none; none: every hit [auto]\n"
-         "      --rerank INT   quantized index (ruvec quantize): the best INT candidates found\n"
-         "                     by codes are ranked again by float distance; 0: report code\n"
-         "                     distances [" +
-         std::to_string(d.rerank) +
-         "]\n"
-         "      --hamming      binary codes: binarise the query too and compare bits by Hamming\n"
-         "                     distance (popcount): faster, coarser than the query in floats\n"
-         "      --exact        brute force over every vector instead of the graph (over the\n"
-         "                     codes when the index has no float vectors)\n"
-         "      --per-target   the best window per target sequence (which genome, not which\n"
-         "                     windows of it)\n"
-         "      --format STR   tsv or jsonl (one JSON object per hit) [tsv]\n"
-         "      --no-header    leave out the TSV header line\n"
-         "      --full-precision\n"
-         "                     similarity and distance with 9 significant digits (the float\n"
-         "                     exactly): for ruvec merge of the searches of shards\n"
-         "\n" +
-         embed_options_usage(/*exact_profile=*/false) +
-         "                     (the index fixes them all: given ones must agree)\n"
-         "\n"
-         "General options:\n" +
-         common_usage(search_common) + "\n")
-            .c_str());
+    SearchCli cli;
+    print_usage(out, search_spec(cli));
 }
 
 int search_main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
-    CLI::App app("ruvec search");
-    CommonOptions common;
-    EmbedOptions embed_options;
     SearchCli cli;
-    std::vector<std::string> operands;
-    add_common_options(app, common, search_common);
-    add_embed_options(app, embed_options, /*exact_profile=*/false);
-    app.add_option("-n,--top", cli.options.top)->check(not_negative());
-    CLI::Option* ef_option = app.add_option("--ef", cli.options.ef)->check(not_negative());
-    app.add_option("--min-sim", cli.min_similarity);
-    CLI::Option* hamming_option = app.add_flag("--hamming", cli.options.binary_hamming);
-    CLI::Option* rerank_option =
-        app.add_option("--rerank", cli.options.rerank)->check(not_negative());
-    app.add_flag("--exact", cli.options.exact);
-    app.add_flag("--per-target", cli.options.per_target);
-    app.add_option("--format", cli.format);
-    app.add_flag("--no-header", cli.no_header);
-    app.add_flag("--full-precision", cli.full_precision);
-    app.add_option("inputs", operands);
-    parse_arguments(app, argc, argv);
+    parse_arguments(search_spec(cli), argc, argv);
+    const CommonOptions& common = cli.common;
+    std::vector<std::string>& operands = cli.operands;
     if (common.help || argc <= 1) {
         search_usage(stdout);
         return 0;
@@ -155,7 +155,7 @@ int search_main(int argc, char** argv) {
 
     const Index index = Index::load(FileSource(db_path), db_path);
     const EmbedParams params = index.embed_params();
-    check_embed_options_agree(embed_options, params, db_path);
+    check_embed_options_agree(cli.embed, params, db_path);
     cli.options.min_similarity =
         resolve_min_similarity(cli.min_similarity, typed_similarity, index);
     if (index.live_rows() == 0) messages.warning(db_path + ": every vector is deleted");
@@ -164,16 +164,15 @@ int search_main(int argc, char** argv) {
                          " has no float vectors: similarity, distance and identity "
                          "are estimated from its " +
                          quant_kind_name(index.quantizer()->kind()) + " codes");
-    if (hamming_option->count() &&
-        !(index.quantizer() && index.quantizer()->kind() == QuantKind::binary))
+    if (cli.hamming_given && !(index.quantizer() && index.quantizer()->kind() == QuantKind::binary))
         messages.warning("--hamming has no effect: " + db_path + " has no binary codes");
-    if (rerank_option->count() && !(index.quantizer() && index.has_float_vectors()))
+    if (cli.rerank_given && !(index.quantizer() && index.has_float_vectors()))
         messages.warning(
             "--rerank has no effect: " + db_path +
             (index.quantizer() ? " has no float vectors to re-rank with" : " is not quantized"));
     // Without an explicit --ef, brute force replaces a graph search that would compare each
     // query with about as many vectors anyway: exact, and faster (it reads memory in order).
-    if (!cli.options.exact && ef_option->count() == 0 &&
+    if (!cli.options.exact && !cli.ef_given &&
         brute_force_is_no_more_work(index.live_rows(), index.graph_params(), cli.options.ef)) {
         cli.options.exact = true;
         messages.info("brute force: the graph search at ef " + std::to_string(cli.options.ef) +

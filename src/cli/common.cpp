@@ -2,7 +2,6 @@
 
 #include "ruvec/error.hpp"
 
-#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -12,52 +11,30 @@
 
 namespace ruvec::cli {
 
-const CLI::Validator& not_negative() {
-    static const CLI::Validator validator(
-        [](std::string& value) {
-            return !value.empty() && value[0] == '-' ? std::string("must not be negative")
-                                                     : std::string();
-        },
-        "", "not_negative");
-    return validator;
-}
-
-void add_common_options(CLI::App& app, CommonOptions& options, unsigned which) {
-    app.set_help_flag(); // ruvec prints its own samtools-style usage
-    app.add_flag("-h,--help", options.help);
-    if (which & opt_threads)
-        app.add_option("-@,--threads", options.threads)->check(CLI::Range(0, 1024));
-    if (which & opt_output) app.add_option("-o,--output", options.output);
-    if (which & opt_list) app.add_option("-l,--list", options.list_files)->allow_extra_args(false);
-    if (which & opt_messages) {
-        app.add_flag("-v,--verbose", options.verbose);
-        app.add_flag("--quiet", options.quiet);
-    }
-}
-
-std::string common_usage(unsigned which) {
-    const CommonOptions defaults;
-    std::string text;
-    if (which & opt_output) text += "  -o FILE            output file ['-': standard output]\n";
+OptionGroup general_options(CommonOptions& options, unsigned which) {
+    const CommonOptions d;
+    OptionGroup group{"General options:", {}, ""};
+    std::vector<Option>& o = group.options;
+    if (which & opt_output)
+        o.push_back(option("-o", "FILE", options.output, "output file ['-': standard output]")
+                        .alias("--output"));
     if (which & opt_list)
-        text += "  -l FILE            also read input file names from FILE, one per line\n";
+        o.push_back(option("-l", "FILE", options.list_files,
+                           "also read input file names from FILE, one per line")
+                        .alias("--list"));
     if (which & opt_threads)
-        text += "  -@ INT             number of additional threads [" +
-                std::to_string(defaults.threads) + "]\n";
+        o.push_back(option("-@", "INT", options.threads,
+                           "number of additional threads [" + std::to_string(d.threads) + "]")
+                        .alias("--threads")
+                        .check(range(0, 1024)));
     if (which & opt_messages) {
-        text += "  -v                 more messages (repeat for more): a summary line at the end\n";
-        text += "      --quiet        errors only: no warnings, no progress\n";
+        o.push_back(flag("-v", options.verbose,
+                         "more messages (repeat for more): a summary line at the end")
+                        .alias("--verbose"));
+        o.push_back(flag("--quiet", options.quiet, "errors only: no warnings, no progress"));
     }
-    text += "  -h, --help         this help\n";
-    return text;
-}
-
-void parse_arguments(CLI::App& app, int argc, char** argv) {
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        throw UsageError(e.what());
-    }
+    o.push_back(flag("-h,--help", options.help, "this help"));
+    return group;
 }
 
 std::string join_words(const std::vector<std::string>& words) {

@@ -2,20 +2,12 @@
 // messages on stderr, input lists, and the mapping of errors to exit statuses.
 #pragma once
 
+#include "options.hpp"
 #include "ruvec/json.hpp" // json_escape, used by most commands
 
 #include <cstdio>
-#include <stdexcept>
 #include <string>
 #include <vector>
-
-// CLI11's classes by name only: the header costs seconds of compile time in every file that
-// includes it, so only the files that define options include it.
-namespace CLI {
-class App;
-class Option;
-class Validator;
-} // namespace CLI
 
 namespace ruvec::cli {
 
@@ -39,20 +31,8 @@ enum CommonOption : unsigned {
     opt_messages = 1u << 3, // -v and --quiet
 };
 
-// Refuses a leading '-' on an unsigned option's value, which CLI11 would wrap into a huge number.
-const CLI::Validator& not_negative();
-
-// Registers the chosen common options (and -h/--help, always) on `app`.
-void add_common_options(CLI::App& app, CommonOptions& options, unsigned which);
-// Their lines for a usage text, with defaults taken from a default CommonOptions.
-std::string common_usage(unsigned which);
-
-// A bad option or operand: main prints the message and the command's usage on stderr.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-// Parses argv with CLI11; throws UsageError for bad options.
-void parse_arguments(CLI::App& app, int argc, char** argv);
+// The "General options:" group: the chosen common options, and -h/--help always.
+OptionGroup general_options(CommonOptions& options, unsigned which);
 
 // The inputs named on the command line followed by those listed in -l files (blank lines and
 // lines starting with '#' skipped). Throws Error(io) if a list cannot be read.

@@ -14,11 +14,12 @@ genomes=("$data"/genomes/*.fa*) reads=$data/reads/honeybee_2k.fq.gz runs=${RUVEC
 target_ms=${RUVEC_KILL_TARGET_MS:-600} dims=512 took=()
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # prepare_kind KIND: the file a run of that kind starts from.
+# Only that kind's file is touched: in ref/ the other kinds' finished outputs stay beside it.
 prepare_kind() {
-    rm -f out.rvx out.rvx.tmp.* add.rvx add.rvx.tmp.*
     case $1 in
-    1) cp old.rvx out.rvx ;;
-    2) cp old.rvx add.rvx ;;
+    0) rm -f out.rvx out.rvx.tmp.* ;;
+    1) rm -f out.rvx out.rvx.tmp.*; cp old.rvx out.rvx ;;
+    2) rm -f add.rvx add.rvx.tmp.*; cp old.rvx add.rvx ;;
     esac
 }
 # start_kind KIND: the run, in a subshell that exec makes the ruvec process a kill reaches.
@@ -75,9 +76,9 @@ echo "kill: sized to -d $dims and $n_reads reads to add: runs of kind 0/1/2 take
 killed=0 finished=0
 for i in $(seq 1 "$runs"); do
     # Three kinds of run in turn: a new output, over an older index, --add in place. The
-    # moments run from 0 to 0.95 of each kind's time, in order.
+    # moments run from 0 to 0.9 of each kind's time, in order.
     kind=$(( i % 3 ))
-    delay_ms=$(( took[kind] * 95 * (i - 1) / (100 * runs) ))
+    delay_ms=$(( took[kind] * 90 * (i - 1) / (100 * runs) ))
     out=out.rvx
     [ $kind -eq 2 ] && out=add.rvx
     prepare_kind $kind
@@ -101,5 +102,14 @@ for i in $(seq 1 "$runs"); do
     ok
 done
 echo "kill: $killed runs killed mid-run, $finished finished first"
-check "most runs were killed mid-run ($killed of $runs)" test "$killed" -ge $((runs * 3 / 4))
+# Most: a machine that speeds up after the sizing (load that goes away) lets some runs finish.
+check "most runs were killed mid-run ($killed of $runs)" test "$killed" -gt $((runs / 2))
+# A run left to finish writes exactly the output the killed runs were compared with.
+for kind in 1 2; do
+    out=out.rvx
+    [ $kind -eq 2 ] && out=add.rvx
+    prepare_kind $kind
+    (start_kind $kind)
+    check "a finished run of kind $kind writes ref/$out" same_file "$out" "ref/$out"
+done
 finish
