@@ -1,10 +1,13 @@
-// What the index tests share: seeded vectors, indexes built from them, files saved to and loaded
-// from memory, and searches.
+// What the index, index file, hits and merge tests share: seeded vectors, indexes built from
+// them, files saved to and loaded from memory and compared byte by byte, searches, and the hits
+// TSV read back.
 #pragma once
 
 #include "ruvec/embed.hpp"
 #include "ruvec/error.hpp"
+#include "ruvec/hits.hpp"
 #include "ruvec/index.hpp"
+#include "ruvec/index_format.hpp"
 #include "ruvec/io.hpp"
 #include "ruvec/vecfile.hpp"
 
@@ -141,12 +144,55 @@ inline bool same_hits(const std::vector<SearchHit>& a, const std::vector<SearchH
     return true;
 }
 
-// Bytes of a saved file.
+// ------------------------------------------------------------------------------------------
+// The bytes of a saved file
+
 inline unsigned char* at(std::string& file, uint64_t offset) {
     return reinterpret_cast<unsigned char*>(&file[offset]);
 }
 inline const unsigned char* at(const std::string& file, uint64_t offset) {
     return reinterpret_cast<const unsigned char*>(file.data() + offset);
+}
+
+inline constexpr size_t table_bytes = rvx_plain_section_count * rvx_section_entry_size;
+inline constexpr size_t table_end = rvx_header_size + table_bytes + 8; // with the table's checksum
+
+inline RvxSection section_of(const std::string& file, size_t i) {
+    return decode_rvx_section(at(file, rvx_header_size + i * rvx_section_entry_size));
+}
+
+// Whether two saved files are equal; when not, says where they first differ (the files are
+// binary, so doctest's own printout of them would say nothing).
+inline bool same_file(const std::string& a, const std::string& b) {
+    if (a == b) return true;
+    size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+    std::string where = i < rvx_header_size ? "header"
+                        : i < table_end     ? "section table"
+                                            : "padding";
+    for (size_t s = 0; s < rvx_plain_section_count; ++s) {
+        const RvxSection section = section_of(a, s);
+        char tag[12];
+        if (i >= section.offset && i < section.offset + section.length)
+            where = rvx_tag_name(section.tag, tag);
+    }
+    MESSAGE("files of " << a.size() << " and " << b.size() << " bytes first differ at byte " << i
+                        << " (" << where << ")");
+    return false;
+}
+
+// ------------------------------------------------------------------------------------------
+// Hits TSV
+
+// Reads every query of a TSV text.
+inline std::vector<QueryHits> read_all(const std::string& tsv,
+                                       const std::string& name = "hits.tsv") {
+    MemorySource source(tsv);
+    HitsTsvReader reader(source, name);
+    std::vector<QueryHits> queries;
+    QueryHits q;
+    while (reader.next(q)) queries.push_back(q);
+    return queries;
 }
 
 } // namespace ruvec::test
