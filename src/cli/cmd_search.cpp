@@ -9,13 +9,11 @@
 #include "ruvec/error.hpp"
 #include "ruvec/hits.hpp"
 #include "ruvec/index.hpp"
+#include "ruvec/search_policy.hpp"
 #include "vector_inputs.hpp"
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <limits>
 
 namespace ruvec::cli {
 
@@ -36,24 +34,6 @@ struct SearchCli {
     bool ef_given = false, rerank_given = false, hamming_given = false;
     std::vector<std::string> operands;
 };
-
-// A whole string as a finite number, as --min-sim takes it.
-bool parse_similarity(const std::string& text, float& value) {
-    if (text.empty()) return false;
-    char* end = nullptr;
-    const double parsed = std::strtod(text.c_str(), &end);
-    if (*end != '\0' || std::isnan(parsed)) return false;
-    value = static_cast<float>(parsed);
-    return true;
-}
-
-// --min-sim: auto is default_min_similarity, none keeps every hit, else the number typed.
-float resolve_min_similarity(const std::string& text, float typed, const Index& index) {
-    if (text == "none") return -std::numeric_limits<float>::infinity();
-    if (text == "auto")
-        return default_min_similarity(index.embed_params(), index.graph_params().metric);
-    return typed;
-}
 
 CommandSpec search_spec(SearchCli& cli) {
     const SearchOptions d;
@@ -145,9 +125,8 @@ int search_main(int argc, char** argv) {
         throw Error(ErrorKind::usage, "--ef must be 1.." + std::to_string(max_ef));
     if (cli.options.rerank > max_ef)
         throw Error(ErrorKind::usage, "--rerank must be 0.." + std::to_string(max_ef));
-    float typed_similarity = 0;
-    if (cli.min_similarity != "auto" && cli.min_similarity != "none" &&
-        !parse_similarity(cli.min_similarity, typed_similarity))
+    MinSimilarity min_similarity;
+    if (!parse_min_similarity(cli.min_similarity, min_similarity))
         throw Error(ErrorKind::usage,
                     "--min-sim must be a number, auto or none, not '" + cli.min_similarity + "'");
     const Messages messages("search", common.verbosity());
@@ -156,8 +135,8 @@ int search_main(int argc, char** argv) {
     const Index index = Index::load(FileSource(db_path), db_path);
     const EmbedParams params = index.embed_params();
     check_embed_options_agree(cli.embed, params, db_path);
-    cli.options.min_similarity =
-        resolve_min_similarity(cli.min_similarity, typed_similarity, index);
+    bool chose_brute_force = false;
+    cli.options = plan_search(index, cli.options, min_similarity, cli.ef_given, &chose_brute_force);
     if (index.live_rows() == 0) messages.warning(db_path + ": every vector is deleted");
     if (index.quantizer() && !index.has_float_vectors())
         messages.warning(db_path +
@@ -170,15 +149,10 @@ int search_main(int argc, char** argv) {
         messages.warning(
             "--rerank has no effect: " + db_path +
             (index.quantizer() ? " has no float vectors to re-rank with" : " is not quantized"));
-    // Without an explicit --ef, brute force replaces a graph search that would compare each
-    // query with about as many vectors anyway: exact, and faster (it reads memory in order).
-    if (!cli.options.exact && !cli.ef_given &&
-        brute_force_is_no_more_work(index.live_rows(), index.graph_params(), cli.options.ef)) {
-        cli.options.exact = true;
+    if (chose_brute_force)
         messages.info("brute force: the graph search at ef " + std::to_string(cli.options.ef) +
                       " would compare each query with about as many of the " +
                       std::to_string(index.live_rows()) + " vectors");
-    }
 
     OutputFile output(common.output);
     const bool tsv = cli.format == "tsv";

@@ -15,6 +15,7 @@
 #include "ruvec/index.hpp"
 #include "ruvec/io.hpp"
 #include "ruvec/quantize.hpp"
+#include "ruvec/search_policy.hpp"
 #include "ruvec/seq.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/vecfile.hpp"
@@ -346,21 +347,17 @@ public:
             o.binary_hamming = field<bool>(options, "hamming", o.binary_hamming);
             // minSim: a number, 'none', or absent / 'auto' (the CLI's default).
             const val min_sim = options["minSim"];
-            if (min_sim.isUndefined() || min_sim.isNull() ||
-                (min_sim.isString() && min_sim.as<std::string>() == "auto"))
-                o.min_similarity =
-                    default_min_similarity(index.embed_params(), index.graph_params().metric);
-            else if (min_sim.isString() && min_sim.as<std::string>() == "none")
-                o.min_similarity = -std::numeric_limits<float>::infinity();
-            else
-                o.min_similarity = min_sim.as<float>();
+            MinSimilarity min_similarity; // automatic
+            if (min_sim.isString() && min_sim.as<std::string>() == "none")
+                min_similarity.kind = MinSimilarity::Kind::none;
+            else if (!min_sim.isUndefined() && !min_sim.isNull() &&
+                     !(min_sim.isString() && min_sim.as<std::string>() == "auto"))
+                min_similarity = {MinSimilarity::Kind::value, min_sim.as<float>()};
             if (o.top == 0) throw Error(ErrorKind::usage, "top must be at least 1");
             if (o.ef == 0 || o.ef > max_ef)
                 throw Error(ErrorKind::usage, "ef must be 1.." + std::to_string(max_ef));
-            // As `ruvec search` without --ef: brute force when the graph would do no less work.
-            if (!o.exact && options["ef"].isUndefined() &&
-                brute_force_is_no_more_work(index.live_rows(), index.graph_params(), o.ef))
-                o.exact = true;
+            // As `ruvec search` decides: the same function.
+            o = plan_search(index, o, min_similarity, !options["ef"].isUndefined());
             index.search_many(vectors, queries_.size(), o, 1, hits_);
         });
     }
