@@ -10,6 +10,7 @@
 // copies them with one HEAPU8.set into a _malloc'd block: embind's std::string conversion
 // copies a Uint8Array byte by byte in JavaScript, which cost more than parsing the file.
 #include "ruvec/embed.hpp"
+#include "ruvec/embed_stream.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/hits.hpp"
 #include "ruvec/index.hpp"
@@ -186,7 +187,7 @@ public:
     std::string configure(val params) {
         return guarded([&] {
             params_ = embed_params_from(params);
-            embedder_ = std::make_unique<Embedder>(params_);
+            embedder_ = std::make_unique<RecordEmbedder>(params_, 1);
         });
     }
     val params() const { return embed_params_to_js(params_); }
@@ -211,18 +212,20 @@ public:
         return guarded([&] {
             if (!reader_) throw Error(ErrorKind::usage, "open() first");
             const uint32_t dims = params_.dims;
-            std::vector<float> vector(dims);
-            while (batch_records_ < max_records && reader_->next(record_)) {
-                ++batch_records_;
-                for (const Window& w : windows_of(record_.seq.size(), params_)) {
-                    if (embedder_->embed(record_.seq, w, vector.data()) == 0) {
-                        ++skipped_;
-                        continue;
-                    }
-                    rows_.push_back({record_.name, w.start, w.end});
-                    vectors_.insert(vectors_.end(), vector.begin(), vector.end());
-                }
+            selected_.clear();
+            while (batch_records_ < max_records) {
+                if (records_.size() <= batch_records_) records_.emplace_back();
+                if (!reader_->next(records_[batch_records_])) break;
+                selected_.push_back(batch_records_++);
             }
+            // The records -> windows -> rows of `ruvec embed`, from the same core function.
+            embedder_->embed(
+                records_.data(), selected_,
+                [&](size_t record, const Window& w, const float* vector) {
+                    rows_.push_back({records_[record].name, w.start, w.end});
+                    vectors_.insert(vectors_.end(), vector, vector + dims);
+                },
+                [&](size_t, const Window&) { ++skipped_; });
         });
     }
 
@@ -254,11 +257,12 @@ public:
 
 private:
     EmbedParams params_;
-    std::unique_ptr<Embedder> embedder_;
+    std::unique_ptr<RecordEmbedder> embedder_;
     std::string bytes_; // the file, alive while reader_ parses it
     std::unique_ptr<CountingSource> source_;
     std::unique_ptr<SeqReader> reader_;
-    SeqRecord record_;
+    std::vector<SeqRecord> records_; // the last batch's (kept for their buffers)
+    std::vector<uint32_t> selected_; // 0 .. batch_records_ - 1
     std::vector<VecRow> rows_;
     std::vector<float> vectors_;
     uint32_t batch_records_ = 0;
