@@ -98,8 +98,9 @@ TEST_CASE("embed_stream: any thread count gives the same bits, long windows in p
         for (size_t i = 0; i < one.size(); ++i) {
             CHECK(many[i].record == one[i].record);
             REQUIRE(many[i].vector.size() == one[i].vector.size());
-            CHECK(std::memcmp(many[i].vector.data(), one[i].vector.data(),
-                              one[i].vector.size() * sizeof(float)) == 0);
+            if (!one[i].vector.empty()) // a skipped row has no bytes to compare
+                CHECK(std::memcmp(many[i].vector.data(), one[i].vector.data(),
+                                  one[i].vector.size() * sizeof(float)) == 0);
         }
     }
     CHECK(one[2].vector.empty());
