@@ -1,29 +1,28 @@
 // hnswlib's HierarchicalNSW, driven through its public members: deterministic batched
-// insertion, search with a per-call ef, and the bytes of its links and vectors that the index
-// saves as its GRPH and VECT sections.
+// insertion, and searches with a per-call ef, by the graph's vectors or by a RowScorer, both
+// through one walk. The bytes of its links and vectors (the GRPH and VECT sections) are
+// hnsw_sections.cpp's.
 #include "hnsw_graph.hpp"
-#include "ruvec/splitmix.hpp"
+#include "hnsw_sections.hpp"
 
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
+#include "ruvec/splitmix.hpp"
 
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <functional>
 #include <limits>
 #include <mutex>
-#include <new>
 #include <queue>
 #include <string>
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "the .rvx graph and vector sections copy hnswlib's memory, which needs a little-endian host"
-#endif
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace ruvec {
 
@@ -82,74 +81,154 @@ uint64_t batch_rows(uint64_t size) {
     return std::clamp<uint64_t>(size / 8, 1, 1024);
 }
 
-// Greedy descent from `entry` through levels top .. stop + 1, as hnswlib's addPoint and searchKnn.
-tableint descend(const Hnsw& h, const void* query, tableint entry, int top, int stop) {
+// The distances a walk compares, from the query to rows. A walk is written once, over a source
+// of them: VectorDistances (the graph's own vectors: builds and float searches, the hot path) or
+// ScorerDistances (a RowScorer: searches by codes). Both give the walk the same distances in the
+// same order, so it takes the same steps whichever source computes them.
+//   distance(row): from the query to one row
+//   distance.each(links, count, keep, take): take(row, distance) for each of the `count` rows at
+//     `links` that keep(row) accepts, in their order; keep and take change different state, so
+//     that calling every keep of a list first (a scorer's batch) or alternating does not matter
+class VectorDistances {
+public:
+    // Valid until the graph is resized.
+    VectorDistances(const Hnsw& h, const void* query)
+        : query_(query), function_(h.fstdistfunc_), param_(h.dist_func_param_),
+          vectors_(h.data_level0_memory_ + h.offsetData_), stride_(h.size_data_per_element_) {}
+    float operator()(tableint row) const { return function_(query_, vector(row), param_); }
+    template <class Keep, class Take>
+    void each(const tableint* links, size_t count, Keep&& keep, Take&& take) const {
+        // As hnswlib: fetch the next candidate's vector while this one is compared (the walk
+        // is bound by memory latency; a no-op in WebAssembly).
+        if (count > 0) __builtin_prefetch(vector(links[0]));
+        for (size_t i = 0; i < count; ++i) {
+            if (i + 1 < count) __builtin_prefetch(vector(links[i + 1]));
+            if (keep(links[i])) take(links[i], (*this)(links[i]));
+        }
+    }
+
+private:
+    // hnswlib's getDataByInternalId
+    const char* vector(tableint row) const { return vectors_ + row * stride_; }
+    const void* query_;
+    hnswlib::DISTFUNC<float> function_;
+    const void* param_;
+    const char* vectors_; // row 0's vector
+    size_t stride_;       // bytes from a row's vector to the next's
+};
+
+// A list's kept rows go to the scorer in one call.
+class ScorerDistances {
+public:
+    explicit ScorerDistances(const RowScorer& scorer) : scorer_(scorer) {}
+    float operator()(tableint row) const {
+        float distance;
+        scorer_.score(&row, 1, &distance);
+        return distance;
+    }
+    template <class Keep, class Take>
+    void each(const tableint* links, size_t count, Keep&& keep, Take&& take) const {
+        rows_.clear();
+        for (size_t i = 0; i < count; ++i)
+            if (keep(links[i])) rows_.push_back(links[i]);
+        if (rows_.empty()) return;
+        distances_.resize(rows_.size());
+        scorer_.score(rows_.data(), rows_.size(), distances_.data());
+        for (size_t i = 0; i < rows_.size(); ++i) take(rows_[i], distances_[i]);
+    }
+
+private:
+    const RowScorer& scorer_;
+    mutable std::vector<uint32_t> rows_; // scratch of each(), kept to reuse its memory
+    mutable std::vector<float> distances_;
+};
+
+static_assert(std::is_same_v<tableint, uint32_t>, "RowScorer and RowMemory number rows in u32");
+static_assert(std::is_same_v<hnswlib::labeltype, size_t>, "RowMemory labels are size_t");
+
+// A link list's rows and their count.
+std::pair<tableint*, size_t> links_of(const Hnsw& h, linklistsizeint* list) {
+    return {reinterpret_cast<tableint*>(list + 1), h.getListCount(list)};
+}
+
+// Marks in `seen` `start` and every row reachable from it on level 0 through rows not yet seen.
+void spread(const Hnsw& h, tableint start, std::vector<char>& seen) {
+    if (seen[start]) return;
+    seen[start] = 1;
+    std::vector<tableint> stack{start};
+    while (!stack.empty()) {
+        const auto [links, count] = links_of(h, h.get_linklist0(stack.back()));
+        stack.pop_back();
+        for (size_t i = 0; i < count; ++i)
+            if (!seen[links[i]]) {
+                seen[links[i]] = 1;
+                stack.push_back(links[i]);
+            }
+    }
+}
+
+// Greedy descent from `entry` through levels top .. stop + 1, as hnswlib's addPoint and
+// searchKnn: the row reached, and its distance.
+template <class Distances>
+std::pair<tableint, float> descend(const Hnsw& h, const Distances& distance, tableint entry,
+                                   int top, int stop) {
     tableint current = entry;
-    float current_distance =
-        h.fstdistfunc_(query, h.getDataByInternalId(current), h.dist_func_param_);
+    float current_distance = distance(current);
     for (int level = top; level > stop; --level) {
         for (bool changed = true; changed;) {
             changed = false;
-            linklistsizeint* list = h.get_linklist(current, level);
-            const size_t count = h.getListCount(list);
-            const tableint* links = reinterpret_cast<const tableint*>(list + 1);
-            for (size_t i = 0; i < count; ++i) {
-                const float d =
-                    h.fstdistfunc_(query, h.getDataByInternalId(links[i]), h.dist_func_param_);
-                if (d < current_distance) {
-                    current_distance = d;
-                    current = links[i];
-                    changed = true;
-                }
-            }
+            const auto [links, count] = links_of(h, h.get_linklist(current, level));
+            distance.each(
+                links, count, [](tableint) { return true; },
+                [&](tableint row, float d) {
+                    if (d < current_distance) {
+                        current_distance = d;
+                        current = row;
+                        changed = true;
+                    }
+                });
         }
     }
-    return current;
+    return {current, current_distance};
 }
 
 // hnswlib's searchBaseLayer (ef_construction on any level) and searchBaseLayerST (level 0),
-// over Candidates: the `ef` nearest rows found from `entry` on `level`; deleted rows are walked
-// through, never kept. The graph must not change meanwhile (ruvec links rows in a separate
-// phase), so no list is locked.
-Candidates search_level(const Hnsw& h, tableint entry, const void* query, int level, size_t ef) {
+// over Candidates: the `ef` nearest rows found from `entry` (at `entry_distance`) on `level`;
+// deleted rows are walked through, never kept. The graph must not change meanwhile (ruvec links
+// rows in a separate phase), so no list is locked.
+template <class Distances>
+Candidates search_level(const Hnsw& h, const Distances& distance, tableint entry,
+                        float entry_distance, int level, size_t ef) {
     hnswlib::VisitedList* visited = h.visited_list_pool_->getFreeVisitedList();
     const hnswlib::vl_type tag = visited->curV;
     Candidates top, frontier; // frontier holds negated distances: nearest first
     float bound = std::numeric_limits<float>::max();
-    const float entry_distance =
-        h.fstdistfunc_(query, h.getDataByInternalId(entry), h.dist_func_param_);
     if (!h.isMarkedDeleted(entry)) {
         bound = entry_distance;
         top.emplace(entry_distance, entry);
-        frontier.emplace(-entry_distance, entry);
-    } else {
-        frontier.emplace(-bound, entry);
     }
+    frontier.emplace(-bound, entry);
     visited->mass[entry] = tag;
+    auto unvisited = [&](tableint row) {
+        if (visited->mass[row] == tag) return false;
+        visited->mass[row] = tag;
+        return true;
+    };
+    auto consider = [&](tableint row, float d) {
+        if (top.size() < ef || d < bound) {
+            frontier.emplace(-d, row);
+            if (!h.isMarkedDeleted(row)) top.emplace(d, row);
+            if (top.size() > ef) top.pop();
+            if (!top.empty()) bound = top.top().first;
+        }
+    };
     while (!frontier.empty()) {
         const auto [negated, row] = frontier.top();
         if (-negated > bound && top.size() == ef) break;
         frontier.pop();
-        linklistsizeint* list = level == 0 ? h.get_linklist0(row) : h.get_linklist(row, level);
-        const size_t count = h.getListCount(list);
-        const tableint* links = reinterpret_cast<const tableint*>(list + 1);
-        // As hnswlib: fetch the next candidate's vector while this one is compared (the walk
-        // is bound by memory latency; a no-op in WebAssembly).
-        if (count > 0) __builtin_prefetch(h.getDataByInternalId(links[0]));
-        for (size_t i = 0; i < count; ++i) {
-            const tableint candidate = links[i];
-            if (i + 1 < count) __builtin_prefetch(h.getDataByInternalId(links[i + 1]));
-            if (visited->mass[candidate] == tag) continue;
-            visited->mass[candidate] = tag;
-            const float d =
-                h.fstdistfunc_(query, h.getDataByInternalId(candidate), h.dist_func_param_);
-            if (top.size() < ef || d < bound) {
-                frontier.emplace(-d, candidate);
-                if (!h.isMarkedDeleted(candidate)) top.emplace(d, candidate);
-                if (top.size() > ef) top.pop();
-                if (!top.empty()) bound = top.top().first;
-            }
-        }
+        const auto [links, count] =
+            links_of(h, level == 0 ? h.get_linklist0(row) : h.get_linklist(row, level));
+        distance.each(links, count, unvisited, consider);
     }
     h.visited_list_pool_->releaseVisitedList(visited);
     return top;
@@ -200,35 +279,15 @@ void sorted_cut(Candidates& top, size_t k, std::vector<std::pair<float, uint32_t
     if (found.size() > k) found.resize(k);
 }
 
-// An empty row `row` of hnswlib's level-0 memory: no links, level 0, its label its number, and
-// `vector` (data_size_ bytes) as its data unless null.
-void init_row(Hnsw& h, tableint row, const void* vector) {
-    std::memset(h.data_level0_memory_ + row * h.size_data_per_element_, 0,
-                h.size_data_per_element_);
-    const hnswlib::labeltype label = row;
-    std::memcpy(h.getExternalLabeLp(row), &label, sizeof label);
-    if (vector) std::memcpy(h.getDataByInternalId(row), vector, h.data_size_);
-    h.linkLists_[row] = nullptr;
-    h.element_levels_[row] = 0;
-}
-
-// Reads `rows` records of `row_bytes` through `read` in pieces of about 16 MB (large sequential
-// reads, bounded memory), handing each record to `take(row, bytes)`.
-template <class Take>
-void read_rows(uint64_t rows, size_t row_bytes,
-               const std::function<void(uint64_t, char*, size_t)>& read, Take take) {
-    const uint64_t rows_per_read = std::max<uint64_t>(1, (size_t{16} << 20) / row_bytes);
-    std::vector<char> buffer;
-    for (uint64_t first = 0; first < rows; first += rows_per_read) {
-        const uint64_t n = std::min(rows_per_read, rows - first);
-        buffer.resize(n * row_bytes);
-        read(first * row_bytes, buffer.data(), buffer.size());
-        for (uint64_t i = 0; i < n; ++i) take(first + i, buffer.data() + i * row_bytes);
-    }
-}
-
-[[noreturn]] void corrupt(const std::string& message) {
-    throw Error(ErrorKind::corrupt, message);
+// HnswGraph::search and search_scored: up to `k` nearest live rows, from the entry point down.
+template <class Distances>
+void search_graph(const Hnsw& h, const Distances& distance, size_t k, size_t ef,
+                  std::vector<std::pair<float, uint32_t>>& found) {
+    found.clear();
+    if (h.cur_element_count == 0 || k == 0) return;
+    const auto [start, start_distance] = descend(h, distance, h.enterpoint_node_, h.maxlevel_, 0);
+    Candidates top = search_level(h, distance, start, start_distance, 0, std::max(ef, k));
+    sorted_cut(top, k, found);
 }
 
 } // namespace
@@ -246,6 +305,23 @@ struct HnswGraph::Impl {
         const double unit = static_cast<double>((bits >> 11) + 1) * 0x1p-53; // (0, 1]
         const int level = static_cast<int>(-std::log(unit) * hnsw.mult_);
         return std::min(level, static_cast<int>(hnsw_max_level));
+    }
+    // Where hnswlib keeps the rows, for the section codec; stale once the index is resized.
+    RowMemory memory() {
+        Hnsw& h = hnsw;
+        return {h.cur_element_count,
+                h.data_level0_memory_,
+                h.size_data_per_element_,
+                h.offsetLevel0_,
+                h.size_links_level0_,
+                h.offsetData_,
+                h.data_size_,
+                h.label_offset_,
+                h.size_links_per_element_,
+                h.maxM0_,
+                h.maxM_,
+                h.linkLists_,
+                h.element_levels_.data()};
     }
     void insert_batch(const float* vectors, uint64_t batch, int threads);
     void link_back(tableint neighbour, tableint row, int level);
@@ -317,36 +393,17 @@ uint64_t HnswGraph::connect_unreachable() {
     Hnsw& h = impl_->hnsw;
     const size_t n = h.cur_element_count;
     if (n < 2 || !impl_->holds_vectors) return 0;
-    auto links_of = [&](tableint row) {
-        linklistsizeint* list = h.get_linklist0(row);
-        return std::make_pair(reinterpret_cast<tableint*>(list + 1),
-                              static_cast<size_t>(h.getListCount(list)));
-    };
+    auto links0 = [&](tableint row) { return links_of(h, h.get_linklist0(row)); };
     // Incoming links per row on level 0: a link is only given up when its target keeps another.
     std::vector<uint32_t> incoming(n, 0);
     for (size_t row = 0; row < n; ++row) {
-        const auto [links, count] = links_of(static_cast<tableint>(row));
+        const auto [links, count] = links0(static_cast<tableint>(row));
         for (size_t i = 0; i < count; ++i) ++incoming[links[i]];
     }
     std::vector<char> seen(n, 0);
-    std::vector<tableint> stack;
-    auto spread_from = [&](tableint start) { // marks everything reachable from start
-        if (seen[start]) return;
-        seen[start] = 1;
-        stack.push_back(start);
-        while (!stack.empty()) {
-            const auto [links, count] = links_of(stack.back());
-            stack.pop_back();
-            for (size_t i = 0; i < count; ++i)
-                if (!seen[links[i]]) {
-                    seen[links[i]] = 1;
-                    stack.push_back(links[i]);
-                }
-        }
-    };
     auto count_stranded = [&] {
         std::fill(seen.begin(), seen.end(), 0);
-        spread_from(h.enterpoint_node_);
+        spread(h, h.enterpoint_node_, seen);
         return static_cast<size_t>(std::count(seen.begin(), seen.end(), 0));
     };
 
@@ -357,10 +414,11 @@ uint64_t HnswGraph::connect_unreachable() {
         for (size_t u = 0; u < n; ++u) {
             if (seen[u]) continue;
             const tableint row = static_cast<tableint>(u);
-            const void* query = h.getDataByInternalId(row);
-            const tableint start = descend(h, query, h.enterpoint_node_, h.maxlevel_, 0);
-            Candidates found =
-                search_level(h, start, query, 0, std::max<size_t>(h.ef_construction_, h.maxM0_));
+            const VectorDistances distance(h, h.getDataByInternalId(row));
+            const auto [start, start_distance] =
+                descend(h, distance, h.enterpoint_node_, h.maxlevel_, 0);
+            Candidates found = search_level(h, distance, start, start_distance, 0,
+                                            std::max<size_t>(h.ef_construction_, h.maxM0_));
             // The search may start in a stranded part too (upper levels reach it): keep rows
             // reachable from the entry point on level 0.
             std::vector<std::pair<float, tableint>> nearest;
@@ -375,7 +433,7 @@ uint64_t HnswGraph::connect_unreachable() {
             tableint from = 0;
             size_t slot = SIZE_MAX;
             for (const auto& candidate : nearest) {
-                const auto [links, count] = links_of(candidate.second);
+                const auto [links, count] = links0(candidate.second);
                 if (count < h.maxM0_) {
                     from = candidate.second;
                     slot = count;
@@ -384,13 +442,12 @@ uint64_t HnswGraph::connect_unreachable() {
             }
             for (size_t c = 0; slot == SIZE_MAX && c < nearest.size(); ++c) {
                 const tableint candidate = nearest[c].second;
-                const auto [links, count] = links_of(candidate);
-                const char* base = h.getDataByInternalId(candidate);
+                const auto [links, count] = links0(candidate);
+                const VectorDistances distance(h, h.getDataByInternalId(candidate));
                 float farthest = -1;
                 for (size_t i = 0; i < count; ++i) {
                     if (incoming[links[i]] < 2) continue;
-                    const float d =
-                        h.fstdistfunc_(base, h.getDataByInternalId(links[i]), h.dist_func_param_);
+                    const float d = distance(links[i]);
                     if (d > farthest) {
                         farthest = d;
                         from = candidate;
@@ -409,7 +466,7 @@ uint64_t HnswGraph::connect_unreachable() {
             links[slot] = row;
             ++incoming[row];
             ++linked;
-            spread_from(row);
+            spread(h, row, seen);
         }
         const size_t left = count_stranded();
         if (left >= stranded) break; // no progress: give up (graph_stats reports them)
@@ -427,17 +484,14 @@ void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch,
     const bool empty = first == 0;
 
     std::vector<int> levels(batch);
+    const RowMemory row_memory = memory();
     for (uint64_t j = 0; j < batch; ++j) {
         const tableint row = first + static_cast<tableint>(j);
         levels[j] = random_level(row);
-        init_row(h, row, vectors + j * dims);
+        init_row(row_memory, row, vectors + j * dims);
         if (levels[j] > 0) {
-            // One slot more than the lists: hnswlib's search prefetches the slot after a full
-            // list's last (its own +1 byte is too short; hnswlib issues #107, #578). Its
-            // destructor frees them.
-            h.linkLists_[row] = static_cast<char*>(std::calloc(
-                h.size_links_per_element_ * static_cast<size_t>(levels[j]) + sizeof(tableint), 1));
-            if (h.linkLists_[row] == nullptr) throw std::bad_alloc();
+            h.linkLists_[row] =
+                new_upper_lists(row_memory, levels[j]); // hnswlib's destructor frees it
             h.element_levels_[row] = levels[j];
         }
         h.cur_element_count = row + 1;
@@ -454,30 +508,29 @@ void HnswGraph::Impl::insert_batch(const float* vectors, uint64_t batch,
         try {
             const tableint row = first + static_cast<tableint>(j);
             const void* query = h.getDataByInternalId(row);
+            const VectorDistances distance(h, query);
             const int level = levels[static_cast<size_t>(j)];
             std::vector<Candidates> candidates(static_cast<size_t>(level) + 1);
             if (!empty) {
-                tableint current = descend(h, query, entry, top, level);
+                auto [current, current_distance] = descend(h, distance, entry, top, level);
                 for (int l = std::min(level, top); l >= 0; --l) {
-                    Candidates found = search_level(h, current, query, l, h.ef_construction_);
+                    Candidates found =
+                        search_level(h, distance, current, current_distance, l, h.ef_construction_);
                     if (h.isMarkedDeleted(entry)) {
                         // As hnswlib: a deleted entry point is still a candidate to link to.
-                        found.emplace(
-                            h.fstdistfunc_(query, h.getDataByInternalId(entry), h.dist_func_param_),
-                            entry);
+                        found.emplace(distance(entry), entry);
                         if (found.size() > h.ef_construction_) found.pop();
                     }
                     Candidates copy = found;
                     while (copy.size() > 1) copy.pop();
-                    if (!copy.empty()) current = copy.top().second;
+                    if (!copy.empty()) std::tie(current_distance, current) = copy.top();
                     candidates[static_cast<size_t>(l)] = std::move(found);
                 }
             }
             for (int64_t i = 0; i < j; ++i) {
                 const int shared = std::min(level, levels[static_cast<size_t>(i)]);
                 const tableint other = first + static_cast<tableint>(i);
-                const float d =
-                    h.fstdistfunc_(query, h.getDataByInternalId(other), h.dist_func_param_);
+                const float d = distance(other);
                 for (int l = 0; l <= shared; ++l) {
                     Candidates& c = candidates[static_cast<size_t>(l)];
                     if (c.size() < h.ef_construction_ || d < c.top().first) {
@@ -570,12 +623,10 @@ void HnswGraph::Impl::link_back(tableint neighbour, tableint row, int level) {
         h.setListCount(list, static_cast<unsigned short>(count + 1));
         return;
     }
-    const char* base = h.getDataByInternalId(neighbour);
+    const VectorDistances distance(h, h.getDataByInternalId(neighbour));
     Candidates candidates;
-    candidates.emplace(h.fstdistfunc_(base, h.getDataByInternalId(row), h.dist_func_param_), row);
-    for (size_t i = 0; i < count; ++i)
-        candidates.emplace(
-            h.fstdistfunc_(base, h.getDataByInternalId(links[i]), h.dist_func_param_), links[i]);
+    candidates.emplace(distance(row), row);
+    for (size_t i = 0; i < count; ++i) candidates.emplace(distance(links[i]), links[i]);
     select_neighbors(h, candidates, capacity);
     size_t kept = 0;
     while (!candidates.empty()) {
@@ -591,86 +642,12 @@ void HnswGraph::mark_deleted(uint32_t row) {
 
 void HnswGraph::search(const float* query, size_t k, size_t ef,
                        std::vector<std::pair<float, uint32_t>>& found) const {
-    const Hnsw& h = impl_->hnsw;
-    found.clear();
-    if (h.cur_element_count == 0 || k == 0) return;
-    const tableint start = descend(h, query, h.enterpoint_node_, h.maxlevel_, 0);
-    ef = std::max(ef, k);
-    Candidates top = search_level(h, start, query, 0, ef);
-    sorted_cut(top, k, found);
+    search_graph(impl_->hnsw, VectorDistances(impl_->hnsw, query), k, ef, found);
 }
 
 void HnswGraph::search_scored(const RowScorer& scorer, size_t k, size_t ef,
                               std::vector<std::pair<float, uint32_t>>& found) const {
-    const Hnsw& h = impl_->hnsw;
-    found.clear();
-    if (h.cur_element_count == 0 || k == 0) return;
-    ef = std::max(ef, k);
-    std::vector<uint32_t> rows;
-    std::vector<float> distances;
-    auto score_links = [&](const linklistsizeint* list) {
-        const size_t count = h.getListCount(const_cast<linklistsizeint*>(list));
-        const tableint* links = reinterpret_cast<const tableint*>(list + 1);
-        rows.assign(links, links + count);
-        distances.resize(count);
-        scorer.score(rows.data(), count, distances.data());
-    };
-
-    // Greedy descent through the upper levels, as descend().
-    tableint current = h.enterpoint_node_;
-    float current_distance;
-    scorer.score(&current, 1, &current_distance);
-    for (int level = h.maxlevel_; level > 0; --level) {
-        for (bool changed = true; changed;) {
-            changed = false;
-            score_links(h.get_linklist(current, level));
-            for (size_t i = 0; i < rows.size(); ++i)
-                if (distances[i] < current_distance) {
-                    current_distance = distances[i];
-                    current = rows[i];
-                    changed = true;
-                }
-        }
-    }
-
-    // Level 0, as hnswlib's searchBaseLayerST: deleted rows are walked through, never kept.
-    hnswlib::VisitedList* visited = h.visited_list_pool_->getFreeVisitedList();
-    const hnswlib::vl_type tag = visited->curV;
-    Candidates top, frontier; // frontier holds negated distances: nearest first
-    float bound = std::numeric_limits<float>::max();
-    if (!h.isMarkedDeleted(current)) {
-        bound = current_distance;
-        top.emplace(current_distance, current);
-    }
-    frontier.emplace(-current_distance, current);
-    visited->mass[current] = tag;
-    while (!frontier.empty()) {
-        const auto [negated, row] = frontier.top();
-        if (-negated > bound && top.size() == ef) break;
-        frontier.pop();
-        const linklistsizeint* list = h.get_linklist0(row);
-        const size_t count = h.getListCount(const_cast<linklistsizeint*>(list));
-        const tableint* links = reinterpret_cast<const tableint*>(list + 1);
-        rows.clear();
-        for (size_t i = 0; i < count; ++i)
-            if (visited->mass[links[i]] != tag) {
-                visited->mass[links[i]] = tag;
-                rows.push_back(links[i]);
-            }
-        distances.resize(rows.size());
-        scorer.score(rows.data(), rows.size(), distances.data());
-        for (size_t i = 0; i < rows.size(); ++i) {
-            const float d = distances[i];
-            if (top.size() < ef || d < bound) {
-                frontier.emplace(-d, rows[i]);
-                if (!h.isMarkedDeleted(rows[i])) top.emplace(d, rows[i]);
-                if (top.size() > ef) top.pop();
-                if (!top.empty()) bound = top.top().first;
-            }
-        }
-    }
-    h.visited_list_pool_->releaseVisitedList(visited);
-    sorted_cut(top, k, found);
+    search_graph(impl_->hnsw, ScorerDistances(scorer), k, ef, found);
 }
 
 uint32_t HnswGraph::max_level() const {
@@ -695,168 +672,38 @@ std::vector<uint32_t> HnswGraph::unreachable_rows() const {
     std::vector<uint32_t> unreachable;
     if (n == 0) return unreachable;
     std::vector<char> seen(n, 0);
-    std::vector<tableint> stack{h.enterpoint_node_};
-    seen[h.enterpoint_node_] = 1;
-    while (!stack.empty()) {
-        const tableint row = stack.back();
-        stack.pop_back();
-        const linklistsizeint* list = h.get_linklist0(row);
-        const size_t count = h.getListCount(const_cast<linklistsizeint*>(list));
-        const tableint* links = reinterpret_cast<const tableint*>(list + 1);
-        for (size_t i = 0; i < count; ++i)
-            if (!seen[links[i]]) {
-                seen[links[i]] = 1;
-                stack.push_back(links[i]);
-            }
-    }
+    spread(h, h.enterpoint_node_, seen);
     for (size_t row = 0; row < n; ++row)
         if (!seen[row]) unreachable.push_back(static_cast<uint32_t>(row));
     return unreachable;
 }
 
 uint64_t HnswGraph::graph_bytes() const {
-    const Hnsw& h = impl_->hnsw;
-    uint64_t upper = 0;
-    for (size_t row = 0; row < h.cur_element_count; ++row)
-        upper += static_cast<uint64_t>(h.element_levels_[row]) * h.size_links_per_element_;
-    return h.cur_element_count * (h.size_links_level0_ + 1) + upper;
+    return graph_section_bytes(impl_->memory());
 }
 
-namespace {
-
-// Collects small pieces into large writes.
-class Chunker {
-public:
-    explicit Chunker(const std::function<void(const char*, size_t)>& emit) : emit_(emit) {
-        buffer_.reserve(capacity);
-    }
-    void add(const char* data, size_t size) {
-        if (buffer_.size() + size > capacity) flush();
-        if (size >= capacity) {
-            emit_(data, size);
-            return;
-        }
-        buffer_.insert(buffer_.end(), data, data + size);
-    }
-    void flush() {
-        if (!buffer_.empty()) emit_(buffer_.data(), buffer_.size());
-        buffer_.clear();
-    }
-
-private:
-    static constexpr size_t capacity = size_t{4} << 20;
-    const std::function<void(const char*, size_t)>& emit_;
-    std::vector<char> buffer_;
-};
-
-} // namespace
-
 void HnswGraph::write_graph(const std::function<void(const char*, size_t)>& emit) const {
-    const Hnsw& h = impl_->hnsw;
-    Chunker out(emit);
-    std::vector<char> list(h.size_links_level0_);
-    for (size_t row = 0; row < h.cur_element_count; ++row) {
-        std::memcpy(list.data(), h.get_linklist0(static_cast<tableint>(row)), list.size());
-        list[2] = 0; // hnswlib's delete mark: deletions are recorded in ROWS
-        out.add(list.data(), list.size());
-    }
-    for (size_t row = 0; row < h.cur_element_count; ++row) {
-        const char level = static_cast<char>(h.element_levels_[row]);
-        out.add(&level, 1);
-    }
-    for (size_t row = 0; row < h.cur_element_count; ++row)
-        if (h.element_levels_[row] > 0)
-            out.add(h.linkLists_[row],
-                    h.size_links_per_element_ * static_cast<size_t>(h.element_levels_[row]));
-    out.flush();
+    write_graph_section(impl_->memory(), emit);
 }
 
 void HnswGraph::write_vectors(const std::function<void(const char*, size_t)>& emit) const {
-    const Hnsw& h = impl_->hnsw;
-    if (!impl_->holds_vectors) return;
-    Chunker out(emit);
-    for (size_t row = 0; row < h.cur_element_count; ++row)
-        out.add(h.getDataByInternalId(static_cast<tableint>(row)), h.data_size_);
-    out.flush();
+    write_vectors_section(impl_->memory(), emit);
 }
 
 void HnswGraph::load_vectors(uint64_t rows,
                              const std::function<void(uint64_t, char*, size_t)>& read) {
     Hnsw& h = impl_->hnsw;
     if (rows > h.max_elements_) h.resizeIndex(rows);
-    if (!impl_->holds_vectors) {
-        for (uint64_t row = 0; row < rows; ++row) init_row(h, static_cast<tableint>(row), nullptr);
-        h.cur_element_count = rows;
-        return;
-    }
-    read_rows(rows, h.data_size_, read, [&](uint64_t row, const char* vector) {
-        init_row(h, static_cast<tableint>(row), vector);
-    });
+    read_vectors_section(impl_->memory(), rows, read);
     // From here the destructor owns the rows; upper lists are attached as they are read.
     h.cur_element_count = rows;
 }
 
 void HnswGraph::load_graph(uint64_t section_length, uint32_t max_level, uint32_t entry_point,
                            const std::function<void(uint64_t, char*, size_t)>& read) {
-    Hnsw& h = impl_->hnsw;
-    const uint64_t rows = h.cur_element_count;
-    const uint64_t list0 = h.size_links_level0_, list_upper = h.size_links_per_element_;
-    if (section_length < rows * (list0 + 1))
-        corrupt("graph section of " + std::to_string(section_length) + " bytes is too short for " +
-                std::to_string(rows) + " rows");
-    if (entry_point >= rows)
-        corrupt("graph entry point " + std::to_string(entry_point) + " is not a row");
-
-    std::vector<unsigned char> levels(rows);
-    read(rows * list0, reinterpret_cast<char*>(levels.data()), levels.size());
-    uint64_t upper_bytes = 0;
-    for (uint64_t row = 0; row < rows; ++row) {
-        if (levels[row] > max_level)
-            corrupt("row " + std::to_string(row) + " has level " + std::to_string(levels[row]) +
-                    " above the graph's top level " + std::to_string(max_level));
-        upper_bytes += levels[row] * list_upper;
-    }
-    if (levels[entry_point] != max_level) corrupt("graph entry point is not on the top level");
-    if (section_length != rows * (list0 + 1) + upper_bytes)
-        corrupt("graph section has " + std::to_string(section_length) + " bytes, its levels say " +
-                std::to_string(rows * (list0 + 1) + upper_bytes));
-
-    auto check_list = [&](const char* list, uint64_t row, uint32_t level, size_t capacity) {
-        unsigned short count;
-        std::memcpy(&count, list, 2);
-        if (list[2] != 0 || list[3] != 0 || count > capacity)
-            corrupt("row " + std::to_string(row) + " has a bad link list header at level " +
-                    std::to_string(level));
-        const tableint* links = reinterpret_cast<const tableint*>(list + 4);
-        for (size_t i = 0; i < count; ++i) {
-            tableint target;
-            std::memcpy(&target, links + i, sizeof target);
-            if (target >= rows || target == row || levels[target] < level)
-                corrupt("row " + std::to_string(row) + " links to " + std::to_string(target) +
-                        " at level " + std::to_string(level) + ", which is not a row there");
-        }
-    };
-
-    read_rows(rows, list0, read, [&](uint64_t row, const char* list) {
-        check_list(list, row, 0, h.maxM0_);
-        std::memcpy(h.get_linklist0(static_cast<tableint>(row)), list, list0);
-    });
-    uint64_t offset = rows * (list0 + 1);
-    for (uint64_t row = 0; row < rows; ++row) {
-        if (levels[row] == 0) continue;
-        const size_t bytes = list_upper * levels[row];
-        char* lists =
-            static_cast<char*>(std::calloc(bytes + sizeof(tableint), 1)); // see insert_batch
-        if (lists == nullptr) throw std::bad_alloc();
-        h.linkLists_[row] = lists;
-        h.element_levels_[row] = levels[row];
-        read(offset, lists, bytes);
-        offset += bytes;
-        for (uint32_t level = 1; level <= levels[row]; ++level)
-            check_list(lists + (level - 1) * list_upper, row, level, h.maxM_);
-    }
-    h.maxlevel_ = static_cast<int>(max_level);
-    h.enterpoint_node_ = entry_point;
+    read_graph_section(impl_->memory(), section_length, max_level, entry_point, read);
+    impl_->hnsw.maxlevel_ = static_cast<int>(max_level);
+    impl_->hnsw.enterpoint_node_ = entry_point;
 }
 
 } // namespace ruvec

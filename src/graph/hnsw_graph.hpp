@@ -1,6 +1,7 @@
 // The HNSW graph of an index: hnswlib's HierarchicalNSW behind an interface of our own.
-// src/hnsw_graph.cpp is the only translation unit that includes hnswlib (its header defines
-// functions that are not inline, so a second includer would break the link).
+// src/graph/hnsw_graph.cpp is the only translation unit that includes hnswlib (its header
+// defines functions that are not inline, so a second includer would break the link); the codec
+// of its sections, hnsw_sections.cpp, sees hnswlib's memory through a plain description of it.
 #pragma once
 
 #include "ruvec/graph_params.hpp"
@@ -60,7 +61,8 @@ public:
     void search(const float* query, size_t k, size_t ef,
                 std::vector<std::pair<float, uint32_t>>& found) const;
 
-    // search() with distances from `scorer`: the same walk over the same links.
+    // search() with distances from `scorer`: the same walk over the same links, so a scorer
+    // that computes distance() from the rows' vectors returns exactly search()'s results.
     void search_scored(const RowScorer& scorer, size_t k, size_t ef,
                        std::vector<std::pair<float, uint32_t>>& found) const;
 
