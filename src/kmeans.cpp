@@ -5,17 +5,28 @@
 
 namespace ruvec {
 
-uint32_t nearest_centroid(const float* point, const float* centroids, const float* centroid_norms,
-                          size_t dim, size_t k) {
-    // argmin |x - c|^2 = argmin |c|^2 - 2 x.c; the sum over d runs in order for each centroid,
-    // so the compiler may vectorise across centroids without changing any result.
+std::vector<float> centroids_by_dimension(const float* centroids, size_t k, size_t dim) {
+    std::vector<float> by_dim(k * dim);
+    for (size_t c = 0; c < k; ++c)
+        for (size_t d = 0; d < dim; ++d) by_dim[d * k + c] = centroids[c * dim + d];
+    return by_dim;
+}
+
+uint32_t nearest_centroid(const float* point, const float* centroids_by_dim,
+                          const float* centroid_norms, size_t dim, size_t k, float* dots) {
+    // argmin |x - c|^2 = argmin |c|^2 - 2 x.c. Each centroid's dot product adds its terms in
+    // order from d = 0, as one centroid at a time would; taking the dimensions in the outer loop
+    // lets the compiler vectorise across centroids without changing any result.
+    std::fill(dots, dots + k, 0.0f);
+    for (size_t d = 0; d < dim; ++d) {
+        const float x = point[d];
+        const float* column = centroids_by_dim + d * k;
+        for (size_t c = 0; c < k; ++c) dots[c] += x * column[c];
+    }
     float best = std::numeric_limits<float>::infinity();
     uint32_t best_index = 0;
     for (size_t c = 0; c < k; ++c) {
-        const float* centroid = centroids + c * dim;
-        float dot = 0;
-        for (size_t d = 0; d < dim; ++d) dot += point[d] * centroid[d];
-        const float score = centroid_norms[c] - 2 * dot;
+        const float score = centroid_norms[c] - 2 * dots[c];
         if (score < best) {
             best = score;
             best_index = static_cast<uint32_t>(c);
@@ -26,7 +37,7 @@ uint32_t nearest_centroid(const float* point, const float* centroids, const floa
 
 std::vector<float> kmeans(const float* points, size_t n, size_t stride, size_t dim, size_t k,
                           uint32_t iterations) {
-    std::vector<float> centroids(k * dim), norms(k);
+    std::vector<float> centroids(k * dim), norms(k), dots(k);
     for (size_t c = 0; c < k; ++c)
         std::copy_n(points + (c % n) * stride, dim, centroids.begin() + c * dim);
     std::vector<uint32_t> assigned(n);
@@ -39,10 +50,11 @@ std::vector<float> kmeans(const float* points, size_t n, size_t stride, size_t d
                 norm += centroids[c * dim + d] * centroids[c * dim + d];
             norms[c] = norm;
         }
+        const std::vector<float> by_dim = centroids_by_dimension(centroids.data(), k, dim);
         bool changed = iteration == 0;
         for (size_t i = 0; i < n; ++i) {
-            const uint32_t nearest =
-                nearest_centroid(points + i * stride, centroids.data(), norms.data(), dim, k);
+            const uint32_t nearest = nearest_centroid(points + i * stride, by_dim.data(),
+                                                      norms.data(), dim, k, dots.data());
             changed |= nearest != assigned[i];
             assigned[i] = nearest;
         }

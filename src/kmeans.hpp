@@ -17,9 +17,14 @@ namespace ruvec {
 std::vector<float> kmeans(const float* points, size_t n, size_t stride, size_t dim, size_t k,
                           uint32_t iterations);
 
-// The nearest of k centroids (k x dim) to `point` by squared Euclidean distance, the lower
-// number on ties. `centroid_norms` holds |c|^2 of each centroid.
-uint32_t nearest_centroid(const float* point, const float* centroids, const float* centroid_norms,
-                          size_t dim, size_t k);
+// The k x dim centroids dimension by dimension, dim x k (entry d * k + c): the layout in which
+// nearest_centroid works through all centroids at once.
+std::vector<float> centroids_by_dimension(const float* centroids, size_t k, size_t dim);
+
+// The nearest of k centroids to `point` by squared Euclidean distance, the lower number on ties.
+// `centroids_by_dim` holds them as centroids_by_dimension gives them, `centroid_norms` |c|^2 of
+// each; `dots` is room for k floats.
+uint32_t nearest_centroid(const float* point, const float* centroids_by_dim,
+                          const float* centroid_norms, size_t dim, size_t k, float* dots);
 
 } // namespace ruvec

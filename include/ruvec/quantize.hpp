@@ -42,6 +42,8 @@
 
 namespace ruvec {
 
+class QuantCodec; // one kind of code's numbers and methods (src/quantize_codec.hpp)
+
 enum class QuantKind : uint8_t { none = 0, sq8 = 1, pq = 2, binary = 3 };
 const char* quant_kind_name(QuantKind kind);                   // "none", "sq8", "pq", "binary"
 bool parse_quant_kind(std::string_view name, QuantKind& kind); // false if unknown
@@ -120,6 +122,10 @@ public:
     Query prepare(const float* query, bool binary_hamming = false) const;
     // Estimated distance between a prepared query and a code, in the graph's units.
     float distance(const Query& query, const uint8_t* code) const;
+    // out[i] = distance(query, codes + rows[i] * code_bytes()) for i < count, the same bits,
+    // with one dispatch to the code's loop per call instead of one per distance.
+    void distances(const Query& query, const uint8_t* codes, const uint32_t* rows, size_t count,
+                   float* out) const;
     // Estimated distance between two codes (links made without float vectors).
     float code_distance(const uint8_t* a, const uint8_t* b) const;
     // Similarity of an estimated distance (as SearchHit::similarity: 1 - d under cosine and ip,
@@ -130,9 +136,8 @@ public:
     std::string serialize() const;
 
 private:
-    struct Impl;
-    explicit Quantizer(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> impl_;
+    explicit Quantizer(std::unique_ptr<QuantCodec> codec);
+    std::unique_ptr<QuantCodec> codec_; // chosen by kind (src/quantize.cpp)
 };
 
 } // namespace ruvec
