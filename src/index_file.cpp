@@ -8,6 +8,7 @@
 #include "ruvec/format.hpp"
 #include "ruvec/index_format.hpp"
 #include "ruvec/vecfile.hpp"
+#include "vector_store.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -67,10 +68,10 @@ void Index::save(ByteSink& out) {
         put_u32(p + 16, rows_[i].name);
         put_u32(p + 20, rows_[i].flags);
     }
-    const bool quantized = quantizer_ != nullptr;
-    const std::string quantizer_bytes = quantized ? quantizer_->serialize() : std::string();
+    const bool quantized = codes_ != nullptr;
+    const std::string quantizer_bytes = quantized ? codes_->quantizer().serialize() : std::string();
     uint32_t tags[rvx_max_sections];
-    const uint32_t count = rvx_sections(quantized, !has_float_vectors_, tags);
+    const uint32_t count = rvx_sections(quantized, !floats_, tags);
     // Hands the bytes of the section `tag` to `emit`, in pieces: once to measure and checksum
     // them, once to write them.
     using Emit = std::function<void(const char*, size_t)>;
@@ -90,7 +91,7 @@ void Index::save(ByteSink& out) {
                 for (uint64_t at = 0; at < total; at += piece.size()) {
                     const size_t size =
                         static_cast<size_t>(std::min<uint64_t>(total - at, piece.size()));
-                    read_float_bytes(at, piece.data(), size);
+                    floats_->read_bytes(at, piece.data(), size);
                     emit(piece.data(), size);
                 }
                 return;
@@ -100,7 +101,8 @@ void Index::save(ByteSink& out) {
         case rvx_tag_quantizer:
             return emit(quantizer_bytes.data(), quantizer_bytes.size());
         default: // rvx_tag_codes
-            return emit(reinterpret_cast<const char*>(codes_.data()), codes_.size());
+            return emit(reinterpret_cast<const char*>(codes_->codes().data()),
+                        codes_->codes().size());
         }
     };
     RvxSection sections[rvx_max_sections];
@@ -139,8 +141,9 @@ void Index::save(ByteSink& out) {
     header.entry_point = graph_impl_->entry_point();
     header.section_count = count;
     header.vector_type = rvx_vector_float32;
-    header.quantization = static_cast<uint8_t>(quantized ? quantizer_->kind() : QuantKind::none);
-    header.quant_flags = has_float_vectors_ ? 0 : rvx_floats_dropped;
+    header.quantization =
+        static_cast<uint8_t>(quantized ? codes_->quantizer().kind() : QuantKind::none);
+    header.quant_flags = floats_ ? 0 : rvx_floats_dropped;
     header.shard = shard_.shard;
     header.shard_count = shard_.count;
     header.shard_first_record = shard_.first_record;
@@ -380,10 +383,9 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     if (mapped) {
         index.graph_impl_ = std::make_unique<HnswGraph>(embed.dims, graph, rows, false);
         index.graph_impl_->load_vectors(rows, {});
-        index.float_file_ = shared;
-        index.float_file_offset_ = vectors_section->offset;
         const char* vectors = mapped + vectors_section->offset;
-        index.float_view_ = reinterpret_cast<const float*>(vectors);
+        index.floats_ = mapped_float_store(shared, reinterpret_cast<const float*>(vectors), rows,
+                                           embed.dims);
         const uint64_t length = vectors_section->length, chunk = uint64_t{16} << 20;
         for (uint64_t at = 0; at < length; at += chunk) {
             const size_t size = static_cast<size_t>(std::min(chunk, length - at));
@@ -392,29 +394,28 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
                              all_finite(reinterpret_cast<const float*>(vectors + at), size / 4);
         }
     } else if (!quantized) {
-        index.graph_impl_->load_vectors(rows, read_vectors);
+        index.graph_impl_->load_vectors(rows, read_vectors); // the store of the graph's floats
     } else {
         // Searches walk the codes: the graph holds links only, and the float vectors (if kept)
         // stay apart, in the file when its source can be shared, read into memory otherwise.
-        index.has_float_vectors_ = !floats_dropped;
         index.graph_impl_ = std::make_unique<HnswGraph>(embed.dims, graph, rows, false);
         index.graph_impl_->load_vectors(rows, {});
+        index.floats_.reset();
         if (vectors_section) {
             const uint64_t length = vectors_section->length, chunk = uint64_t{16} << 20;
             // Left in the file when the source can be shared: read here only to be checked.
-            index.float_file_ = source.share();
-            index.float_file_offset_ = vectors_section->offset;
+            std::shared_ptr<const RandomAccessSource> file = source.share();
             std::vector<char> scratch;
-            if (index.float_file_)
+            std::vector<float> held;
+            if (file)
                 scratch.resize(static_cast<size_t>(std::min(chunk, length)));
             else
-                index.float_rows_.resize(rows * dims);
+                held.resize(rows * dims);
             for (uint64_t at = 0; at < length; at += chunk)
-                read_vectors(at,
-                             index.float_file_
-                                 ? scratch.data()
-                                 : reinterpret_cast<char*>(index.float_rows_.data()) + at,
+                read_vectors(at, file ? scratch.data() : reinterpret_cast<char*>(held.data()) + at,
                              static_cast<size_t>(std::min(chunk, length - at)));
+            index.floats_ = file ? file_float_store(file, vectors_section->offset, embed.dims)
+                                 : held_float_store(std::move(held), embed.dims);
         }
     }
     if (vectors_section) {
@@ -443,33 +444,35 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     if (quantized) {
         const std::string bytes = read_section(section(rvx_tag_quantizer));
         try {
-            index.quantizer_ = std::make_unique<Quantizer>(
+            index.codes_ = std::make_unique<CodeStore>(
                 Quantizer::parse(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
                                  embed.dims, graph.metric));
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::corrupt) throw;
             throw damaged(e.what());
         }
-        if (static_cast<uint8_t>(index.quantizer_->kind()) != h.quantization)
+        const Quantizer& quantizer = index.codes_->quantizer();
+        if (static_cast<uint8_t>(quantizer.kind()) != h.quantization)
             throw damaged("the quantizer section is not of the header's quantization");
         const RvxSection& codes = section(rvx_tag_codes);
-        const size_t code_bytes = index.quantizer_->code_bytes();
+        const size_t code_bytes = quantizer.code_bytes();
+        std::vector<uint8_t>& codes_read = index.codes_->codes();
         if (codes.length != rows * code_bytes)
             throw damaged("codes section has " + std::to_string(codes.length) + " bytes for " +
                           std::to_string(rows) + " rows of " + std::to_string(code_bytes));
-        index.codes_.resize(codes.length);
+        codes_read.resize(codes.length);
         StreamingChecksum64 sum;
         const uint64_t chunk = uint64_t{16} << 20;
         for (uint64_t offset = 0; offset < codes.length; offset += chunk) {
             const size_t size = static_cast<size_t>(std::min(chunk, codes.length - offset));
-            char* at = reinterpret_cast<char*>(index.codes_.data()) + offset;
+            char* at = reinterpret_cast<char*>(codes_read.data()) + offset;
             source.read_at(codes.offset + offset, at, size);
             sum.update(at, size);
         }
         if (!checksum_matches(sum.digest(), codes.checksum))
             throw damaged("checksum mismatch in section codes");
         for (uint64_t row = 0; row < rows; ++row)
-            if (!index.quantizer_->code_valid(index.codes_.data() + row * code_bytes))
+            if (!quantizer.code_valid(codes_read.data() + row * code_bytes))
                 throw damaged("the code of row " + std::to_string(row) + " is malformed");
     }
     return index;

@@ -53,6 +53,10 @@ struct SearchOptions {
     size_t rerank = default_rerank;
     bool binary_hamming = false; // binary codes: binarise the query, compare by Hamming distance
     bool exact = false;          // brute force over every row instead of the graph
+    // With exact, a quantized index that keeps its float vectors: brute force over the codes
+    // instead, their best `rerank` then ranked by float distance as the graph's candidates are
+    // (what the codes alone lose, without the graph's error: ruvec quantize reports it).
+    bool exact_by_codes = false;
     bool per_target = false;     // best row per sequence name, not per row
     float min_similarity = -std::numeric_limits<float>::infinity(); // drop weaker hits
 };
@@ -101,7 +105,9 @@ struct GraphStats {
     uint64_t unreachable_rows = 0;         // rows no search can reach from the entry point
 };
 
-class HnswGraph; // src/hnsw_graph.hpp: the one place that includes hnswlib
+class HnswGraph;  // src/graph/hnsw_graph.hpp: the one place that includes hnswlib
+class FloatStore; // src/vector_store.hpp
+class CodeStore;
 
 class Index {
 public:
@@ -156,8 +162,8 @@ public:
     // Forgets the float vectors of a quantized index: a compact index searched by codes alone,
     // which can no longer re-rank nor link new rows (add() refuses them).
     void drop_float_vectors();
-    const Quantizer* quantizer() const noexcept { return quantizer_.get(); }
-    bool has_float_vectors() const noexcept { return has_float_vectors_; }
+    const Quantizer* quantizer() const noexcept; // null: not quantized
+    bool has_float_vectors() const noexcept { return floats_ != nullptr; }
     const uint8_t* row_code(uint32_t row) const; // quantizer()->code_bytes() bytes
 
     // Queues one row. The windows of one sequence come together, starts increasing; any other
@@ -201,31 +207,19 @@ private:
         uint32_t name;  // index into names_
         uint32_t flags; // rvx_row_deleted
     };
+    struct SearchPlan; // index_search.cpp
 
     void build_name_lookup();
     bool names_unique() const; // after build_name_lookup: no name repeated
-    void search_exact(const float* query, size_t candidates,
-                      std::vector<std::pair<float, uint32_t>>& found) const;
-    // The same over the codes: a quantized index without float vectors.
-    void search_exact_codes(const Quantizer::Query& query, size_t candidates,
-                            std::vector<std::pair<float, uint32_t>>& found) const;
-    // Rebuilds the graph from its own links, holding the float vectors (from float_rows_ or
-    // float_file_) or links only; deleted rows stay deleted.
+    // Rebuilds the graph from its own links, holding the float vectors (read from floats_) or
+    // links only; deleted rows stay deleted.
     void relink_graph(bool with_vectors);
-    // Bytes [offset, offset + size) of the float vectors held apart from the graph (rows x
-    // dims, in row order), from memory or from the file.
-    void read_float_bytes(uint64_t offset, char* buffer, size_t size) const;
-    // Reads float vectors left in the file into memory (to train on every one of them).
+    // Reads float vectors that are mapped or left in the file into memory (to train on every
+    // one of them).
     void hold_float_vectors();
-    // Brute force reads rows in blocks of about 256 KiB of vectors, which stay in cache while
-    // every query of a block meets them (and are read from the file once per block).
-    size_t float_block_rows() const;
-    // The float vectors of rows [begin, end), row r at the result + (r - begin) x dims, when
-    // they are held apart from the graph (read into `scratch` if in the file); nullptr when the
-    // graph holds them (row_vector gives each).
-    const float* float_block(size_t begin, size_t end, std::vector<float>& scratch) const;
-    // Encodes rows [first, graph size) into codes_.
+    // Encodes rows [first, graph size) into the codes.
     void encode_rows(uint64_t first, int threads);
+    SearchPlan plan_search(const SearchOptions& options) const;
     // Brute force for queries [first, first + count) of already normalised `queries`.
     void search_exact_block(const float* queries, size_t first, size_t count,
                             const SearchOptions& options,
@@ -248,18 +242,12 @@ private:
     uint64_t pending_rows_ = 0;
     bool graph_changed_ = false; // rows linked since the last connect_unreachable
     std::unique_ptr<HnswGraph> graph_impl_;
-    std::unique_ptr<Quantizer> quantizer_; // null: not quantized
-    std::vector<uint8_t> codes_;           // rows x quantizer_->code_bytes()
-    bool has_float_vectors_ = true;
-    // The float vectors of a loaded index whose graph holds links only: left in the file (the
-    // vectors section at float_file_offset_) when its source could be shared, read into
-    // float_rows_ otherwise. Neither is set when the graph holds them or they were dropped.
-    // An index that is not quantized is loaded so only when its file can be mapped: then
-    // float_view_ points into the mapping, and processes searching one index share its pages.
-    std::shared_ptr<const RandomAccessSource> float_file_;
-    uint64_t float_file_offset_ = 0;
-    const float* float_view_ = nullptr;
-    std::vector<float> float_rows_;
+    // The vector stores (src/vector_store.hpp). The float vectors: in the graph while it is
+    // built; in a loaded index mapped from the file (shared by the processes searching it),
+    // or, quantized, left in the file (read to re-rank) or held in memory when the source
+    // cannot be shared; null once dropped. The codes: null when not quantized.
+    std::unique_ptr<FloatStore> floats_;
+    std::unique_ptr<CodeStore> codes_;
 };
 
 // Estimated per-base identity between a query and a target from the similarity of their k-mer

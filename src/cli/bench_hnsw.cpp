@@ -11,6 +11,7 @@
 #include "progress.hpp"
 #include "temp_dir.hpp"
 #include "ruvec/error.hpp"
+#include "ruvec/recall.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/version.hpp"
 
@@ -26,8 +27,6 @@
 namespace ruvec::cli {
 
 namespace {
-
-using HitLists = std::vector<std::vector<SearchHit>>;
 
 std::string describe(const HnswBenchOptions& o) {
     return o.data == "input" ? o.input_description : describe_bench_data(o.data, o.data_seed);
@@ -89,31 +88,6 @@ SearchTiming time_searches(const Index& index, const std::vector<float>& queries
         timing.p99_ms = quantile(latencies, 0.99) * 1e3;
     }
     return timing;
-}
-
-// Queries whose first hit is their true nearest neighbour.
-double recall_at_1(const HitLists& found, const HitLists& truth) {
-    uint64_t hits = 0;
-    for (size_t q = 0; q < truth.size(); ++q)
-        hits += !truth[q].empty() && !found[q].empty() && found[q][0].row == truth[q][0].row;
-    return truth.empty() ? 0.0 : static_cast<double>(hits) / static_cast<double>(truth.size());
-}
-
-// Found true neighbours over all true neighbours. Every query has the same number of true
-// neighbours, so this is the mean per-query recall; counted in integers, so that 9900 of 10000
-// compares equal to the target 0.99.
-double recall(const HitLists& found, const HitLists& truth) {
-    uint64_t shared = 0, wanted = 0;
-    for (size_t q = 0; q < truth.size(); ++q) {
-        wanted += truth[q].size();
-        for (const SearchHit& t : truth[q])
-            for (const SearchHit& f : found[q])
-                if (f.row == t.row) {
-                    ++shared;
-                    break;
-                }
-    }
-    return wanted ? static_cast<double>(shared) / static_cast<double>(wanted) : 0.0;
 }
 
 // One ef of the sweep.

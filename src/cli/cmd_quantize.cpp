@@ -11,14 +11,13 @@
 #include "ruvec/index.hpp"
 #include "ruvec/index_format.hpp"
 #include "ruvec/quantize.hpp"
-#include "ruvec/simd.hpp"
+#include "ruvec/recall.hpp"
 #include "ruvec/version.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
-#include <set>
 
 namespace ruvec::cli {
 
@@ -49,66 +48,7 @@ std::vector<uint32_t> pick_rows(const Index& index, uint64_t count, uint64_t see
     return picked;
 }
 
-// The 10 nearest rows to each held-out row other than itself, by some ranking.
-using Neighbours = std::vector<std::vector<uint32_t>>;
-
-constexpr size_t recall_k = 10;
-
-Neighbours without_self(const std::vector<std::vector<SearchHit>>& hits,
-                        const std::vector<uint32_t>& queries) {
-    Neighbours out(hits.size());
-    for (size_t q = 0; q < hits.size(); ++q)
-        for (const SearchHit& hit : hits[q])
-            if (hit.row != queries[q] && out[q].size() < recall_k) out[q].push_back(hit.row);
-    return out;
-}
-
-double recall(const Neighbours& found, const Neighbours& truth) {
-    uint64_t shared = 0, wanted = 0;
-    for (size_t q = 0; q < truth.size(); ++q) {
-        const std::set<uint32_t> true_rows(truth[q].begin(), truth[q].end());
-        wanted += truth[q].size();
-        for (uint32_t row : found[q]) shared += true_rows.count(row);
-    }
-    return wanted ? static_cast<double>(shared) / static_cast<double>(wanted) : 0.0;
-}
-
-// Ranking every live row by code distance alone (no graph): the quantization's own error. With
-// `rerank`, the best `rerank` by codes are ranked again by float distance.
-Neighbours by_codes(const Index& index, const std::vector<float>& queries,
-                    const std::vector<uint32_t>& rows, size_t rerank, int threads) {
-    const Quantizer& q = *index.quantizer();
-    const size_t dims = index.embed_params().dims;
-    const Metric metric = index.graph_params().metric;
-    Neighbours out(rows.size());
-    const int64_t n = static_cast<int64_t>(rows.size());
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
-    for (int64_t i = 0; i < n; ++i) {
-        const float* query = &queries[static_cast<size_t>(i) * dims];
-        const Quantizer::Query prepared = q.prepare(query);
-        std::vector<std::pair<float, uint32_t>> ranked;
-        for (uint32_t row = 0; row < index.rows(); ++row)
-            if (!index.row_deleted(row) && row != rows[static_cast<size_t>(i)])
-                ranked.emplace_back(q.distance(prepared, index.row_code(row)), row);
-        const size_t keep = std::min(ranked.size(), std::max(rerank, recall_k));
-        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
-                          ranked.end());
-        ranked.resize(keep);
-        if (rerank > 0) {
-            // By the kernels the index's own searches use, as ruvec search re-ranks.
-            const simd::Kernels& kernels = simd::active();
-            for (auto& [distance, row] : ranked) {
-                const float* v = index.row_vector(row);
-                distance = metric == Metric::l2 ? kernels.l2sq(query, v, dims)
-                                                : -kernels.dot(query, v, dims);
-            }
-            std::sort(ranked.begin(), ranked.end());
-        }
-        for (size_t j = 0; j < std::min(recall_k, ranked.size()); ++j)
-            out[static_cast<size_t>(i)].push_back(ranked[j].second);
-    }
-    return out;
-}
+constexpr size_t recall_k = 10; // recall@10
 
 std::string describe_codes(const Quantizer& q) {
     switch (q.kind()) {
@@ -268,12 +208,21 @@ int quantize_main(int argc, char** argv) {
         exact.exact = true;
         std::vector<std::vector<SearchHit>> hits;
         index.search_many(queries.data(), held_out.size(), exact, threads, hits);
-        const Neighbours truth = without_self(hits, held_out);
+        const HitLists truth = hits_without_rows(hits, held_out, recall_k);
+        // Every live row ranked by its code (no graph): the quantization's own error, alone and
+        // with the best `rerank` ranked again by float distance. One more candidate than that
+        // makes room for the query's own row, which the ranking by floats then puts first.
+        SearchOptions by_codes = exact;
+        by_codes.exact_by_codes = true;
+        by_codes.rerank = 0;
+        index.search_many(queries.data(), held_out.size(), by_codes, threads, hits);
         measures.push_back({"codes alone, every vector ranked",
-                            recall(by_codes(index, queries, held_out, 0, threads), truth)});
+                            recall(hits_without_rows(hits, held_out, recall_k), truth)});
         const size_t rerank = std::max(cli.search.rerank, recall_k);
+        by_codes.rerank = rerank + 1;
+        index.search_many(queries.data(), held_out.size(), by_codes, threads, hits);
         measures.push_back({"codes, best " + std::to_string(rerank) + " re-ranked by floats",
-                            recall(by_codes(index, queries, held_out, rerank, threads), truth)});
+                            recall(hits_without_rows(hits, held_out, recall_k), truth)});
         SearchOptions graph = cli.search;
         graph.top = recall_k + 1;
         for (size_t r : {size_t{0}, cli.search.rerank}) {
@@ -283,7 +232,7 @@ int quantize_main(int argc, char** argv) {
                                     (r ? ", best " + std::to_string(std::max(r, graph.top)) +
                                              " re-ranked by floats"
                                        : ", no re-ranking"),
-                                recall(without_self(hits, held_out), truth)});
+                                recall(hits_without_rows(hits, held_out, recall_k), truth)});
             if (cli.search.rerank == 0) break;
         }
     }
