@@ -27,25 +27,6 @@ uint64_t align_up(uint64_t offset) {
     return (offset + rvx_section_alignment - 1) / rvx_section_alignment * rvx_section_alignment;
 }
 
-const char* section_title(uint32_t tag) {
-    switch (tag) {
-    case rvx_tag_provenance:
-        return "provenance";
-    case rvx_tag_names:
-        return "names";
-    case rvx_tag_rows:
-        return "rows";
-    case rvx_tag_vectors:
-        return "vectors";
-    case rvx_tag_quantizer:
-        return "quantizer";
-    case rvx_tag_codes:
-        return "codes";
-    default:
-        return "graph";
-    }
-}
-
 } // namespace
 
 // ------------------------------------------------------------------------------------------
@@ -70,7 +51,7 @@ void Index::save(ByteSink& out) {
     }
     const bool quantized = codes_ != nullptr;
     const std::string quantizer_bytes = quantized ? codes_->quantizer().serialize() : std::string();
-    uint32_t tags[rvx_max_sections];
+    uint32_t tags[rvx_known_sections];
     const uint32_t count = rvx_sections(quantized, !floats_, tags);
     // Hands the bytes of the section `tag` to `emit`, in pieces: once to measure and checksum
     // them, once to write them.
@@ -105,7 +86,7 @@ void Index::save(ByteSink& out) {
                         codes_->codes().size());
         }
     };
-    RvxSection sections[rvx_max_sections];
+    RvxSection sections[rvx_known_sections];
     for (uint32_t i = 0; i < count; ++i) {
         StreamingChecksum64 sum;
         uint64_t length = 0;
@@ -113,7 +94,7 @@ void Index::save(ByteSink& out) {
             sum.update(data, size);
             length += size;
         });
-        sections[i] = {tags[i], 0, 0, length, sum.digest()};
+        sections[i] = {tags[i], rvx_known_tag_flags(tags[i]), 0, length, sum.digest()};
     }
     const size_t head_bytes = rvx_header_size + count * rvx_section_entry_size + 8;
     uint64_t offset = head_bytes;
@@ -124,10 +105,7 @@ void Index::save(ByteSink& out) {
 
     RvxHeader header{};
     std::memcpy(header.magic, rvx_magic, 8);
-    // The lowest version that describes the file, so that older ruvec reads what it can.
-    header.version = shard_.shard != 0 ? rvx_shard_format_version
-                     : quantized       ? rvx_quantized_format_version
-                                       : rvx_plain_format_version;
+    header.version = rvx_format_version; // the sections say what the file holds
     header.header_size = rvx_header_size;
     set_rvx_embed_fields(header, embed_);
     header.metric = static_cast<uint8_t>(graph_.metric);
@@ -149,7 +127,7 @@ void Index::save(ByteSink& out) {
     header.shard_first_record = shard_.first_record;
     header.shard_records = shard_.records;
     header.total_records = shard_.total_records;
-    unsigned char head[rvx_header_size + rvx_max_sections * rvx_section_entry_size + 8];
+    unsigned char head[rvx_header_size + rvx_known_sections * rvx_section_entry_size + 8];
     encode_rvx_header(header, head);
     unsigned char* table = head + rvx_header_size;
     for (size_t i = 0; i < count; ++i)
@@ -181,63 +159,18 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     auto damaged = [&](const std::string& message) {
         return error(ErrorKind::corrupt, message + ": the file is damaged");
     };
-    const uint64_t file_size = source.size();
-    unsigned char head[rvx_header_size];
-    const size_t head_bytes = static_cast<size_t>(std::min<uint64_t>(file_size, rvx_header_size));
-    source.read_at(0, reinterpret_cast<char*>(head), head_bytes);
-    if (head_bytes < 8 || std::memcmp(head, rvx_magic, 8) != 0) {
-        if (head_bytes >= 8 && std::memcmp(head, rvec_magic, 8) == 0)
-            throw error(ErrorKind::format,
-                        "is an .rvec embedding file, not an index: build one with 'ruvec index'");
-        throw error(ErrorKind::format, file_size == 0 ? "empty file, not a ruvec index (.rvx)"
-                                                      : "not a ruvec index (.rvx)");
-    }
-    if (head_bytes < 12) throw damaged("truncated in the header");
-    const uint32_t version = get_u32(head + 8);
-    if (version < rvx_plain_format_version || version > rvx_format_version) {
-        if (version > rvx_format_version)
-            throw error(ErrorKind::format,
-                        "index format " + std::to_string(version) +
-                            " was written by a newer "
-                            "ruvec; this one reads formats 1 to " +
-                            std::to_string(rvx_format_version) +
-                            ": upgrade ruvec or rebuild the index with this one");
-        throw error(ErrorKind::format, "built by an older ruvec (index format " +
-                                           std::to_string(version) +
-                                           "); rebuild it with 'ruvec index'");
-    }
-    if (file_size < rvx_header_size) throw damaged("truncated in the header");
-    const RvxHeader h = decode_rvx_header(head);
-    if (!checksum_matches(checksum64(head, 248), h.checksum))
-        throw damaged("header checksum mismatch");
-    if (h.header_size != rvx_header_size)
-        throw damaged("header size " + std::to_string(h.header_size) + " is not 256");
-    for (unsigned char b : h.reserved)
-        if (b != 0) throw damaged("reserved header bytes are not zero");
-    if (h.zero0[0] != 0 || h.zero0[1] != 0 || h.zero1 != 0)
-        throw damaged("reserved header bytes are not zero");
+    const RvxLayout layout = read_rvx_layout(source, source_name);
+    const RvxHeader& h = layout.header;
+    const bool quantized = layout.quantized, floats_dropped = layout.floats_dropped;
     ShardInfo shard;
-    if (version == rvx_shard_format_version) {
+    if (layout.shard) {
         shard = {h.shard, h.shard_count, h.shard_first_record, h.shard_records, h.total_records};
         try {
             check_shard_info(shard);
         } catch (const Error& e) {
             throw damaged(std::string("bad shard fields in the header (") + e.what() + ")");
         }
-    } else if (h.shard != 0 || h.shard_count != 0 || h.shard_first_record != 0 ||
-               h.shard_records != 0 || h.total_records != 0) {
-        throw damaged("shard fields set in an index of format " + std::to_string(version));
     }
-    const bool quantized = version == rvx_quantized_format_version ||
-                           (version == rvx_shard_format_version && h.quantization != 0);
-    if (quantized ? (h.quantization < 1 || h.quantization > 3 ||
-                     (h.quant_flags & ~rvx_floats_dropped) != 0)
-                  : (h.quantization != 0 || h.quant_flags != 0))
-        throw damaged("bad quantization bytes in the header");
-    const bool floats_dropped = h.quant_flags & rvx_floats_dropped;
-    uint32_t tags[rvx_max_sections];
-    const uint32_t section_count = rvx_sections(quantized, floats_dropped, tags);
-
     EmbedParams embed;
     const std::string embed_fault = embed_params_from_stored(rvx_embed_fields(h), embed);
     if (!embed_fault.empty())
@@ -252,55 +185,15 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
     } catch (const Error& e) {
         throw damaged(std::string("bad parameters in the header (") + e.what() + ")");
     }
-    if (h.vector_type != rvx_vector_float32)
-        throw damaged("unknown vector type " + std::to_string(h.vector_type));
-    if (h.section_count != section_count)
-        throw damaged("section count " + std::to_string(h.section_count) + " is not " +
-                      std::to_string(section_count));
-    if (h.rows == 0 || h.rows > rvx_max_rows)
-        throw damaged("row count " + std::to_string(h.rows) + " is out of range");
-    if (h.deleted_rows > h.rows || h.names == 0 || h.names > h.rows)
-        throw damaged("deleted or name counts exceed the row count");
-    if (h.max_level > rvx_max_level || h.entry_point >= h.rows)
-        throw damaged("graph top level or entry point out of range");
-
-    const size_t table_bytes = section_count * rvx_section_entry_size;
-    if (file_size < rvx_header_size + table_bytes + 8)
-        throw damaged("truncated in the section table");
-    unsigned char table[rvx_max_sections * rvx_section_entry_size + 8];
-    source.read_at(rvx_header_size, reinterpret_cast<char*>(table), table_bytes + 8);
-    if (!checksum_matches(checksum64(table, table_bytes), get_u64(table + table_bytes)))
-        throw damaged("section table checksum mismatch");
-    RvxSection sections[rvx_max_sections];
-    uint64_t end = rvx_header_size + table_bytes + 8;
-    for (size_t i = 0; i < section_count; ++i) {
-        RvxSection& s = sections[i];
-        s = decode_rvx_section(table + i * rvx_section_entry_size);
-        char tag[12], expected[12];
-        if (s.tag != tags[i] || s.zero != 0)
-            throw damaged("section " + std::to_string(i + 1) + " is '" + rvx_tag_name(s.tag, tag) +
-                          "', expected '" + rvx_tag_name(tags[i], expected) + "'");
-        if (s.offset % rvx_section_alignment != 0 || s.offset < end || s.offset > file_size ||
-            s.length > file_size - s.offset)
-            throw damaged(std::string("section ") + section_title(s.tag) +
-                          " lies outside the file (" + std::to_string(file_size) +
-                          " bytes; truncated?)");
-        end = s.offset + s.length;
-    }
-    if (end != file_size)
-        throw damaged(std::to_string(file_size - end) + " bytes follow the last section");
-    auto section = [&](uint32_t tag) -> const RvxSection& {
-        for (size_t i = 0; i < section_count; ++i)
-            if (sections[i].tag == tag) return sections[i];
-        return sections[0]; // not reached: callers ask only for sections the file has
-    };
-
+    // read_rvx_layout has checked that the file holds each section its content needs.
+    auto section = [&](uint32_t tag) -> const RvxSection& { return *layout.find(tag); };
     const uint64_t rows = h.rows, dims = h.dims;
-    const RvxSection& prov = section(rvx_tag_provenance);
+    const RvxSection* prov = layout.find(rvx_tag_provenance); // optional
+
     const RvxSection& names_section = section(rvx_tag_names);
     const RvxSection& rows_section = section(rvx_tag_rows);
     const RvxSection& graph_section = section(rvx_tag_graph);
-    if (prov.length > rvx_max_provenance) throw damaged("provenance section is too large");
+    if (prov && prov->length > rvx_max_provenance) throw damaged("provenance section is too large");
     if (rows_section.length != rows * rvx_row_size)
         throw damaged("rows section has " + std::to_string(rows_section.length) + " bytes for " +
                       std::to_string(rows) + " rows");
@@ -321,12 +214,12 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         std::string bytes(static_cast<size_t>(s.length), '\0');
         source.read_at(s.offset, bytes.data(), bytes.size());
         if (!checksum_matches(checksum64(bytes.data(), bytes.size()), s.checksum))
-            throw damaged(std::string("checksum mismatch in section ") + section_title(s.tag));
+            throw damaged("checksum mismatch in section " + rvx_section_title(s.tag));
         return bytes;
     };
 
     Index index(embed, graph);
-    index.provenance_ = read_section(prov);
+    if (prov) index.provenance_ = read_section(*prov);
     index.shard_ = shard;
 
     const std::string names_bytes = read_section(names_section);

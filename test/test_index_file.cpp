@@ -166,19 +166,36 @@ TEST_CASE("index_file: the format 1 index in test-data still loads and saves to 
         REQUIRE(hits.size() == 1);
         CHECK(hits[0].row == r);
     }
-    CHECK(same_file(save(index), file));
+    // Saved again, it is format 4: the same sections at the same offsets, and a header and
+    // table that differ only in the version, the provenance's optional flag and the checksums.
+    const std::string again = save(index);
+    REQUIRE(again.size() == file.size());
+    CHECK(again.substr(table_end) == file.substr(table_end));
+    std::vector<size_t> differ;
+    for (size_t i = 0; i < table_end; ++i)
+        if (again[i] != file[i]) differ.push_back(i);
+    for (size_t i : differ) {
+        CAPTURE(i);
+        const bool version = i >= 8 && i < 12, header_sum = i >= 248 && i < 256;
+        const bool prov_flags = i >= rvx_header_size + 4 && i < rvx_header_size + 8;
+        const bool table_sum = i >= rvx_header_size + table_bytes;
+        CHECK((version || header_sum || prov_flags || table_sum));
+    }
+    CHECK(decode_rvx_header(at(again, 0)).version == rvx_format_version);
+    Index reloaded = load(again);
+    CHECK(same_file(save(reloaded), again));
 }
 
-TEST_CASE("index_file: a shard is saved as format 3 and loads with its shard fields") {
+TEST_CASE("index_file: every index is saved as format 4, a shard with its shard fields") {
     Index index = build(small_data(), graph_params(Metric::cosine, 4, 32), 2);
     const std::string plain = save(index);
-    CHECK(decode_rvx_header(at(plain, 0)).version == rvx_plain_format_version);
+    CHECK(decode_rvx_header(at(plain, 0)).version == rvx_format_version);
     CHECK(load(plain).shard().shard == 0);
     CHECK_THROWS_AS(index.set_shard({3, 2, 0, 1, 5}), Error);
     CHECK_THROWS_AS(index.set_shard({1, 2, 4, 2, 5}), Error);
     index.set_shard({2, 4, 7, 3, 20});
     const std::string sharded = save(index);
-    CHECK(decode_rvx_header(at(sharded, 0)).version == rvx_shard_format_version);
+    CHECK(decode_rvx_header(at(sharded, 0)).version == rvx_format_version);
     Index loaded = load(sharded);
     const ShardInfo& shard = loaded.shard();
     CHECK(shard.shard == 2);
@@ -189,14 +206,199 @@ TEST_CASE("index_file: a shard is saved as format 3 and loads with its shard fie
     CHECK(same_file(save(loaded), sharded));
     // Only the header differs from the file of the same index that is not a shard.
     CHECK(sharded.substr(rvx_header_size) == plain.substr(rvx_header_size));
-    // A quantized shard is format 3 too, and keeps both.
+    // A quantized shard keeps both, and its sections say it is quantized.
     QuantParams q;
     q.kind = QuantKind::sq8;
     loaded.quantize(q, 1);
-    Index quantized = load(save(loaded));
-    CHECK(decode_rvx_header(at(save(quantized), 0)).version == rvx_shard_format_version);
+    const std::string quantized_file = save(loaded);
+    Index quantized = load(quantized_file);
+    CHECK(decode_rvx_header(at(quantized_file, 0)).section_count == rvx_plain_section_count + 2);
     CHECK(quantized.quantizer() != nullptr);
     CHECK(quantized.shard().first_record == 7);
+    CHECK(same_file(save(quantized), quantized_file));
+}
+
+TEST_CASE("index_file: the section table flags provenance optional and the rest critical") {
+    const std::string& file = small_file();
+    for (size_t i = 0; i < rvx_plain_section_count; ++i) {
+        const RvxSection s = section_of(file, i);
+        CHECK(s.flags == (s.tag == rvx_tag_provenance ? rvx_section_optional : 0u));
+        CHECK(rvx_tag_known(s.tag));
+    }
+    CHECK_FALSE(rvx_tag_known(rvx_tag("KMER")));
+    char name[12];
+    CHECK(std::string(rvx_tag_name(rvx_tag("Km2b"), name)) == "Km2b");
+    CHECK(std::string(rvx_tag_name(0x00414141u, name)) == "0x00414141");
+    CHECK(rvx_section_title(rvx_tag_vectors) == "vectors");
+    CHECK(rvx_section_title(rvx_tag("KMER")) == "'KMER'");
+}
+
+// ------------------------------------------------------------------------------------------
+// Tagged sections (format 4): a file rebuilt from a list of sections
+
+namespace {
+
+struct TaggedSection {
+    uint32_t tag;
+    uint32_t flags;
+    std::string bytes;
+};
+
+std::vector<TaggedSection> sections_of(const std::string& file) {
+    std::vector<TaggedSection> out;
+    const RvxHeader h = decode_rvx_header(at(file, 0));
+    for (size_t i = 0; i < h.section_count; ++i) {
+        const RvxSection s = section_of(file, i);
+        out.push_back({s.tag, s.flags, file.substr(s.offset, s.length)});
+    }
+    return out;
+}
+
+// The file `file`'s header (edited by `edit`) over `sections`, laid out and sealed as
+// Index::save lays out its own.
+std::string tagged_file(const std::string& file, const std::vector<TaggedSection>& sections,
+                        const std::function<void(RvxHeader&)>& edit = {}) {
+    RvxHeader h = decode_rvx_header(at(file, 0));
+    h.section_count = static_cast<uint32_t>(sections.size());
+    if (edit) edit(h);
+    const size_t table = sections.size() * rvx_section_entry_size;
+    std::string out(rvx_header_size + table + 8, '\0');
+    std::vector<RvxSection> entries;
+    for (const TaggedSection& s : sections) {
+        out.resize((out.size() + rvx_section_alignment - 1) / rvx_section_alignment *
+                   rvx_section_alignment);
+        entries.push_back({s.tag, s.flags, out.size(), s.bytes.size(),
+                           checksum64(s.bytes.data(), s.bytes.size())});
+        out += s.bytes;
+    }
+    encode_rvx_header(h, at(out, 0));
+    for (size_t i = 0; i < entries.size(); ++i)
+        encode_rvx_section(entries[i], at(out, rvx_header_size + i * rvx_section_entry_size));
+    put_u64(at(out, rvx_header_size + table), checksum64(at(out, rvx_header_size), table));
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("index_file: the section rebuilder gives back the file it took apart") {
+    CHECK(same_file(tagged_file(small_file(), sections_of(small_file())), small_file()));
+}
+
+TEST_CASE("index_file: unknown optional sections are skipped, unknown critical ones refused") {
+    const std::string& file = small_file();
+    const auto answers = small_answers(load(file));
+    const TaggedSection note{rvx_tag("NOTE"), rvx_section_optional, std::string(100, 'x')};
+    const TaggedSection kmers{rvx_tag("KMER"), 0, std::string(100, 'k')};
+
+    // An optional section this ruvec does not know, anywhere in the table, is skipped; saving
+    // the index again drops it.
+    for (size_t at_index : {size_t{0}, size_t{2}, size_t{5}}) {
+        CAPTURE(at_index);
+        std::vector<TaggedSection> sections = sections_of(file);
+        sections.insert(sections.begin() + static_cast<std::ptrdiff_t>(at_index), note);
+        Index loaded = load(tagged_file(file, sections));
+        CHECK(same_answers(small_answers(loaded), answers));
+        CHECK(same_file(save(loaded), file));
+    }
+    // An empty one too, and many (up to the table's limit).
+    {
+        std::vector<TaggedSection> sections = sections_of(file);
+        while (sections.size() < rvx_max_sections)
+            sections.push_back({rvx_tag("NOTE"), rvx_section_optional, ""});
+        CHECK(same_answers(small_answers(load(tagged_file(file, sections))), answers));
+        sections.push_back({rvx_tag("NOTE"), rvx_section_optional, ""});
+        std::string message;
+        CHECK(load_error(tagged_file(file, sections), &message) == ErrorKind::corrupt);
+        CHECK(message.find("section count 65") != std::string::npos);
+    }
+    // A critical one is refused, naming it, as a file this ruvec cannot read (not damage).
+    {
+        std::vector<TaggedSection> sections = sections_of(file);
+        sections.push_back(kmers);
+        std::string message;
+        CHECK(load_error(tagged_file(file, sections), &message) == ErrorKind::format);
+        CHECK(message ==
+              "test.rvx: needs section 'KMER', which this ruvec does not know: upgrade ruvec");
+        // Damage is still told apart: the section must lie in the file and match its checksum
+        // before the loader says anything about what the file needs.
+        std::string bad = tagged_file(file, sections);
+        bad.pop_back();
+        CHECK(load_error(bad) == ErrorKind::corrupt);
+    }
+    // Provenance is optional: a file without it loads, with none.
+    {
+        std::vector<TaggedSection> sections = sections_of(file);
+        REQUIRE(sections[0].tag == rvx_tag_provenance);
+        sections.erase(sections.begin());
+        Index loaded = load(tagged_file(file, sections));
+        CHECK(loaded.provenance().empty());
+        CHECK(same_answers(small_answers(loaded), answers));
+    }
+}
+
+TEST_CASE("index_file: a format 4 file's sections must agree with its header") {
+    const std::string& file = small_file();
+    const auto refused = [&](const std::vector<TaggedSection>& sections,
+                             const std::function<void(RvxHeader&)>& edit = {}) {
+        std::string message;
+        CHECK(load_error(tagged_file(file, sections, edit), &message) == ErrorKind::corrupt);
+        CHECK(message.find("damaged") != std::string::npos);
+        return message;
+    };
+    const std::vector<TaggedSection> plain = sections_of(file);
+    auto without = [&](uint32_t tag) {
+        std::vector<TaggedSection> out;
+        for (const TaggedSection& s : plain)
+            if (s.tag != tag) out.push_back(s);
+        return out;
+    };
+    for (uint32_t tag : {rvx_tag_names, rvx_tag_rows, rvx_tag_graph}) {
+        char name[12];
+        CHECK(refused(without(tag)).find(std::string("'") + rvx_tag_name(tag, name) +
+                                         "' is missing") != std::string::npos);
+    }
+    CHECK(refused(without(rvx_tag_vectors)).find("'VECT' is missing") != std::string::npos);
+    std::vector<TaggedSection> twice = plain;
+    twice.push_back(plain[1]);
+    CHECK(refused(twice).find("appears twice") != std::string::npos);
+
+    // A quantized index: QPAR and QCOD both, with the header's quantization, and VECT exactly
+    // when the float vectors were kept.
+    Index index = load(file);
+    QuantParams q;
+    q.kind = QuantKind::sq8;
+    index.quantize(q, 1);
+    const std::string quantized_file = save(index);
+    const std::vector<TaggedSection> quantized = sections_of(quantized_file);
+    REQUIRE(quantized.size() == 7);
+    REQUIRE(quantized[5].tag == rvx_tag_quantizer);
+    REQUIRE(quantized[6].tag == rvx_tag_codes);
+    CHECK(load(tagged_file(quantized_file, quantized)).quantizer() != nullptr);
+    const auto refused_quantized = [&](std::vector<TaggedSection> sections,
+                                       const std::function<void(RvxHeader&)>& edit = {}) {
+        std::string message;
+        CHECK(load_error(tagged_file(quantized_file, sections, edit), &message) ==
+              ErrorKind::corrupt);
+        return message;
+    };
+    CHECK(refused_quantized({quantized.begin(), quantized.end() - 1}).find("QCOD") !=
+          std::string::npos); // QPAR without QCOD
+    std::vector<TaggedSection> codes_only = quantized;
+    codes_only.erase(codes_only.begin() + 5);
+    CHECK(refused_quantized(codes_only).find("QPAR") != std::string::npos);
+    // The header says unquantized, the sections say quantized.
+    CHECK(refused_quantized(quantized, [](RvxHeader& h) { h.quantization = 0; })
+              .find("not quantized") != std::string::npos);
+    // Float vectors dropped in the header, VECT still there; and VECT gone with the flag unset.
+    CHECK(refused_quantized(quantized, [](RvxHeader& h) { h.quant_flags = rvx_floats_dropped; })
+              .find("dropped") != std::string::npos);
+    std::vector<TaggedSection> no_vectors = quantized;
+    no_vectors.erase(no_vectors.begin() + 3);
+    REQUIRE(no_vectors[2].tag == rvx_tag_rows);
+    CHECK(refused_quantized(no_vectors).find("'VECT' is missing") != std::string::npos);
+    Index dropped = load(tagged_file(quantized_file, no_vectors,
+                                     [](RvxHeader& h) { h.quant_flags = rvx_floats_dropped; }));
+    CHECK_FALSE(dropped.has_float_vectors());
 }
 
 // ------------------------------------------------------------------------------------------
@@ -210,7 +412,7 @@ TEST_CASE("index_file: the small corruption fixture is what the loops below assu
     const RvxHeader h = decode_rvx_header(at(file, 0));
     CHECK(h.max_level >= 1); // upper lists exist
     uint64_t end = table_end;
-    uint32_t tags[rvx_max_sections];
+    uint32_t tags[rvx_known_sections];
     REQUIRE(rvx_sections(false, false, tags) == rvx_plain_section_count);
     for (size_t i = 0; i < rvx_plain_section_count; ++i) {
         const RvxSection s = section_of(file, i);
@@ -384,11 +586,11 @@ TEST_CASE("index_file: crafted header counts are refused before anything is allo
     refused([](RvxHeader& x) { x.reserved[95] = 1; });
     refused([](RvxHeader& x) { x.zero0[1] = 1; });
     refused([](RvxHeader& x) { x.zero1 = 1; });
-    // Shard fields: only in format 3, and only a shard that exists.
+    // Shard fields: all zero when the file is not a shard, and only a shard that exists.
     refused([](RvxHeader& x) { x.shard = x.shard_count = 1; });
-    refused([](RvxHeader& x) { x.total_records = 5; });
+    CHECK(refused([](RvxHeader& x) { x.total_records = 5; }).find("not a shard") !=
+          std::string::npos);
     const auto shard3 = [](RvxHeader& x) {
-        x.version = rvx_shard_format_version;
         x.shard = 2;
         x.shard_count = 3;
         x.shard_first_record = 10;
@@ -416,9 +618,11 @@ TEST_CASE("index_file: crafted header counts are refused before anything is allo
         shard3(x);
         x.shard_first_record = UINT64_MAX;
     });
-    refused([](RvxHeader& x) { x.quantization = 1; }); // codes in a format 1 file
+    CHECK(refused([](RvxHeader& x) { x.quantization = 1; }).find("QPAR") !=
+          std::string::npos); // quantized without the sections
     refused([](RvxHeader& x) { x.quant_flags = rvx_floats_dropped; });
     refused([](RvxHeader& x) { x.version = 2; }); // format 2 without a quantization
+    refused([](RvxHeader& x) { x.version = 1; }); // format 1 with flagged sections
     refused([](RvxHeader& x) { x.metric = 3; });
     refused([](RvxHeader& x) { x.weight = 9; });
     refused([](RvxHeader& x) { x.canonical = 2; });
@@ -442,10 +646,18 @@ TEST_CASE("index_file: a crafted section table is refused") {
         CHECK(load_error(bad, &message) == ErrorKind::corrupt);
         return message;
     };
-    CHECK(refused([](RvxSection* s) { std::swap(s[1].tag, s[2].tag); }).find("expected") !=
+    // Format 4 does not fix the order of the sections, but each has the length its content needs.
+    CHECK(refused([](RvxSection* s) { std::swap(s[1].tag, s[2].tag); }).find("rows section") !=
           std::string::npos);
-    refused([](RvxSection* s) { s[4].tag = rvx_tag("GRPX"); });
-    refused([](RvxSection* s) { s[0].zero = 1; });
+    CHECK(refused([](RvxSection* s) { s[2].tag = rvx_tag_names; }).find("twice") !=
+          std::string::npos);
+    CHECK(refused([](RvxSection* s) { s[0].flags = 0; }).find("not marked optional") !=
+          std::string::npos);
+    CHECK(refused([](RvxSection* s) { s[1].flags = rvx_section_optional; })
+              .find("marked optional") != std::string::npos);
+    CHECK(refused([](RvxSection* s) { s[1].flags = 2; }).find("unknown flags") !=
+          std::string::npos);
+    refused([](RvxSection* s) { s[4].flags = 0x80000000u; });
     refused([](RvxSection* s) { s[1].offset += 1; });
     refused([](RvxSection* s) { s[2].offset -= 64; }); // overlaps the names
     refused([](RvxSection* s) { s[0].offset = 0; });   // overlaps the header

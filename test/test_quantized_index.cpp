@@ -111,7 +111,7 @@ TEST_CASE("quantized index: codes walk the graph, floats re-rank, recall stays n
     }
 }
 
-TEST_CASE("quantized index: format 2 round trip, same answers, same bytes") {
+TEST_CASE("quantized index: saved with its QPAR and QCOD sections: round trip, same answers, same bytes") {
     const Data data = gaussian(700, 32, 23);
     const Data queries = gaussian(10, 32, 24);
     for (QuantKind kind : {QuantKind::sq8, QuantKind::pq, QuantKind::binary}) {
@@ -121,7 +121,7 @@ TEST_CASE("quantized index: format 2 round trip, same answers, same bytes") {
         index.quantize(quant(kind), 1);
         const std::string file = save(index);
         const RvxHeader h = decode_rvx_header(at(file, 0));
-        CHECK(h.version == 2);
+        CHECK(h.version == rvx_format_version);
         CHECK(h.quantization == static_cast<uint8_t>(kind));
         CHECK(h.section_count == 7);
         Index back = load(file);

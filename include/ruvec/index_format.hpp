@@ -1,8 +1,12 @@
-// The .rvx index file, format versions 1 to 3: one file holding everything a search needs.
-// Version 2 is a quantized index (it adds the QPAR and QCOD sections, and may lack VECT).
-// Version 3 is a shard of a larger collection (ruvec index --shard), quantized or not: it fills
-// the shard fields of the header. Each file is written as the lowest version that describes it,
-// so an index without quantization or shard is still version 1, which any ruvec reads.
+// The .rvx index file: one file holding everything a search needs.
+//
+// Format 4, which this ruvec writes for every index, names its content by tagged sections: the
+// section table says which sections the file holds, each entry flagged critical (a reader
+// must understand it to answer correctly) or optional (a reader may skip it), as PNG's critical
+// and ancillary chunks. A reader refuses a file holding a critical section it does not know,
+// naming the section, and skips optional ones it does not know; so a new kind of content is a
+// new tag, not a new format version. Formats 1 to 3 stood for features (2: quantized, 3: a
+// shard) with a fixed list of sections each; they are still read, by their old rules.
 //
 // All integers and floats are little-endian. A fixed header, a section table, then the sections,
 // each starting at a multiple of 64 bytes (zero padding between them). Every part is checked by
@@ -12,7 +16,7 @@
 //   Header, 256 bytes (struct RvxHeader below; the offsets are static_asserted)
 //     off size
 //       0    8  magic "\x89RVX\r\n\x1a\n" (the \r\n and \x1a catch text-mode mangling, as PNG)
-//       8    4  format version (1, or 2 when quantized), independent of the software version
+//       8    4  format version (4; files of 1 to 3 are read), independent of the software version
 //      12    4  header size (256)
 //      16    4  k                      the embedding parameters, as in .rvec (one codec:
 //      20    4  dims                   embed_params_codec.hpp); queries are embedded with them
@@ -32,27 +36,35 @@
 //      88    8  seed of the node levels
 //      96    4  graph top level L (<= 63)
 //     100    4  entry point: the row where searches start (its level is L)
-//     104    4  section count (5; version 2: 7, or 6 without VECT)
+//     104    4  section count: entries in the section table (format 4: 1 .. 64, unknown optional
+//               ones included; formats 1 to 3: 5, or 7 quantized, or 6 without VECT)
 //     108    4  vector type (1 = float32)
-//     112    1  quantization (0 none, 1 sq8, 2 pq, 3 binary; version 1: 0; version 2: not 0)
+//     112    1  quantization (0 none, 1 sq8, 2 pq, 3 binary); not 0 exactly when the file
+//               holds QPAR and QCOD (format 2: always not 0)
 //     113    1  quantization flags (bit 0: float vectors dropped, no VECT; unquantized: 0)
 //     114    2  zero
-//     116    4  shard i, 1-based (versions 1 and 2: 0; version 3: 1 .. shard count)
-//     120    4  shard count n (versions 1 and 2: 0; version 3: at least 1)
+//     116    4  shard i, 1-based, 1 .. shard count; 0 when the file is not a shard (formats 1
+//               and 2: always 0; format 3: always a shard)
+//     120    4  shard count n (0 when not a shard)
 //     124    4  zero
-//     128    8  first record of the shard, 0-based, in the order of all the inputs
-//     136    8  records in the shard (at least 1)
-//     144    8  records in all the inputs (first + records <= this)
+//     128    8  first record of the shard, 0-based, in the order of all the inputs (0: no shard)
+//     136    8  records in the shard (at least 1; 0: no shard)
+//     144    8  records in all the inputs (first + records <= this; 0: no shard)
 //     152   96  reserved, zero (readers refuse anything else)
 //     248    8  XXH64 of bytes 0..247
 //   Section table, section count x 32 bytes (struct RvxSection), then 8 bytes: XXH64 of the table
 //       0    4  tag
-//       4    4  zero
+//       4    4  flags: bit 0 optional (format 4; other bits zero; formats 1 to 3: all zero)
 //       8    8  offset from the start of the file (a multiple of 64)
 //      16    8  length in bytes
 //      24    8  XXH64 of the section's bytes
-//   Sections, in this order:
-//     PROV  UTF-8 text, one line per command that wrote the file:
+//     Entries are in file order: offsets increase, sections do not overlap, and the last one
+//     ends at the end of the file. In format 4 each known tag appears at most once, flagged as
+//     below; NAME, ROWS and GRPH are required; VECT is absent exactly when the header says the
+//     float vectors were dropped. Formats 1 to 3 hold exactly the sections listed for them, in
+//     the order listed.
+//   Sections this ruvec knows, in the order it writes them:
+//     PROV  (optional) UTF-8 text, one line per command that wrote the file:
 //           "ruvec <version>\t<command line>\n" (build first, then each --add and --remove)
 //     NAME  S distinct sequence names, each 1..65535 bytes and NUL-terminated
 //     ROWS  N x 24 bytes: u64 start, u64 end (0-based half-open window of the sequence),
@@ -67,8 +79,8 @@
 //                      (4 + 4 M) bytes, level 1 first: u16 count (<= M), u16 zero, M u32 rows,
 //                      each of which has a level >= that list's level
 //           hnswlib's bytes carry no version of their own; this layout pins them, and a new
-//           hnswlib layout would get a new format version here.
-//     QPAR  (version 2) the quantizer, as Quantizer::serialize writes it:
+//           hnswlib layout would get a new tag here.
+//     QPAR  (quantized) the quantizer, as Quantizer::serialize writes it:
 //             0    1  quantization (as header byte 112)
 //             1    1  flags (bit 0: binary codes are taken around a centre)
 //             2    2  zero
@@ -82,19 +94,26 @@
 //            40       pq: m x 256 x (dims / m) float32 centroids (sub-space, centroid,
 //                     dimension); binary with a centre: dims float32; sq8: nothing
 //           Code layouts (C bytes per row) are described in ruvec/quantize.hpp.
-//     QCOD  (version 2) N x C bytes: the codes of the rows, in row order
+//     QCOD  (quantized) N x C bytes: the codes of the rows, in row order
+//   Rewriting a file (--add, --remove) keeps the sections this ruvec knows and drops optional
+//   ones it does not.
 #pragma once
 
 #include "ruvec/embed_params_codec.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace ruvec {
 
+class RandomAccessSource;
+
 inline constexpr char rvx_magic[8] = {'\x89', 'R', 'V', 'X', '\r', '\n', '\x1a', '\n'};
-inline constexpr uint32_t rvx_format_version = 3;       // the newest this ruvec reads and writes
-inline constexpr uint32_t rvx_plain_format_version = 1; // what an index without codes is written as
+inline constexpr uint32_t rvx_format_version = 4; // tagged sections: what this ruvec writes
+// The feature versions before it, still read: a fixed list of sections each.
+inline constexpr uint32_t rvx_plain_format_version = 1;     // no codes, not a shard
 inline constexpr uint32_t rvx_quantized_format_version = 2; // quantized, not a shard
 inline constexpr uint32_t rvx_shard_format_version = 3;     // a shard, quantized or not
 inline constexpr size_t rvx_header_size = 256;
@@ -122,13 +141,16 @@ inline constexpr uint32_t rvx_tag_vectors = rvx_tag("VECT");
 inline constexpr uint32_t rvx_tag_graph = rvx_tag("GRPH");
 inline constexpr uint32_t rvx_tag_quantizer = rvx_tag("QPAR");
 inline constexpr uint32_t rvx_tag_codes = rvx_tag("QCOD");
-inline constexpr uint32_t rvx_max_sections = 7;
+inline constexpr uint32_t rvx_known_sections = 7;     // the tags above
+inline constexpr uint32_t rvx_max_sections = 64;      // entries a format-4 table may hold
 inline constexpr uint32_t rvx_plain_section_count = 5; // PROV NAME ROWS VECT GRPH
+inline constexpr uint32_t rvx_section_optional = 1;    // section flag bit 0
 
-// The sections a file has, in file order: PROV NAME ROWS [VECT] GRPH [QPAR QCOD]. Returns how
-// many were written to `tags`.
+// The sections this ruvec writes for an index, in file order: PROV NAME ROWS [VECT] GRPH
+// [QPAR QCOD] (also the sections of a file of formats 1 to 3). Returns how many were written
+// to `tags`.
 inline uint32_t rvx_sections(bool quantized, bool floats_dropped,
-                             uint32_t (&tags)[rvx_max_sections]) {
+                             uint32_t (&tags)[rvx_known_sections]) {
     uint32_t n = 0;
     tags[n++] = rvx_tag_provenance;
     tags[n++] = rvx_tag_names;
@@ -165,7 +187,7 @@ struct RvxHeader {
     uint64_t seed;            // seed of the node levels
     uint32_t max_level;       // top level of the graph
     uint32_t entry_point;     // row where searches start
-    uint32_t section_count;   // as rvx_sections gives
+    uint32_t section_count;   // entries in the section table
     uint32_t vector_type;     // rvx_vector_float32
     uint8_t quantization;     // ruvec::QuantKind
     uint8_t quant_flags;      // rvx_floats_dropped
@@ -187,10 +209,16 @@ static_assert(offsetof(RvxHeader, metric) == 27 && offsetof(RvxHeader, rows) == 
                   offsetof(RvxHeader, reserved) == 152 && offsetof(RvxHeader, checksum) == 248,
               "RvxHeader fields sit at the documented offsets");
 
+// True for the tags this ruvec knows; the flags a format-4 file gives a known tag.
+bool rvx_tag_known(uint32_t tag);
+inline uint32_t rvx_known_tag_flags(uint32_t tag) {
+    return tag == rvx_tag_provenance ? rvx_section_optional : 0;
+}
+
 // One entry of the section table.
 struct RvxSection {
     uint32_t tag;      // rvx_tag_*
-    uint32_t zero;     // reserved
+    uint32_t flags;    // rvx_section_optional (format 4), otherwise 0
     uint64_t offset;   // from the start of the file
     uint64_t length;   // bytes
     uint64_t checksum; // XXH64 of the bytes
@@ -207,7 +235,29 @@ void encode_rvx_header(const RvxHeader& header, unsigned char* out);    // 256 b
 RvxHeader decode_rvx_header(const unsigned char* in);                   // 256 bytes
 void encode_rvx_section(const RvxSection& section, unsigned char* out); // 32 bytes
 RvxSection decode_rvx_section(const unsigned char* in);                 // 32 bytes
-// "PROV" for a tag, or its hex value when it is not printable.
+// "PROV" for a tag of letters and digits, or its hex value otherwise.
 const char* rvx_tag_name(uint32_t tag, char (&buffer)[12]);
+// What a section holds, for messages: "vectors" for VECT, the quoted tag for one not known.
+std::string rvx_section_title(uint32_t tag);
+
+// A file's header and section table, validated: what a loader may trust before it reads a
+// section. The header's embedding and graph parameters and its shard fields (when `shard`) are
+// left for the loader to check with their owners' rules.
+struct RvxLayout {
+    RvxHeader header{};
+    bool quantized = false;      // QPAR and QCOD are present (and the header's quantization set)
+    bool floats_dropped = false; // no VECT
+    bool shard = false;          // the header's shard fields describe a shard (else all zero)
+    std::vector<RvxSection> sections; // the whole table, in file order, unknown ones included
+    // The entry of a known tag, or null when the file lacks it.
+    const RvxSection* find(uint32_t tag) const;
+};
+
+// Reads and validates the header and section table of `source`, named `source_name` in errors:
+// magic, version, checksums of header and table, reserved bytes, counts and sections against the
+// file size, the sections' tags, flags and order. Throws Error(format) for a file that is not an
+// index, is of a format this ruvec does not read or needs a section it does not know (naming
+// it), and Error(corrupt) for damage, each message starting with "<source_name>: ".
+RvxLayout read_rvx_layout(const RandomAccessSource& source, const std::string& source_name);
 
 } // namespace ruvec

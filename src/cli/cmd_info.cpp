@@ -69,15 +69,10 @@ int info_main(int argc, char** argv) {
     const FileSource source(path);
     const Index index = Index::load(source, path);
 
-    // Index::load has validated the table; read it again to show it.
-    unsigned char head[rvx_header_size + rvx_max_sections * rvx_section_entry_size];
-    source.read_at(0, reinterpret_cast<char*>(head), rvx_header_size);
-    const RvxHeader header = decode_rvx_header(head);
-    source.read_at(rvx_header_size, reinterpret_cast<char*>(head + rvx_header_size),
-                   header.section_count * rvx_section_entry_size);
-    std::vector<RvxSection> sections;
-    for (size_t i = 0; i < header.section_count; ++i)
-        sections.push_back(decode_rvx_section(head + rvx_header_size + i * rvx_section_entry_size));
+    // Index::load has validated the table; read it again to show it, unknown sections included.
+    const RvxLayout layout = read_rvx_layout(source, path);
+    const RvxHeader& header = layout.header;
+    const std::vector<RvxSection>& sections = layout.sections;
 
     const EmbedParams& e = index.embed_params();
     const GraphParams& g = index.graph_params();
@@ -139,9 +134,11 @@ int info_main(int argc, char** argv) {
                               index.rows(), index.live_rows(), index.deleted_rows(), index.names());
         for (size_t i = 0; i < sections.size(); ++i)
             text += printf_string("%s{\"tag\":\"%s\",\"offset\":%" PRIu64 ",\"length\":%" PRIu64
-                                  ",\"checksum\":\"%016" PRIx64 "\"}",
+                                  ",\"checksum\":\"%016" PRIx64 "\",\"optional\":%s,\"known\":%s}",
                                   i ? "," : "", rvx_tag_name(sections[i].tag, tag),
-                                  sections[i].offset, sections[i].length, sections[i].checksum);
+                                  sections[i].offset, sections[i].length, sections[i].checksum,
+                                  sections[i].flags & rvx_section_optional ? "true" : "false",
+                                  rvx_tag_known(sections[i].tag) ? "true" : "false");
         text += "],\"provenance\":[";
         for (size_t i = 0; i < provenance.size(); ++i)
             text += std::string(i ? "," : "") + "\"" + json_escape(provenance[i]) + "\"";
@@ -199,8 +196,10 @@ int info_main(int argc, char** argv) {
         text += "\n";
         for (const RvxSection& s : sections)
             text += printf_string("section\t%s offset %" PRIu64 " length %" PRIu64
-                                  " xxh64 %016" PRIx64 "\n",
-                                  rvx_tag_name(s.tag, tag), s.offset, s.length, s.checksum);
+                                  " xxh64 %016" PRIx64 "%s%s\n",
+                                  rvx_tag_name(s.tag, tag), s.offset, s.length, s.checksum,
+                                  s.flags & rvx_section_optional ? ", optional" : "",
+                                  rvx_tag_known(s.tag) ? "" : ", not known to this ruvec: skipped");
         for (const std::string& line : provenance) text += "provenance\t" + line + "\n";
     }
     OutputFile output(common.output);

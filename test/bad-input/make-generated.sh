@@ -34,7 +34,8 @@ PY
 
 # Indexes: a small product-quantized index has every kind of section. Cut short inside each part
 # and with one flipped byte in each part; a header that claims 2^60 vectors and one from a future
-# format version, both re-signed so that their checksums are right (only the values are wrong).
+# format version, both re-signed so that their checksums are right (only the values are wrong);
+# one with a critical section this ruvec does not know, and one with an optional such section.
 # Also vectors of other dims than the index's.
 ruvec=$3
 zcat "$data/genomes/phage_lambda.fa.gz" "$data/genomes/virus_dwv.fa.gz" >two.fa
@@ -64,6 +65,25 @@ for s in sections:
     write("index-flipped-%s.rvx" % s["tag"], flip(data, middle))
 write("index-2e60-rows.rvx", resign(data[:56] + struct.pack("<Q", 1 << 60) + data[64:]))
 write("index-future-version.rvx", resign(data[:8] + struct.pack("<I", 99) + data[12:]))
+# The index with one more section, as a newer ruvec might write: laid out again (64-byte
+# alignment, table and header re-signed). A critical one this ruvec does not know is refused.
+def with_section(tag, flags, payload):
+    parts = [(s["tag"].encode(), 1 if s.get("optional") else 0,
+              data[s["offset"]:s["offset"] + s["length"]]) for s in sections]
+    parts.append((tag, flags, payload))
+    head_end = 256 + 32 * len(parts) + 8
+    body, entries, at = b"", b"", head_end
+    for t, f, p in parts:
+        pad = (-at) % 64
+        body += b"\0" * pad
+        at += pad
+        entries += t + struct.pack("<IQQQ", f, at, len(p), xxhash.xxh64(p).intdigest())
+        body += p
+        at += len(p)
+    header = data[:104] + struct.pack("<I", len(parts)) + data[108:256]
+    return resign(header) + entries + struct.pack("<Q", xxhash.xxh64(entries).intdigest()) + body
+write("index-unknown-critical.rvx", with_section(b"KMER", 0, b"k" * 100))
+write("index-unknown-optional.rvx", with_section(b"NOTE", 1, b"a note from a newer ruvec\n"))
 PY
 # .rvec cut short and with a flipped byte in its block.
 "$ruvec" embed --quiet -d 16 -k 9 -w 500 two.fa -o windows.rvec

@@ -50,6 +50,16 @@ while IFS=$'\t' read -r name command want_status want_err; do
     fi
 done <"$src/test/bad-input/cases.tsv"
 check "the bad-input table has its cases (${#listed[@]})" test "${#listed[@]}" -ge 50
+# An optional section written by a newer ruvec is skipped: the same hits as without it, and
+# info names it.
+"$ruvec" search --min-sim none --no-header "$tmp/gen/index.rvx" "$data/genomes/phage_phiX174.fa" >plain-hits.tsv
+"$ruvec" search --min-sim none --no-header "$tmp/gen/index-unknown-optional.rvx" \
+    "$data/genomes/phage_phiX174.fa" >note-hits.tsv
+check "an unknown optional section is skipped: the same hits" cmp -s plain-hits.tsv note-hits.tsv
+check "an unknown optional section is skipped: hits there are" test -s plain-hits.tsv
+check "info lists the skipped section" grep -qE \
+    "^section	NOTE offset [0-9]+ length 26 xxh64 [0-9a-f]{16}, optional, not known to this ruvec: skipped$" \
+    <("$ruvec" info "$tmp/gen/index-unknown-optional.rvx")
 
 # Outputs that cannot be written (the table has a missing directory and a full disk).
 mkdir ro && chmod 555 ro

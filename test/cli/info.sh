@@ -10,12 +10,13 @@ check "info --json: exit 0" test $status -eq 0
 check "info --json parses and holds the parameters" python3 -c '
 import json, sys
 d = json.load(open("out"))
-assert d["format_version"] == 1 and d["embedding"]["k"] == 21 and d["embedding"]["dims"] == 2048
+assert d["format_version"] == 4 and d["embedding"]["k"] == 21 and d["embedding"]["dims"] == 2048
 assert d["embedding"]["window"] == 1000 and d["embedding"]["step"] == 500
 assert d["graph"]["metric"] == "cosine" and d["graph"]["M"] == 16
 assert d["rows"] == d["live_rows"] > 1000 and d["deleted_rows"] == 0
 assert sum(d["graph"]["nodes_per_level"]) == d["rows"]
 assert [s["tag"] for s in d["sections"]] == ["PROV", "NAME", "ROWS", "VECT", "GRPH"]
+assert [s["tag"] for s in d["sections"] if s["optional"]] == ["PROV"] and all(s["known"] for s in d["sections"])
 assert d["provenance"][0].startswith("ruvec ") and "-w 1000" in d["provenance"][0]'
 run "$ruvec" info g.rvx
 check "info text names the metric" grep -q "^graph.HNSW, metric cosine, M 16" out

@@ -31,10 +31,10 @@ check "quantize sq8: four recall figures" test "$(grep -c '^recall@10' out)" -eq
 check "quantize sq8: codes alone recall@10 >= 0.95" awk -F'\t' '/codes alone/ {found = 1; if ($2 < 0.95) exit 1} END {exit !found}' out
 check "quantize sq8: no temporary file left" test -z "$(ls g.sq8.rvx.* 2>/dev/null)"
 run "$ruvec" info --json g.sq8.rvx
-check "quantized info: format 2, sq8, sections" python3 -c '
+check "quantized info: format 4, sq8, sections" python3 -c '
 import json
 d = json.load(open("out"))
-assert d["format_version"] == 2, d["format_version"]
+assert d["format_version"] == 4, d["format_version"]
 q = d["quantization"]
 assert q["type"] == "sq8" and q["code_bytes"] == 1028 and q["float_vectors"], q
 assert [s["tag"] for s in d["sections"]] == ["PROV", "NAME", "ROWS", "VECT", "GRPH", "QPAR", "QCOD"]

@@ -115,9 +115,10 @@ if [ -f "$data/formats/genomes-v1.rvx" ]; then
 else
     bad "test-data/formats/genomes-v1.rvx is missing"
 fi
-# And the format-2 quantized index and the format-3 shard.
-for fixture in genomes-v2-sq8 genomes-v3-shard; do
+# And the format-2 quantized index, the format-3 shard and format 4 (tagged sections).
+for fixture in genomes-v2-sq8 genomes-v3-shard genomes-v4-sq8; do
     "$ruvec" search --min-sim none --no-header "$data/formats/$fixture.rvx" "$data/formats/queries.fa" >golden-$fixture.tsv
     check "test-data/formats/$fixture.rvx still gives its recorded hits" same_file golden-$fixture.tsv "$data/formats/$fixture.hits.tsv"
 done
+check "formats 2 and 4 of one quantized index give the same hits" same_file golden-genomes-v2-sq8.tsv golden-genomes-v4-sq8.tsv
 finish

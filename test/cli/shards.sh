@@ -29,7 +29,7 @@ for i, info in enumerate(infos, 1):
     assert (s["shard"], s["count"], s["total_records"]) == (i, 3, 442), s
     assert s["first_record"] == nxt, (s, nxt)
     nxt += s["records"]
-    assert info["format_version"] == 3, info["format_version"]
+    assert info["format_version"] == 4, info["format_version"]
 assert nxt == 443
 rows = [info["rows"] for info in infos]
 assert sum(rows) == json.load(open("info_all.json"))["rows"], rows

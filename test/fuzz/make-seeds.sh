@@ -51,6 +51,8 @@ for type in sq8 binary; do
 done
 "$ruvec" quantize -t sq8 --drop-float --eval 0 -o "$work/sq8-dropped.rvx" "$work/l2.rvx" >/dev/null
 cp "$work"/*.rvx "$out/rvx/"
+# And one file of each older format version, read by their fixed section lists.
+cp "$data"/formats/*.rvx "$out/rvx/"
 
 # search TSV as merge reads it: hits, --per-target, --exact, full precision, with and without
 # the header line.
