@@ -67,11 +67,15 @@ ifeq ($(asan)$(tsan),)
 	else echo "make test: emcc not found, the WebAssembly build is not tested (scripts/install-deps.sh installs it)"; fi
 endif
 
+# Each part's wall time is printed as it ends ("check: PART took N s"), for CI's budget.
 check:
-	$(MAKE) --no-print-directory test
-	$(MAKE) --no-print-directory asan=1 test
-	$(MAKE) --no-print-directory tsan=1 test
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+	@$(call timed,test (release and web),$(MAKE) --no-print-directory test)
+	@$(call timed,asan,$(MAKE) --no-print-directory asan=1 test)
+	@$(call timed,tsan,$(MAKE) --no-print-directory tsan=1 test)
+	@$(call timed,fuzz,$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30)
+
+# $(call timed,NAME,COMMAND): runs COMMAND, then prints how long it took; fails as it fails.
+timed = start=$$(date +%s); $(2) && echo "check: $(1) took $$(( $$(date +%s) - start )) s"
 
 # libFuzzer targets (clang); the seeds are made from test-data/ by the release build's ruvec.
 fuzz: build

@@ -1,6 +1,6 @@
 // The HNSW index (index.cpp): round trips through memory, builds that do not depend on the
 // thread count, search against brute force in every metric, per-target search, deletion and
-// re-adding, and the identity estimate. The .rvx file itself, and the loader's refusal of damaged
+// re-adding. The identity estimate is tested in test_identity.cpp; the .rvx file itself, and the loader's refusal of damaged
 // or crafted files, are tested in test_index_file.cpp.
 #include "ruvec/index.hpp"
 
@@ -744,65 +744,6 @@ TEST_CASE("index: the default --min-sim is the noise floor of cosine k-mer index
     REQUIRE(hits.size() == 2);
     CHECK(hits[0].size() == 2); // rows 0 and 1; row 2 (similarity 0) is below the floor
     CHECK(hits[1].empty());
-}
-
-TEST_CASE("index: estimate_identity follows its formula") {
-    CHECK(identity_noise_floor(1024) == doctest::Approx(0.15625));
-    CHECK(identity_noise_floor(64) == doctest::Approx(0.625));
-    const uint32_t k = 21, dims = 1024;
-    const double floor = identity_noise_floor(dims);
-
-    // A 150-base read inside a 1000-base window, all k-mers shared: cosine sqrt(130 / 980).
-    const double contained = std::sqrt(130.0 / 980.0);
-    CHECK(estimate_identity(contained, 150, 1000, k, dims) == doctest::Approx(1.0).epsilon(1e-9));
-    CHECK(estimate_identity(contained, 1000, 150, k, dims) == doctest::Approx(1.0).epsilon(1e-9));
-    CHECK(estimate_identity(1.0, 500, 500, k, dims) == 1.0);
-    CHECK(estimate_identity(0.9, 150, 1000, k, dims) == 1.0); // clipped, never above 1
-    // Equal lengths: the shared fraction is the similarity itself.
-    CHECK(estimate_identity(0.5, 300, 300, k, dims) == doctest::Approx(std::pow(0.5, 1.0 / k)));
-
-    // Below the noise floor nothing is claimed.
-    CHECK(estimate_identity(std::nextafter(floor, 0.0), 150, 1000, k, dims) == 0.0);
-    CHECK(estimate_identity(0.0, 150, 1000, k, dims) == 0.0);
-    CHECK(estimate_identity(-0.5, 150, 1000, k, dims) == 0.0);
-    CHECK(estimate_identity(std::nan(""), 150, 1000, k, dims) == 0.0);
-    CHECK(estimate_identity(floor, 150, 1000, k, dims) > 0.9);
-    CHECK(estimate_identity(0.5, 150, 1000, 0, dims) == 0.0);
-
-    // Monotone from the floor up, strictly until the clip at `contained`.
-    double previous = 0;
-    for (double s = floor; s <= 1.0; s += 0.001) {
-        CAPTURE(s);
-        const double identity = estimate_identity(s, 150, 1000, k, dims);
-        CHECK(identity >= previous);
-        if (s < contained - 0.001) CHECK(identity > previous);
-        CHECK(identity <= 1.0);
-        previous = identity;
-    }
-}
-
-TEST_CASE("index: estimate_identity recovers 98% identity from real embeddings") {
-    // The default embedding (k 21, 1024 dims, counts, canonical) of a random 1000-base target
-    // and a 150-base read from it with its 50th, 100th and 150th bases substituted: 3 changes
-    // in 150 bases, 98% identity.
-    std::mt19937 rng(2024);
-    std::string target(1000, 'A');
-    for (char& c : target) c = "ACGT"[rng() & 3];
-    std::string read = target.substr(400, 150);
-    for (size_t i = 49; i < read.size(); i += 50) {
-        const char* next = std::strchr("ACGTA", read[i]) + 1;
-        read[i] = *next;
-    }
-    EmbedParams p;
-    finalize_params(p);
-    Embedder embedder(p);
-    std::vector<float> a(p.dims), b(p.dims);
-    REQUIRE(embedder.embed(target, a.data()) == 980);
-    REQUIRE(embedder.embed(read, b.data()) == 130);
-    const double similarity = dot(a.data(), b.data(), p.dims);
-    const double identity = estimate_identity(similarity, 150, 1000, p.k, p.dims);
-    MESSAGE("similarity " << similarity << ", estimated identity " << identity);
-    CHECK(std::fabs(identity - 0.98) <= 0.02);
 }
 
 TEST_CASE("index: index_build_bytes is what a built index holds, within 10%") {
