@@ -1,11 +1,11 @@
 #include "ruvec/embed.hpp"
 
+#include "ruvec/base_codes.hpp"
 #include "ruvec/enum_names.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <string>
 
@@ -14,19 +14,6 @@ namespace ruvec {
 namespace {
 
 constexpr const char* weight_names[] = {"count", "log", "binary"}; // by Weight's value
-
-// 2-bit codes: A=0 C=1 G=2 T=3 (U reads as T); 4 for anything else, which breaks k-mers.
-constexpr std::array<uint8_t, 256> make_base_codes() {
-    std::array<uint8_t, 256> codes{};
-    for (auto& c : codes) c = 4;
-    codes['A'] = codes['a'] = 0;
-    codes['C'] = codes['c'] = 1;
-    codes['G'] = codes['g'] = 2;
-    codes['T'] = codes['t'] = 3;
-    codes['U'] = codes['u'] = 3;
-    return codes;
-}
-constexpr std::array<uint8_t, 256> base_codes = make_base_codes();
 
 // K-mers are hashed in chunks this long: large enough to amortise the kernel call, small enough
 // to stay in L1 with their slots.

@@ -1,0 +1,61 @@
+// Deterministic samples of a sequence's canonical k-mers: the keys of the k-mer candidate index.
+// A query and a reference that share a stretch of sequence share the samples inside it, and
+// they agree on a diagonal (reference position - query position) where the stretch lies.
+//
+// Three samplers, each a function of the k-mers alone (never of the thread count or of where
+// a sequence was cut into batches):
+// - minimizers (minimap2, Roberts et al. 2004): the k-mer of smallest hash in every window of w
+//   consecutive k-mers; at least one sample in every w k-mers, about 2 / (w + 1) of them;
+// - open syncmers (Edgar 2021): the k-mers whose smallest s-mer (by hash, canonical) starts at
+//   offset t; about 1 / (k - s + 1) of them. Whether a k-mer is sampled depends on its bases
+//   alone, so a sequencing error changes only the samples of the k-mers it lies in;
+// - FracMinHash (Irber et al. 2022, as sourmash scaled): the k-mers whose hash is below 2^64 / c;
+//   1 / c of them, also decided by the k-mer alone, with no bound on the gap between samples.
+//
+// Hashes are ruvec::simd::kmer_hash of the canonical k-mer (a bijection: distinct k-mers never
+// share a hash), seeded, so a key identifies its k-mer exactly.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace ruvec {
+
+enum class SamplerKind : uint8_t {
+    minimizer = 0,
+    syncmer = 1,
+    fracminhash = 2,
+};
+const char* sampler_kind_name(SamplerKind kind); // "minimizer", "syncmer", "fracminhash"
+bool parse_sampler_kind(std::string_view name, SamplerKind& kind);
+
+struct SamplerParams {
+    SamplerKind kind = SamplerKind::syncmer;
+    uint32_t k = 21;         // k-mer length, 1..31 (odd k: no k-mer is its own reverse complement)
+    uint32_t w = 10;         // minimizer: k-mers per window, 1..256
+    uint32_t s = 11;         // syncmer: s-mer length, 1..k
+    uint32_t t = 5;          // syncmer: offset of the smallest s-mer, 0..k - s (in the canonical
+                             // k-mer; (k - s) / 2, the middle, conserves most: Shaw & Yu 2022)
+    uint32_t c = 8;          // fracminhash: keep 1 k-mer in c, 1..2^31
+    uint64_t seed = 0x7275766563000001ULL; // of the k-mer (and s-mer) hash
+};
+
+// Throws Error(usage) naming the parameter out of range.
+void check_sampler_params(const SamplerParams& params);
+
+// One sampled k-mer.
+struct KmerSample {
+    uint64_t hash;     // kmer_hash of the canonical k-mer
+    uint64_t position; // of the k-mer's first base in the sequence
+    bool reverse;      // the canonical k-mer is the reverse complement of the bases there
+};
+
+// Appends the samples of `seq` to `out`, positions increasing. Bases other than ACGT break
+// k-mers (base_codes.hpp); a minimizer window or a syncmer never spans such a base. The samples
+// of the reverse complement of `seq` are the same k-mers, at mirrored positions, the other
+// strand: for syncmers and FracMinHash always, for minimizers unless a window's smallest
+// hash is that of a k-mer occurring twice in it (each strand then keeps its leftmost copy).
+void sample_kmers(std::string_view seq, const SamplerParams& params, std::vector<KmerSample>& out);
+
+} // namespace ruvec

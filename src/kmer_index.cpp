@@ -1,0 +1,185 @@
+#include "ruvec/kmer_index.hpp"
+
+#include "ruvec/error.hpp"
+#include "ruvec/format.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+namespace ruvec {
+
+namespace {
+
+constexpr uint64_t kidx_header_bytes = 64;
+constexpr uint64_t postings_per_bucket = 4; // the directory's 8 bytes then cost 2 a posting
+
+uint32_t bucket_bits_for(uint64_t postings) {
+    uint32_t bits = 1;
+    while (bits < 32 && (uint64_t{1} << bits) * postings_per_bucket < postings) ++bits;
+    return bits;
+}
+
+uint64_t padding_after_keys(uint64_t postings) {
+    return (4 * postings) % 8;
+}
+
+} // namespace
+
+KmerIndex::Builder::Builder(const SamplerParams& params) : params_(params) {
+    check_sampler_params(params);
+}
+
+void KmerIndex::Builder::add(std::string_view bases, uint64_t start) {
+    scratch_.clear();
+    sample_kmers(bases, params_, scratch_);
+    postings_.reserve(postings_.size() + scratch_.size());
+    for (const KmerSample& s : scratch_)
+        postings_.emplace_back(s.hash, (start + s.position) << 1 | uint64_t{s.reverse});
+}
+
+KmerIndex KmerIndex::Builder::finish(uint64_t bases, int threads) {
+    (void)threads; // one sort for now: the result is the same at any thread count
+    KmerIndex index;
+    index.sampler_ = params_;
+    index.bases_ = bases;
+    const uint32_t b = index.bucket_bits_ = bucket_bits_for(postings_.size());
+    // Sorted by bucket and key (the hash's top b + 32 bits), then by posting: a total order of
+    // what was added, whatever the order it came in.
+    const unsigned drop = 32 - b;
+    std::sort(postings_.begin(), postings_.end(), [drop](const auto& x, const auto& y) {
+        const uint64_t kx = x.first >> drop, ky = y.first >> drop;
+        return kx != ky ? kx < ky : x.second < y.second;
+    });
+    const uint64_t buckets = uint64_t{1} << b;
+    index.bucket_starts_.assign(buckets + 1, 0);
+    index.keys_.resize(postings_.size());
+    index.postings_.resize(postings_.size());
+    for (size_t i = 0; i < postings_.size(); ++i) {
+        ++index.bucket_starts_[index.bucket_of(postings_[i].first) + 1];
+        index.keys_[i] = index.key_of(postings_[i].first);
+        index.postings_[i] = postings_[i].second;
+    }
+    for (uint64_t j = 0; j < buckets; ++j) index.bucket_starts_[j + 1] += index.bucket_starts_[j];
+    postings_.clear();
+    postings_.shrink_to_fit();
+    return index;
+}
+
+PostingRange KmerIndex::find(uint64_t hash) const {
+    const uint64_t bucket = bucket_of(hash);
+    const uint32_t key = key_of(hash);
+    const uint32_t* first = keys_.data() + bucket_starts_[bucket];
+    const uint32_t* last = keys_.data() + bucket_starts_[bucket + 1];
+    const auto range = std::equal_range(first, last, key);
+    return {postings_.data() + (range.first - keys_.data()),
+            postings_.data() + (range.second - keys_.data())};
+}
+
+uint64_t KmerIndex::memory_bytes() const noexcept {
+    return bucket_starts_.capacity() * 8 + keys_.capacity() * 4 + postings_.capacity() * 8;
+}
+
+uint64_t KmerIndex::section_bytes() const noexcept {
+    return kidx_header_bytes + 8 * bucket_starts_.size() + 4 * keys_.size() +
+           padding_after_keys(keys_.size()) + 8 * postings_.size();
+}
+
+void KmerIndex::encode(ByteSink& out) const {
+    unsigned char header[kidx_header_bytes] = {};
+    put_u32(header, static_cast<uint32_t>(sampler_.kind));
+    put_u32(header + 4, sampler_.k);
+    put_u32(header + 8, sampler_.w);
+    put_u32(header + 12, sampler_.s);
+    put_u32(header + 16, sampler_.t);
+    put_u32(header + 20, sampler_.c);
+    put_u64(header + 24, sampler_.seed);
+    put_u32(header + 32, bucket_bits_);
+    put_u64(header + 40, postings_.size());
+    put_u64(header + 48, bases_);
+    out.write(reinterpret_cast<const char*>(header), sizeof header);
+    // Little-endian hosts only (as the graph's sections): the arrays are written as they lie.
+    static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "KIDX is written from memory");
+    out.write(reinterpret_cast<const char*>(bucket_starts_.data()), 8 * bucket_starts_.size());
+    out.write(reinterpret_cast<const char*>(keys_.data()), 4 * keys_.size());
+    const char zeros[8] = {};
+    out.write(zeros, padding_after_keys(keys_.size()));
+    out.write(reinterpret_cast<const char*>(postings_.data()), 8 * postings_.size());
+}
+
+KmerIndex KmerIndex::decode(const unsigned char* bytes, uint64_t length,
+                            const std::string& where) {
+    auto damaged = [&](const std::string& what) {
+        return Error(ErrorKind::corrupt,
+                     where + ": k-mer index section: " + what + ": the file is damaged");
+    };
+    if (length < kidx_header_bytes) throw damaged("shorter than its header");
+    KmerIndex index;
+    SamplerParams& p = index.sampler_;
+    const uint32_t kind = get_u32(bytes);
+    if (kind > static_cast<uint32_t>(SamplerKind::fracminhash))
+        throw damaged("unknown sampler " + std::to_string(kind));
+    p.kind = static_cast<SamplerKind>(kind);
+    p.k = get_u32(bytes + 4);
+    p.w = get_u32(bytes + 8);
+    p.s = get_u32(bytes + 12);
+    p.t = get_u32(bytes + 16);
+    p.c = get_u32(bytes + 20);
+    p.seed = get_u64(bytes + 24);
+    try {
+        check_sampler_params(p);
+    } catch (const Error& e) {
+        throw damaged(e.what());
+    }
+    const uint32_t b = get_u32(bytes + 32);
+    const uint64_t postings = get_u64(bytes + 40), bases = get_u64(bytes + 48);
+    if (get_u32(bytes + 36) != 0 || get_u64(bytes + 56) != 0)
+        throw damaged("reserved bytes are not zero");
+    if (b < 1 || b > 32) throw damaged("bucket bits " + std::to_string(b) + " not in 1..32");
+    const uint64_t buckets = uint64_t{1} << b;
+    // Each part fits in the length before the next is sized, so no product overflows.
+    uint64_t left = length - kidx_header_bytes;
+    if (buckets + 1 > left / 8) throw damaged("shorter than its bucket table");
+    left -= 8 * (buckets + 1);
+    if (postings > left / 12) throw damaged("shorter than its postings");
+    if (left != 12 * postings + padding_after_keys(postings))
+        throw damaged("length does not match its " + std::to_string(postings) + " postings");
+    index.bases_ = bases;
+    index.bucket_bits_ = b;
+    try {
+        index.bucket_starts_.resize(buckets + 1);
+        index.keys_.resize(postings);
+        index.postings_.resize(postings);
+    } catch (const std::bad_alloc&) {
+        throw Error(ErrorKind::resource, where + ": cannot hold a k-mer index of " +
+                                             std::to_string(postings) + " postings");
+    }
+    const unsigned char* at = bytes + kidx_header_bytes;
+    std::memcpy(index.bucket_starts_.data(), at, 8 * (buckets + 1));
+    at += 8 * (buckets + 1);
+    std::memcpy(index.keys_.data(), at, 4 * postings);
+    at += 4 * postings;
+    for (uint64_t i = 0; i < padding_after_keys(postings); ++i)
+        if (at[i] != 0) throw damaged("padding is not zero");
+    at += padding_after_keys(postings);
+    std::memcpy(index.postings_.data(), at, 8 * postings);
+
+    if (index.bucket_starts_[0] != 0 || index.bucket_starts_[buckets] != postings)
+        throw damaged("bucket table does not span the postings");
+    for (uint64_t j = 0; j < buckets; ++j) {
+        const uint64_t first = index.bucket_starts_[j], last = index.bucket_starts_[j + 1];
+        if (last < first || last > postings) throw damaged("bucket table out of order");
+        for (uint64_t i = first + 1; i < last; ++i) {
+            const uint32_t previous_key = index.keys_[i - 1], key = index.keys_[i];
+            if (key < previous_key ||
+                (key == previous_key && index.postings_[i] <= index.postings_[i - 1]))
+                throw damaged("postings out of order in bucket " + std::to_string(j));
+        }
+    }
+    for (uint64_t posting : index.postings_)
+        if (bases < p.k || posting_position(posting) > bases - p.k)
+            throw damaged("a posting lies past the end of the sequences");
+    return index;
+}
+
+} // namespace ruvec
