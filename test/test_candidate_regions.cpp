@@ -60,9 +60,15 @@ TEST_CASE("candidate_regions: a read finds where it was cut from, on either stra
     std::vector<std::string> records;
     for (int r = 0; r < 5; ++r) records.push_back(random_bases(20000, rng));
     for (SamplerKind kind : {SamplerKind::minimizer, SamplerKind::syncmer, SamplerKind::fracminhash}) {
-        CAPTURE(sampler_kind_name(kind));
+        const std::string kind_name = sampler_kind_name(kind);
+        CAPTURE(kind_name);
         SamplerParams p;
         p.kind = kind;
+        // About 1 k-mer in 8 to 11 each: the test is of regions, not of density (four errors in
+        // 150 bases leave about 66 k-mers to sample).
+        p.c = 8;
+        p.s = 11;
+        p.t = 5;
         const Fixture f = fixture(p, records);
         int found = 0, trials = 0;
         for (int trial = 0; trial < 40; ++trial) {

@@ -74,7 +74,8 @@ KmerIndex index_of(const Collection& c, const SamplerParams& p, const std::vecto
 TEST_CASE("kmer_index: every sample is found at its position, on its strand") {
     const Collection c = random_collection(3);
     for (SamplerKind kind : {SamplerKind::minimizer, SamplerKind::syncmer, SamplerKind::fracminhash}) {
-        CAPTURE(sampler_kind_name(kind));
+        const std::string kind_name = sampler_kind_name(kind);
+        CAPTURE(kind_name);
         SamplerParams p;
         p.kind = kind;
         const KmerIndex index = index_of(c, p, {0, 1, 2, 3, 4, 5});
@@ -163,7 +164,7 @@ TEST_CASE("kmer_index: a damaged section is refused, saying what is wrong") {
     CHECK(damaged_message(good.substr(0, 63)) == prefix + "shorter than its header" + suffix);
     CHECK(edited32(0, 3) == prefix + "unknown sampler 3" + suffix);
     CHECK(edited32(4, 40) == prefix + "k-mer length 40 is not in 1..31" + suffix);
-    CHECK(edited32(16, 30) == prefix + "syncmer offset 30 is not in 0..10" + suffix);
+    CHECK(edited32(16, 30) == prefix + "syncmer offset 30 is not in 0..15" + suffix);
     CHECK(edited32(32, 0) == prefix + "bucket bits 0 not in 1..32" + suffix);
     CHECK(edited32(32, 40) == prefix + "bucket bits 40 not in 1..32" + suffix);
     CHECK(edited32(32, 31) == prefix + "shorter than its bucket table" + suffix);

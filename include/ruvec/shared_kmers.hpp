@@ -1,0 +1,37 @@
+// Exact shared k-mers between a query and a stretch of reference: the similarity the candidate
+// search ranks by (the k-mers themselves, not hashed into a vector, so no noise), and the
+// identity it reports: with c the fraction of the query's distinct k-mers found in the target,
+// a base differs with probability d where a k-mer survives with (1 - d)^k, so identity = c^(1/k)
+// (as estimate_identity derives from a vector similarity).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace ruvec {
+
+class QueryKmers {
+public:
+    // The distinct canonical k-mers (or, not canonical, forward k-mers) of `query`; bases other
+    // than ACGT break k-mers. k in 1..31.
+    QueryKmers(std::string_view query, uint32_t k, bool canonical);
+
+    uint32_t k() const noexcept { return k_; }
+    uint64_t distinct() const noexcept { return kmers_.size(); } // distinct k-mers of the query
+
+    // How many of the query's distinct k-mers occur in `target`.
+    uint64_t shared_with(std::string_view target);
+
+    // c^(1/k) for c = shared / distinct(); 0 when the query has no k-mer.
+    double identity(uint64_t shared) const;
+
+private:
+    uint32_t k_;
+    bool canonical_;
+    std::vector<uint64_t> kmers_;    // sorted
+    std::vector<uint8_t> found_;     // per k-mer of kmers_: seen in the current target
+    std::vector<uint32_t> touched_;  // indexes set in found_, to clear them
+};
+
+} // namespace ruvec

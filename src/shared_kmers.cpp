@@ -1,0 +1,63 @@
+#include "ruvec/shared_kmers.hpp"
+
+#include "ruvec/base_codes.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ruvec {
+
+namespace {
+
+// Calls emit(k-mer) for every whole k-mer of seq, canonical or forward.
+template <class Emit> void for_each_kmer(std::string_view seq, uint32_t k, bool canonical, Emit&& emit) {
+    const uint64_t mask = (uint64_t{1} << (2 * k)) - 1;
+    const unsigned rc_shift = 2 * (k - 1);
+    uint64_t forward = 0, reverse = 0;
+    uint32_t run = 0;
+    for (char base : seq) {
+        const uint64_t code = base_code(base);
+        if (code > 3) {
+            run = 0;
+            continue;
+        }
+        forward = ((forward << 2) | code) & mask;
+        reverse = (reverse >> 2) | ((3 - code) << rc_shift);
+        run += run < k;
+        if (run == k) emit(canonical ? std::min(forward, reverse) : forward);
+    }
+}
+
+} // namespace
+
+QueryKmers::QueryKmers(std::string_view query, uint32_t k, bool canonical)
+    : k_(k), canonical_(canonical) {
+    for_each_kmer(query, k, canonical, [&](uint64_t kmer) { kmers_.push_back(kmer); });
+    std::sort(kmers_.begin(), kmers_.end());
+    kmers_.erase(std::unique(kmers_.begin(), kmers_.end()), kmers_.end());
+    found_.assign(kmers_.size(), 0);
+}
+
+uint64_t QueryKmers::shared_with(std::string_view target) {
+    uint64_t shared = 0;
+    for_each_kmer(target, k_, canonical_, [&](uint64_t kmer) {
+        const auto at = std::lower_bound(kmers_.begin(), kmers_.end(), kmer);
+        if (at == kmers_.end() || *at != kmer) return;
+        const auto i = static_cast<uint32_t>(at - kmers_.begin());
+        if (found_[i]) return;
+        found_[i] = 1;
+        touched_.push_back(i);
+        ++shared;
+    });
+    for (uint32_t i : touched_) found_[i] = 0;
+    touched_.clear();
+    return shared;
+}
+
+double QueryKmers::identity(uint64_t shared) const {
+    if (kmers_.empty()) return 0.0;
+    const double contained = static_cast<double>(shared) / static_cast<double>(kmers_.size());
+    return std::pow(contained, 1.0 / k_);
+}
+
+} // namespace ruvec
