@@ -31,7 +31,11 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
     for (size_t rank = 0; rank < hits.size(); ++rank) {
         const SearchHit& hit = hits[rank];
         const Window target = index.row_window(hit.row);
-        const double identity = estimate_identity(hit.similarity, query.end - query.start,
+        // The read search's identity is from exact shared k-mers; the vector search's, from the
+        // similarity.
+        const double identity =
+            hit.identity >= 0 ? hit.identity
+                              : estimate_identity(hit.similarity, query.end - query.start,
                                                   target.end - target.start, params.k, params.dims);
         const std::string& target_name = index.row_name(hit.row);
         const auto target_start = static_cast<unsigned long long>(target.start + 1);

@@ -5,6 +5,7 @@
 #include "ruvec/error.hpp"
 #include "ruvec/format.hpp"
 #include "ruvec/index_format.hpp"
+#include "ruvec/sequence_search.hpp"
 #include "ruvec/simd.hpp"
 #include "ruvec/vecfile.hpp"
 #include "vector_store.hpp"

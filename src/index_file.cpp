@@ -7,6 +7,7 @@
 #include "ruvec/error.hpp"
 #include "ruvec/format.hpp"
 #include "ruvec/index_format.hpp"
+#include "ruvec/sequence_search.hpp"
 #include "ruvec/vecfile.hpp"
 #include "vector_store.hpp"
 
@@ -51,8 +52,22 @@ void Index::save(ByteSink& out) {
     }
     const bool quantized = codes_ != nullptr;
     const std::string quantizer_bytes = quantized ? codes_->quantizer().serialize() : std::string();
+    // The read search's sections, encoded once here (they are small beside the vectors).
+    StringSink sequences_bytes, kmers_bytes;
+    std::string records_bytes;
+    if (sequences_) {
+        if (sequenced_rows_ != rows_.size())
+            throw Error(ErrorKind::usage, "rows without their sequence (add_sequence)");
+        index_sequences(1);
+        sequences_->sequences().encode(sequences_bytes);
+        sequences_->kmers().encode(kmers_bytes);
+        records_bytes.resize(8 * (record_first_row_.size() + 1));
+        unsigned char* p = reinterpret_cast<unsigned char*>(records_bytes.data());
+        for (size_t r = 0; r < record_first_row_.size(); ++r) put_u64(p + 8 * r, record_first_row_[r]);
+        put_u64(p + 8 * record_first_row_.size(), rows_.size());
+    }
     uint32_t tags[rvx_known_sections];
-    const uint32_t count = rvx_sections(quantized, !floats_, tags);
+    const uint32_t count = rvx_sections(quantized, !floats_, sequences_ != nullptr, tags);
     // Hands the bytes of the section `tag` to `emit`, in pieces: once to measure and checksum
     // them, once to write them.
     using Emit = std::function<void(const char*, size_t)>;
@@ -81,6 +96,12 @@ void Index::save(ByteSink& out) {
             return graph_impl_->write_graph(emit);
         case rvx_tag_quantizer:
             return emit(quantizer_bytes.data(), quantizer_bytes.size());
+        case rvx_tag_sequences:
+            return emit(sequences_bytes.bytes.data(), sequences_bytes.bytes.size());
+        case rvx_tag_kmers:
+            return emit(kmers_bytes.bytes.data(), kmers_bytes.bytes.size());
+        case rvx_tag_records:
+            return emit(records_bytes.data(), records_bytes.size());
         default: // rvx_tag_codes
             return emit(reinterpret_cast<const char*>(codes_->codes().data()),
                         codes_->codes().size());
@@ -367,6 +388,42 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         for (uint64_t row = 0; row < rows; ++row)
             if (!quantizer.code_valid(codes_read.data() + row * code_bytes))
                 throw damaged("the code of row " + std::to_string(row) + " is malformed");
+    }
+    if (layout.sequences) {
+        auto as_bytes = [](const std::string& s) {
+            return reinterpret_cast<const unsigned char*>(s.data());
+        };
+        std::string bytes = read_section(section(rvx_tag_sequences));
+        PackedSequences sequences = PackedSequences::decode(as_bytes(bytes), bytes.size(), source_name);
+        bytes = read_section(section(rvx_tag_kmers));
+        KmerIndex kmers = KmerIndex::decode(as_bytes(bytes), bytes.size(), source_name);
+        index.sequences_ =
+            std::make_unique<SequenceSearch>(std::move(sequences), std::move(kmers), source_name);
+        const PackedSequences& held = index.sequences_->sequences();
+        // RECS: the first row of each sequence, then the row count; each sequence's rows of one
+        // name and inside it.
+        bytes = read_section(section(rvx_tag_records));
+        const uint64_t records = held.records();
+        if (bytes.size() != 8 * (records + 1))
+            throw damaged("records section has " + std::to_string(bytes.size()) + " bytes for " +
+                          std::to_string(records) + " sequences");
+        index.record_first_row_.resize(records);
+        uint64_t previous = 0;
+        for (uint64_t r = 0; r <= records; ++r) {
+            const uint64_t first = get_u64(as_bytes(bytes) + 8 * r);
+            if (first < previous || (r == 0 && first != 0) || (r == records && first != rows))
+                throw damaged("records section: the sequences' first rows are out of order");
+            if (r > 0)
+                for (uint64_t row = previous; row < first; ++row) {
+                    const RowInfo& info = index.rows_[row];
+                    if (info.name != index.rows_[previous].name || info.end > held.length(r - 1))
+                        throw damaged("records section: row " + std::to_string(row) +
+                                      " does not lie in sequence " + std::to_string(r));
+                }
+            if (r < records) index.record_first_row_[r] = first;
+            previous = first;
+        }
+        index.sequenced_rows_ = rows;
     }
     return index;
 }

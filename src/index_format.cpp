@@ -129,6 +129,9 @@ bool rvx_tag_known(uint32_t tag) {
     case rvx_tag_graph:
     case rvx_tag_quantizer:
     case rvx_tag_codes:
+    case rvx_tag_sequences:
+    case rvx_tag_kmers:
+    case rvx_tag_records:
         return true;
     default:
         return false;
@@ -164,6 +167,12 @@ std::string rvx_section_title(uint32_t tag) {
         return "quantizer";
     case rvx_tag_codes:
         return "codes";
+    case rvx_tag_sequences:
+        return "sequences";
+    case rvx_tag_kmers:
+        return "k-mer index";
+    case rvx_tag_records:
+        return "records";
     default: {
         char name[12];
         return std::string("'") + rvx_tag_name(tag, name) + "'";
@@ -235,7 +244,8 @@ RvxLayout read_rvx_layout(const RandomAccessSource& source, const std::string& s
         throw damaged("bad quantization bytes in the header");
     layout.floats_dropped = h.quant_flags & rvx_floats_dropped;
     uint32_t tags[rvx_known_sections];
-    const uint32_t feature_count = rvx_sections(layout.quantized, layout.floats_dropped, tags);
+    const uint32_t feature_count =
+        rvx_sections(layout.quantized, layout.floats_dropped, false, tags);
     if (h.vector_type != rvx_vector_float32)
         throw damaged("unknown vector type " + std::to_string(h.vector_type));
     if (tagged ? (h.section_count == 0 || h.section_count > rvx_max_sections)
@@ -307,6 +317,12 @@ RvxLayout read_rvx_layout(const RandomAccessSource& source, const std::string& s
             throw damaged(layout.quantized
                               ? "a quantized index without its 'QPAR' and 'QCOD' sections"
                               : "'QPAR' or 'QCOD' in an index that is not quantized");
+        const int read_search = (layout.find(rvx_tag_sequences) != nullptr) +
+                                (layout.find(rvx_tag_kmers) != nullptr) +
+                                (layout.find(rvx_tag_records) != nullptr);
+        if (read_search != 0 && read_search != 3)
+            throw damaged("sections 'SEQS', 'KIDX' and 'RECS' are not all present");
+        layout.sequences = read_search == 3;
         const bool has_vectors = layout.find(rvx_tag_vectors) != nullptr;
         if (has_vectors == layout.floats_dropped)
             throw damaged(layout.floats_dropped

@@ -38,6 +38,12 @@ void KmerIndex::Builder::add(std::string_view bases, uint64_t start) {
         postings_.emplace_back(s.hash, (start + s.position) << 1 | uint64_t{s.reverse});
 }
 
+void KmerIndex::Builder::absorb(Builder&& other) {
+    postings_.insert(postings_.end(), other.postings_.begin(), other.postings_.end());
+    other.postings_.clear();
+    other.postings_.shrink_to_fit();
+}
+
 KmerIndex KmerIndex::Builder::finish(uint64_t bases, int threads) {
     (void)threads; // one sort for now: the result is the same at any thread count
     KmerIndex index;

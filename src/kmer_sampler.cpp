@@ -183,6 +183,14 @@ void check_sampler_params(const SamplerParams& p) {
     }
 }
 
+SamplerParams default_sampler(uint32_t k) {
+    SamplerParams p;
+    p.k = k;
+    p.s = k > 16 ? k - 15 : 1;
+    p.t = (k - p.s) / 2;
+    return p;
+}
+
 void sample_kmers(std::string_view seq, const SamplerParams& params,
                   std::vector<KmerSample>& out) {
     switch (params.kind) {

@@ -27,11 +27,12 @@ bool parse_min_similarity(std::string_view text, MinSimilarity& min_similarity) 
 
 SearchOptions plan_search(const Index& index, SearchOptions requested,
                           const MinSimilarity& min_similarity, bool ef_given,
-                          bool* chose_brute_force) {
+                          bool* chose_brute_force, bool by_bases) {
     switch (min_similarity.kind) {
     case MinSimilarity::Kind::automatic:
         requested.min_similarity =
-            default_min_similarity(index.embed_params(), index.graph_params().metric);
+            by_bases ? -std::numeric_limits<float>::infinity()
+                     : default_min_similarity(index.embed_params(), index.graph_params().metric);
         break;
     case MinSimilarity::Kind::none:
         requested.min_similarity = -std::numeric_limits<float>::infinity();

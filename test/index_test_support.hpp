@@ -5,6 +5,7 @@
 
 #include "ruvec/embed.hpp"
 #include "ruvec/error.hpp"
+#include "ruvec/format.hpp"
 #include "ruvec/hits.hpp"
 #include "ruvec/index.hpp"
 #include "ruvec/index_format.hpp"
@@ -14,6 +15,7 @@
 #include <doctest/doctest.h>
 
 #include <cstring>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -160,6 +162,49 @@ inline constexpr size_t table_end = rvx_header_size + table_bytes + 8; // with t
 inline RvxSection section_of(const std::string& file, size_t i) {
     return decode_rvx_section(at(file, rvx_header_size + i * rvx_section_entry_size));
 }
+
+// A file's sections, and a file rebuilt from a list of them (format 4): what tests of tagged
+// sections edit.
+struct TaggedSection {
+    uint32_t tag;
+    uint32_t flags;
+    std::string bytes;
+};
+
+inline std::vector<TaggedSection> sections_of(const std::string& file) {
+    std::vector<TaggedSection> out;
+    const RvxHeader h = decode_rvx_header(at(file, 0));
+    for (size_t i = 0; i < h.section_count; ++i) {
+        const RvxSection s = section_of(file, i);
+        out.push_back({s.tag, s.flags, file.substr(s.offset, s.length)});
+    }
+    return out;
+}
+
+// The file `file`'s header (edited by `edit`) over `sections`, laid out and sealed as
+// Index::save lays out its own.
+inline std::string tagged_file(const std::string& file, const std::vector<TaggedSection>& sections,
+                        const std::function<void(RvxHeader&)>& edit = {}) {
+    RvxHeader h = decode_rvx_header(at(file, 0));
+    h.section_count = static_cast<uint32_t>(sections.size());
+    if (edit) edit(h);
+    const size_t table = sections.size() * rvx_section_entry_size;
+    std::string out(rvx_header_size + table + 8, '\0');
+    std::vector<RvxSection> entries;
+    for (const TaggedSection& s : sections) {
+        out.resize((out.size() + rvx_section_alignment - 1) / rvx_section_alignment *
+                   rvx_section_alignment);
+        entries.push_back({s.tag, s.flags, out.size(), s.bytes.size(),
+                           checksum64(s.bytes.data(), s.bytes.size())});
+        out += s.bytes;
+    }
+    encode_rvx_header(h, at(out, 0));
+    for (size_t i = 0; i < entries.size(); ++i)
+        encode_rvx_section(entries[i], at(out, rvx_header_size + i * rvx_section_entry_size));
+    put_u64(at(out, rvx_header_size + table), checksum64(at(out, rvx_header_size), table));
+    return out;
+}
+
 
 // Whether two saved files are equal; when not, says where they first differ (the files are
 // binary, so doctest's own printout of them would say nothing).

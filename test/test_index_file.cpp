@@ -236,49 +236,6 @@ TEST_CASE("index_file: the section table flags provenance optional and the rest 
 // ------------------------------------------------------------------------------------------
 // Tagged sections (format 4): a file rebuilt from a list of sections
 
-namespace {
-
-struct TaggedSection {
-    uint32_t tag;
-    uint32_t flags;
-    std::string bytes;
-};
-
-std::vector<TaggedSection> sections_of(const std::string& file) {
-    std::vector<TaggedSection> out;
-    const RvxHeader h = decode_rvx_header(at(file, 0));
-    for (size_t i = 0; i < h.section_count; ++i) {
-        const RvxSection s = section_of(file, i);
-        out.push_back({s.tag, s.flags, file.substr(s.offset, s.length)});
-    }
-    return out;
-}
-
-// The file `file`'s header (edited by `edit`) over `sections`, laid out and sealed as
-// Index::save lays out its own.
-std::string tagged_file(const std::string& file, const std::vector<TaggedSection>& sections,
-                        const std::function<void(RvxHeader&)>& edit = {}) {
-    RvxHeader h = decode_rvx_header(at(file, 0));
-    h.section_count = static_cast<uint32_t>(sections.size());
-    if (edit) edit(h);
-    const size_t table = sections.size() * rvx_section_entry_size;
-    std::string out(rvx_header_size + table + 8, '\0');
-    std::vector<RvxSection> entries;
-    for (const TaggedSection& s : sections) {
-        out.resize((out.size() + rvx_section_alignment - 1) / rvx_section_alignment *
-                   rvx_section_alignment);
-        entries.push_back({s.tag, s.flags, out.size(), s.bytes.size(),
-                           checksum64(s.bytes.data(), s.bytes.size())});
-        out += s.bytes;
-    }
-    encode_rvx_header(h, at(out, 0));
-    for (size_t i = 0; i < entries.size(); ++i)
-        encode_rvx_section(entries[i], at(out, rvx_header_size + i * rvx_section_entry_size));
-    put_u64(at(out, rvx_header_size + table), checksum64(at(out, rvx_header_size), table));
-    return out;
-}
-
-} // namespace
 
 TEST_CASE("index_file: the section rebuilder gives back the file it took apart") {
     CHECK(same_file(tagged_file(small_file(), sections_of(small_file())), small_file()));
@@ -413,7 +370,7 @@ TEST_CASE("index_file: the small corruption fixture is what the loops below assu
     CHECK(h.max_level >= 1); // upper lists exist
     uint64_t end = table_end;
     uint32_t tags[rvx_known_sections];
-    REQUIRE(rvx_sections(false, false, tags) == rvx_plain_section_count);
+    REQUIRE(rvx_sections(false, false, false, tags) == rvx_plain_section_count);
     for (size_t i = 0; i < rvx_plain_section_count; ++i) {
         const RvxSection s = section_of(file, i);
         CHECK(s.tag == tags[i]);

@@ -55,12 +55,12 @@ TEST_CASE("kmeans: well separated clusters are found, and the result is determin
     const float corners[4][3] = {{0, 0, 0}, {100, 0, 0}, {0, 100, 0}, {0, 0, 100}};
     std::mt19937 rng(11);
     std::normal_distribution<float> noise(0.0f, 1.0f);
-    std::vector<size_t> order(n);
-    for (size_t i = 0; i < n; ++i) order[i] = i;
-    std::shuffle(order.begin() + 4, order.end(), rng);
-    std::swap(order[1], order[per]);
-    std::swap(order[2], order[2 * per]);
-    std::swap(order[3], order[3 * per]);
+    // Point i is of cluster order[i] / per: one of each first, the rest shuffled.
+    std::vector<size_t> order = {0, per, 2 * per, 3 * per}, rest;
+    for (size_t i = 0; i < n; ++i)
+        if (i % per != 0) rest.push_back(i);
+    std::shuffle(rest.begin(), rest.end(), rng);
+    order.insert(order.end(), rest.begin(), rest.end());
     std::vector<float> rows(n * stride, -7.0f);
     for (size_t i = 0; i < n; ++i) {
         const size_t cluster = order[i] / per;

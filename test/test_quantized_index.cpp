@@ -45,7 +45,7 @@ SearchOptions graph_options(size_t ef, size_t rerank) {
 }
 
 // The section table of a saved file, however many sections it has.
-std::vector<RvxSection> sections_of(const std::string& file) {
+std::vector<RvxSection> table_of(const std::string& file) {
     const RvxHeader h = decode_rvx_header(at(file, 0));
     std::vector<RvxSection> sections;
     for (uint32_t i = 0; i < h.section_count; ++i)
@@ -56,7 +56,7 @@ std::vector<RvxSection> sections_of(const std::string& file) {
 
 // Rewrites the checksum of section i and of the table after a test has edited the section.
 void reseal(std::string& file, size_t i) {
-    const std::vector<RvxSection> sections = sections_of(file);
+    const std::vector<RvxSection> sections = table_of(file);
     const RvxSection& s = sections[i];
     put_u64(at(file, rvx_header_size + i * rvx_section_entry_size + 24),
             checksum64(at(file, s.offset), s.length));
@@ -65,7 +65,7 @@ void reseal(std::string& file, size_t i) {
 }
 
 size_t section_index(const std::string& file, uint32_t tag) {
-    const std::vector<RvxSection> sections = sections_of(file);
+    const std::vector<RvxSection> sections = table_of(file);
     for (size_t i = 0; i < sections.size(); ++i)
         if (sections[i].tag == tag) return i;
     FAIL("no such section");
@@ -300,7 +300,7 @@ TEST_CASE("quantized index: damaged quantizer and code sections are refused") {
         p.pq_subspaces = 4;
         index.quantize(p, 1);
         const std::string file = save(index);
-        const std::vector<RvxSection> sections = sections_of(file);
+        const std::vector<RvxSection> sections = table_of(file);
         // Truncated anywhere from the graph on: refused, as damage.
         for (size_t i = section_index(file, rvx_tag_graph); i < sections.size(); ++i)
             for (uint64_t cut : {sections[i].offset, sections[i].offset + sections[i].length / 2,

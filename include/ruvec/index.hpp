@@ -9,6 +9,7 @@
 #include "ruvec/embed.hpp"
 #include "ruvec/graph_params.hpp"
 #include "ruvec/io.hpp"
+#include "ruvec/kmer_sampler.hpp"
 #include "ruvec/metric.hpp"
 #include "ruvec/quantize.hpp"
 #include "ruvec/vecfile.hpp"
@@ -66,6 +67,10 @@ struct SearchHit {
     uint32_t row;     // row of the index
     float distance;   // in the index's metric (Euclidean for l2, 1 - similarity otherwise)
     float similarity; // cosine or inner product; 1 - distance^2 / 2 for l2 (cosine of unit vectors)
+    // The read search's identity, from the exact k-mers the query shares with the row's window
+    // (shared_kmers.hpp); negative for hits of the vector search, whose identity is estimated
+    // from the similarity (estimate_identity).
+    float identity = -1.0f;
 };
 
 // Which part of a larger collection an index holds (ruvec index --shard): shard `shard` of
@@ -106,6 +111,7 @@ struct GraphStats {
 };
 
 class HnswGraph;  // src/graph/hnsw_graph.hpp: the one place that includes hnswlib
+class SequenceSearch; // ruvec/sequence_search.hpp
 class FloatStore; // src/vector_store.hpp
 class CodeStore;
 
@@ -197,6 +203,26 @@ public:
     void search_many(const float* queries, size_t count, const SearchOptions& options, int threads,
                      std::vector<std::vector<SearchHit>>& hits) const;
 
+    // The read search (sequence_search.hpp, index_sequences.cpp). keep_sequences, on an index
+    // without rows, makes it keep each sequence's bases, 2 bits a base, with a k-mer index of
+    // their samples (the SEQS, KIDX and RECS sections). add_sequence then gives the bases of
+    // the sequence whose rows were added since the previous call (none: a sequence whose every
+    // window lacked a valid k-mer); every row must be so covered before the index is saved.
+    void keep_sequences(const SamplerParams& sampler);
+    void add_sequence(std::string_view bases);
+    // Samples the sequences added since the last call into the k-mer index, on `threads`
+    // threads (the same index at any count); save() does it on one if it is still to do.
+    void index_sequences(int threads);
+    const SequenceSearch* sequence_search() const noexcept { return sequences_.get(); }
+    // Neighbours of a query by its bases, through the k-mer index: the candidate regions of the
+    // collection ranked by the exact k-mers they share with the query, then the live windows in
+    // them by the k-mers each shares with it (ties: nearer by vector, then the lower row).
+    // `query` (dims floats, normalised here under cosine) gives the similarity and distance as
+    // search() gives them; the identity comes from the shared k-mers. --per-target and
+    // min_similarity apply as they do to search(). Thread-safe; needs keep_sequences.
+    void search_bases(std::string_view bases, const float* query, const SearchOptions& options,
+                      std::vector<SearchHit>& hits) const;
+
     GraphStats graph_stats() const;
     IndexMemory memory() const;
 
@@ -248,6 +274,11 @@ private:
     // cannot be shared; null once dropped. The codes: null when not quantized.
     std::unique_ptr<FloatStore> floats_;
     std::unique_ptr<CodeStore> codes_;
+    // The read search: null unless keep_sequences. record_first_row_[r] is the first row of
+    // sequence r; rows [sequenced_rows_, rows) await their sequence (add_sequence).
+    std::unique_ptr<SequenceSearch> sequences_;
+    std::vector<uint64_t> record_first_row_;
+    uint64_t sequenced_rows_ = 0;
 };
 
 // Estimated per-base identity between a query and a target from the similarity of their k-mer

@@ -61,8 +61,8 @@
 //     Entries are in file order: offsets increase, sections do not overlap, and the last one
 //     ends at the end of the file. In format 4 each known tag appears at most once, flagged as
 //     below; NAME, ROWS and GRPH are required; VECT is absent exactly when the header says the
-//     float vectors were dropped. Formats 1 to 3 hold exactly the sections listed for them, in
-//     the order listed.
+//     float vectors were dropped; SEQS, KIDX and RECS come together or not at all. Formats 1
+//     to 3 hold exactly the sections listed for them, in the order listed.
 //   Sections this ruvec knows, in the order it writes them:
 //     PROV  (optional) UTF-8 text, one line per command that wrote the file:
 //           "ruvec <version>\t<command line>\n" (build first, then each --add and --remove)
@@ -95,6 +95,12 @@
 //                     dimension); binary with a centre: dims float32; sq8: nothing
 //           Code layouts (C bytes per row) are described in ruvec/quantize.hpp.
 //     QCOD  (quantized) N x C bytes: the codes of the rows, in row order
+//     SEQS  (read search) the sequences of the rows, 2 bits a base: packed_sequences.hpp
+//     KIDX  (read search) the k-mer index of their samples: kmer_index.hpp
+//     RECS  (read search) (R + 1) x u64: the first row of each of SEQS's R sequences, then N;
+//           non-decreasing. Sequence r holds the windows of rows [first_r, first_r+1), all of
+//           one name, each ending within the sequence (a sequence can have no row: one whose
+//           every window lacks a valid k-mer)
 //   Rewriting a file (--add, --remove) keeps the sections this ruvec knows and drops optional
 //   ones it does not.
 #pragma once
@@ -141,15 +147,19 @@ inline constexpr uint32_t rvx_tag_vectors = rvx_tag("VECT");
 inline constexpr uint32_t rvx_tag_graph = rvx_tag("GRPH");
 inline constexpr uint32_t rvx_tag_quantizer = rvx_tag("QPAR");
 inline constexpr uint32_t rvx_tag_codes = rvx_tag("QCOD");
-inline constexpr uint32_t rvx_known_sections = 7;     // the tags above
+// The read search (sequence_search.hpp): present together or not at all.
+inline constexpr uint32_t rvx_tag_sequences = rvx_tag("SEQS"); // packed_sequences.hpp
+inline constexpr uint32_t rvx_tag_kmers = rvx_tag("KIDX");     // kmer_index.hpp
+inline constexpr uint32_t rvx_tag_records = rvx_tag("RECS");   // each sequence's first row
+inline constexpr uint32_t rvx_known_sections = 10;    // the tags above
 inline constexpr uint32_t rvx_max_sections = 64;      // entries a format-4 table may hold
 inline constexpr uint32_t rvx_plain_section_count = 5; // PROV NAME ROWS VECT GRPH
 inline constexpr uint32_t rvx_section_optional = 1;    // section flag bit 0
 
 // The sections this ruvec writes for an index, in file order: PROV NAME ROWS [VECT] GRPH
-// [QPAR QCOD] (also the sections of a file of formats 1 to 3). Returns how many were written
-// to `tags`.
-inline uint32_t rvx_sections(bool quantized, bool floats_dropped,
+// [QPAR QCOD] [SEQS KIDX RECS] (without the last three, the sections of a file of formats 1 to
+// 3). Returns how many were written to `tags`.
+inline uint32_t rvx_sections(bool quantized, bool floats_dropped, bool sequences,
                              uint32_t (&tags)[rvx_known_sections]) {
     uint32_t n = 0;
     tags[n++] = rvx_tag_provenance;
@@ -160,6 +170,11 @@ inline uint32_t rvx_sections(bool quantized, bool floats_dropped,
     if (quantized) {
         tags[n++] = rvx_tag_quantizer;
         tags[n++] = rvx_tag_codes;
+    }
+    if (sequences) {
+        tags[n++] = rvx_tag_sequences;
+        tags[n++] = rvx_tag_kmers;
+        tags[n++] = rvx_tag_records;
     }
     return n;
 }
@@ -248,6 +263,7 @@ struct RvxLayout {
     bool quantized = false;      // QPAR and QCOD are present (and the header's quantization set)
     bool floats_dropped = false; // no VECT
     bool shard = false;          // the header's shard fields describe a shard (else all zero)
+    bool sequences = false;      // SEQS, KIDX and RECS are present (the read search)
     std::vector<RvxSection> sections; // the whole table, in file order, unknown ones included
     // The entry of a known tag, or null when the file lacks it.
     const RvxSection* find(uint32_t tag) const;

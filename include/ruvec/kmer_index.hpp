@@ -64,6 +64,8 @@ public:
         explicit Builder(const SamplerParams& params); // check_sampler_params first
         // Samples `bases`, which start at concatenation coordinate `start`.
         void add(std::string_view bases, uint64_t start);
+        // Takes the samples another builder of the same sampler collected.
+        void absorb(Builder&& other);
         uint64_t samples() const noexcept { return postings_.size(); }
         // The index of everything added; `bases` is the length of the concatenation. The
         // result does not depend on `threads` nor on the order of the add calls.

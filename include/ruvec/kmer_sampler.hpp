@@ -53,6 +53,10 @@ struct SamplerParams {
 // Throws Error(usage) naming the parameter out of range.
 void check_sampler_params(const SamplerParams& params);
 
+// The default sampler for k-mers of length k (1..31): open syncmers keeping about 1 k-mer in 16
+// (s = k - 15, t in the middle), the defaults above at k 21; for k below 16, s is 1.
+SamplerParams default_sampler(uint32_t k);
+
 // One sampled k-mer.
 struct KmerSample {
     uint64_t hash;     // kmer_hash of the canonical k-mer

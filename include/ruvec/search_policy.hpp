@@ -25,8 +25,11 @@ bool parse_min_similarity(std::string_view text, MinSimilarity& min_similarity);
 // chose no ef (`ef_given` false) and a graph search at the default would compare each query with
 // about as many vectors anyway (brute_force_is_no_more_work): exact, and faster, as it reads
 // memory in order. `*chose_brute_force` (if given) says whether that last rule applied.
+// `by_bases`: the queries are searched by their bases through the index's k-mer index
+// (Index::search_bases), whose hits share k-mers exactly, so auto sets no similarity floor: the
+// hashing noise the floor is there for does not make such a hit.
 SearchOptions plan_search(const Index& index, SearchOptions requested,
                           const MinSimilarity& min_similarity, bool ef_given,
-                          bool* chose_brute_force = nullptr);
+                          bool* chose_brute_force = nullptr, bool by_bases = false);
 
 } // namespace ruvec

@@ -86,6 +86,7 @@ struct IndexCli {
     EmbedOptions embed{default_index_window, default_index_step};
     GraphOptions graph;
     std::string add_path, remove_path, shard_spec, max_memory; // --add, --remove, ...
+    bool kmer_index = false;                                   // --kmer-index
     std::vector<std::string> operands;
 };
 
@@ -129,6 +130,11 @@ CommandSpec index_spec(IndexCli& cli) {
                   "holding about 1/N of the vectors, the same block whatever the\n"
                   "machine or -@ (the inputs are read twice, so not '-'); search\n"
                   "each shard and join the results with ruvec merge"),
+           flag("--kmer-index", cli.kmer_index,
+                "also keep each sequence, 2 bits a base, and a k-mer\n"
+                "index of its sampled k-mers (open syncmers, about 1 k-mer in 16):\n"
+                "ruvec search then finds reads and fragments by the k-mers they\n"
+                "share (FASTA/FASTQ inputs only; kept by --add)"),
            option("--max-memory", "SIZE", cli.max_memory,
                   "stop with a message, before the index outgrows SIZE of\n"
                   "memory (K, M, G, T: powers of 1024) [the machine's memory, or\n"
@@ -219,6 +225,9 @@ int index_main(int argc, char** argv) {
             Index loaded = Index::load(FileSource(add_path), add_path);
             check_embed_options_agree(embed_options, loaded.embed_params(), add_path);
             check_graph_options_agree(graph_options, loaded.graph_params(), add_path);
+            if (cli.kmer_index && !loaded.sequence_search())
+                throw Error(ErrorKind::usage, add_path + " has no k-mer index to add to: "
+                                                         "rebuild it with --kmer-index");
             return loaded;
         }
         EmbedParams params;
@@ -226,7 +235,9 @@ int index_main(int argc, char** argv) {
             check_embed_options_agree(embed_options, params, "the .rvec input");
         else
             params = resolve_embed_options(embed_options);
-        return Index(params, resolve_graph_options(graph_options));
+        Index created(params, resolve_graph_options(graph_options));
+        if (cli.kmer_index) created.keep_sequences(default_sampler(params.k));
+        return created;
     }();
     const EmbedParams params = index.embed_params();
     const uint64_t rows_before = index.rows();

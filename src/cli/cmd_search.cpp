@@ -10,10 +10,12 @@
 #include "ruvec/hits.hpp"
 #include "ruvec/index.hpp"
 #include "ruvec/search_policy.hpp"
+#include "ruvec/sequence_search.hpp"
 #include "vector_inputs.hpp"
 
 #include <chrono>
 #include <cstdio>
+#include <exception>
 
 namespace ruvec::cli {
 
@@ -65,7 +67,9 @@ CommandSpec search_spec(SearchCli& cli) {
            option("--min-sim", "FLOAT", cli.min_similarity,
                   "report only hits with at least this similarity; auto: above\n"
                   "hashing noise, 5/sqrt(dims) for cosine k-mer indexes of 26 or\n"
-                  "more dims (0.110 at 2048), else none; none: every hit [auto]"),
+                  "more dims (0.110 at 2048), else none, and none for the read\n"
+                  "search (index --kmer-index: its hits share k-mers exactly);\n"
+                  "none: every hit [auto]"),
            option("--rerank", "INT", o.rerank,
                   "quantized index (ruvec quantize): the best INT candidates found\n"
                   "by codes are ranked again by float distance; 0: report code\n"
@@ -135,8 +139,22 @@ int search_main(int argc, char** argv) {
     const Index index = Index::load(FileSource(db_path), db_path);
     const EmbedParams params = index.embed_params();
     check_embed_options_agree(cli.embed, params, db_path);
+    // An index with a k-mer index is searched by the queries' bases (the read search), but for
+    // .rvec queries, which hold none.
+    bool by_bases = index.sequence_search() != nullptr;
+    for (const std::string& input : inputs) by_bases = by_bases && !is_rvec_file(input);
+    if (by_bases) {
+        const SamplerParams& s = index.sequence_search()->sampler();
+        messages.info(std::string("read search: candidates from the k-mer index (") +
+                      sampler_kind_name(s.kind) + ", k " + std::to_string(s.k) +
+                      "), ranked by the exact k-mers they share with each query");
+    } else if (index.sequence_search()) {
+        messages.info("vector search: .rvec queries hold no bases for the k-mer index");
+    }
+
     bool chose_brute_force = false;
-    cli.options = plan_search(index, cli.options, min_similarity, cli.ef_given, &chose_brute_force);
+    cli.options = plan_search(index, cli.options, min_similarity, cli.ef_given, &chose_brute_force,
+                              by_bases);
     if (index.live_rows() == 0) messages.warning(db_path + ": every vector is deleted");
     if (index.quantizer() && !index.has_float_vectors())
         messages.warning(db_path +
@@ -149,7 +167,7 @@ int search_main(int argc, char** argv) {
         messages.warning(
             "--rerank has no effect: " + db_path +
             (index.quantizer() ? " has no float vectors to re-rank with" : " is not quantized"));
-    if (chose_brute_force)
+    if (chose_brute_force && !by_bases)
         messages.info("brute force: the graph search at ef " + std::to_string(cli.options.ef) +
                       " would compare each query with about as many of the " +
                       std::to_string(index.live_rows()) + " vectors");
@@ -161,14 +179,36 @@ int search_main(int argc, char** argv) {
 
     std::vector<VecRow> queries;
     std::vector<float> vectors;
+    std::vector<std::string> query_bases; // by_bases: each query's bases
+    std::vector<VecRow> record_rows;      // by_bases: the rows of the record being read...
+    std::vector<float> record_vectors;    // ...and their vectors, until its bases come
     std::vector<std::vector<SearchHit>> results;
     uint64_t searched = 0, hits_written = 0;
     const int threads = common.threads + 1;
     std::string text;
+    auto search_by_bases = [&](size_t n) {
+        results.resize(n);
+        std::exception_ptr failure;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
+        for (size_t i = 0; i < n; ++i) {
+            try {
+                index.search_bases(query_bases[i], &vectors[i * params.dims], cli.options,
+                                   results[i]);
+            } catch (...) {
+#pragma omp critical(ruvec_search_by_bases_failure)
+                if (!failure) failure = std::current_exception();
+            }
+        }
+        if (failure) std::rethrow_exception(failure);
+        query_bases.clear();
+    };
     auto search_round = [&] {
         const size_t n = queries.size();
         if (n == 0) return;
-        index.search_many(vectors.data(), n, cli.options, threads, results);
+        if (by_bases)
+            search_by_bases(n);
+        else
+            index.search_many(vectors.data(), n, cli.options, threads, results);
         text.clear();
         for (size_t i = 0; i < n; ++i) {
             append_hits(text, queries[i], results[i], index, format, cli.full_precision);
@@ -184,11 +224,29 @@ int search_main(int argc, char** argv) {
     const InputRowStats stats = read_input_rows(
         inputs, params, db_path, common.threads, messages, /*show_progress=*/true,
         [&](const VecRow& row, const float* vector) {
+            if (by_bases) {
+                record_rows.push_back(row);
+                record_vectors.insert(record_vectors.end(), vector, vector + params.dims);
+                return;
+            }
             queries.push_back(row);
             vectors.insert(vectors.end(), vector, vector + params.dims);
             if (queries.size() == queries_per_round) search_round();
         },
-        search_round);
+        search_round, {},
+        by_bases ? RecordDone([&](const SeqRecord& record) {
+            for (size_t i = 0; i < record_rows.size(); ++i) {
+                const VecRow& row = record_rows[i];
+                queries.push_back(row);
+                vectors.insert(vectors.end(), &record_vectors[i * params.dims],
+                               &record_vectors[(i + 1) * params.dims]);
+                query_bases.emplace_back(record.seq, row.start, row.end - row.start);
+                if (queries.size() == queries_per_round) search_round();
+            }
+            record_rows.clear();
+            record_vectors.clear();
+        })
+                 : RecordDone());
     search_round();
     output.commit();
 

@@ -20,7 +20,7 @@ constexpr uint64_t max_skip_warnings = 5;
 EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParams& params,
                         int extra_threads, const Messages& messages, bool show_progress,
                         const RowConsumer& consume, const std::function<void()>& batch_done,
-                        RecordRange range) {
+                        RecordRange range, const RecordDone& record_done) {
     RecordEmbedder embedder(params, extra_threads + 1);
     EmbedStats stats;
     Progress progress(messages.command(), show_progress && messages.verbosity() >= 1);
@@ -29,7 +29,16 @@ EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParam
     VecRow row;
     std::vector<uint32_t> selected;
     const std::string k_text = std::to_string(params.k) + "-mer";
+    // record_done for the selected records before `record` not yet done (all: SIZE_MAX); rows
+    // come in record order, so a record is done when a later one's first row or skip comes.
+    size_t next_done = 0; // into `selected`
+    const auto records_done_before = [&](size_t record) {
+        if (!record_done) return;
+        while (next_done < selected.size() && selected[next_done] < record)
+            record_done(batch.records[selected[next_done++]]);
+    };
     const auto made = [&](size_t record, const Window& window, const float* vector) {
+        records_done_before(record);
         row.name = batch.records[record].name;
         row.start = window.start;
         row.end = window.end;
@@ -37,6 +46,7 @@ EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParam
         ++stats.rows;
     };
     const auto skipped = [&](size_t r, const Window& window) {
+        records_done_before(r);
         ++stats.skipped_rows;
         if (stats.skipped_rows <= max_skip_warnings) {
             const SeqRecord& record = batch.records[r];
@@ -63,7 +73,9 @@ EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParam
             batch_bases_in += batch.records[r].seq.size();
         }
         records_read += batch.size;
+        next_done = 0;
         embedder.embed(batch.records.data(), selected, made, skipped);
+        records_done_before(SIZE_MAX);
         stats.records += selected.size();
         stats.bases += batch_bases_in;
         stats.records_outside += batch.size - selected.size();

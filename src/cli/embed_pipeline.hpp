@@ -5,6 +5,7 @@
 
 #include "common.hpp"
 #include "ruvec/embed.hpp"
+#include "ruvec/seq.hpp"
 #include "ruvec/vecfile.hpp"
 
 #include <cstdint>
@@ -37,14 +38,17 @@ struct EmbedStats {
 
 // Called once per vector, in input order; `vector` holds params.dims floats.
 using RowConsumer = std::function<void(const VecRow& row, const float* vector)>;
+// Called once per embedded record, after its rows (it may have none: every window lacked a valid
+// k-mer) and before the next record's: for consumers that keep the bases (the read search).
+using RecordDone = std::function<void(const SeqRecord& record)>;
 
 // Runs the pipeline; warnings (skipped records, empty inputs) go through `messages`, progress is
 // shown when `show_progress` and stderr is a terminal. `batch_done`, if set, is called after the
 // rows of each batch of records (streaming consumers flush there). Only the records in `range`
-// are embedded. Throws the first error met.
+// are embedded; `record_done`, if set, follows the rows of each. Throws the first error met.
 EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParams& params,
                         int extra_threads, const Messages& messages, bool show_progress,
                         const RowConsumer& consume, const std::function<void()>& batch_done = {},
-                        RecordRange range = {});
+                        RecordRange range = {}, const RecordDone& record_done = {});
 
 } // namespace ruvec::cli

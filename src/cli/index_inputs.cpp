@@ -35,6 +35,11 @@ InputRowStats add_inputs_to_index(Index& index, const std::vector<std::string>& 
         index.insert_pending(extra_threads + 1, report, complete_batches_only);
         linked += pending - index.pending_rows();
     };
+    // An index that keeps its sequences (the read search) takes each record's bases after its
+    // rows.
+    RecordDone record_done;
+    if (index.sequence_search())
+        record_done = [&](const SeqRecord& record) { index.add_sequence(record.seq); };
     const InputRowStats stats = read_input_rows(
         inputs, params, params_owner, extra_threads, messages,
         /*show_progress=*/true,
@@ -43,9 +48,10 @@ InputRowStats add_inputs_to_index(Index& index, const std::vector<std::string>& 
             index.add(row, vector);
             if (index.pending_rows() >= link_every_rows) link(true);
         },
-        {}, range);
+        {}, range, record_done);
     link(false);
     link_progress.finish();
+    index.index_sequences(extra_threads + 1);
     return stats;
 }
 

@@ -54,7 +54,7 @@ InputRowStats read_input_rows(const std::vector<std::string>& inputs, const Embe
                               const std::string& params_owner, int extra_threads,
                               const Messages& messages, bool show_progress,
                               const RowConsumer& consume, const std::function<void()>& batch_done,
-                              RecordRange range) {
+                              RecordRange range, const RecordDone& record_done) {
     InputRowStats stats;
     uint64_t records_before = 0; // records of the inputs already read
     std::vector<VecRow> rows;
@@ -64,7 +64,7 @@ InputRowStats read_input_rows(const std::vector<std::string>& inputs, const Embe
         [&](const std::vector<std::string>& sequences) {
             const EmbedStats s =
                 embed_inputs(sequences, params, extra_threads, messages, show_progress, consume,
-                             batch_done, range.after(records_before));
+                             batch_done, range.after(records_before), record_done);
             records_before += s.records + s.records_outside;
             stats.embedded.records += s.records;
             stats.embedded.bases += s.bases;
@@ -73,6 +73,10 @@ InputRowStats read_input_rows(const std::vector<std::string>& inputs, const Embe
             stats.embedded.empty_inputs += s.empty_inputs;
         },
         [&](const std::string& input, RvecReader& reader) {
+            if (record_done)
+                throw Error(ErrorKind::usage,
+                            input + ": an .rvec holds vectors, not the bases the k-mer index "
+                                    "needs: give the sequences (FASTA/FASTQ)");
             const std::string difference = embed_params_difference(reader.params(), params);
             if (!difference.empty())
                 throw Error(ErrorKind::format, input + ": made with " + difference + " in " +

@@ -51,11 +51,14 @@ struct InputRowStats {
 // `params`; an .rvec made with other parameters is refused (Error(format)) naming the first
 // difference against `params_owner` (e.g. "db.rvx"). `batch_done` follows each batch of rows.
 // Only the records in `range` are handed over, numbered over all inputs in order (a record of
-// an .rvec is a run of rows with one name).
+// an .rvec is a run of rows with one name). `record_done`, if set, follows the rows of each
+// sequence record (embed_inputs); .rvec inputs are then refused (Error(usage)): they hold no
+// bases.
 InputRowStats read_input_rows(const std::vector<std::string>& inputs, const EmbedParams& params,
                               const std::string& params_owner, int extra_threads,
                               const Messages& messages, bool show_progress,
                               const RowConsumer& consume,
-                              const std::function<void()>& batch_done = {}, RecordRange range = {});
+                              const std::function<void()>& batch_done = {}, RecordRange range = {},
+                              const RecordDone& record_done = {});
 
 } // namespace ruvec::cli

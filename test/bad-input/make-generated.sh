@@ -32,16 +32,17 @@ seq = "".join(l.strip() for l in open(sys.argv[1]) if not l.startswith(">"))
 sys.stdout.write(">chrHuge\n" + seq * 2062 + "\n")
 PY
 
-# Indexes: a small product-quantized index has every kind of section. Cut short inside each part
+# Indexes: a small product-quantized index with a k-mer index has every kind of section. Cut short inside each part
 # and with one flipped byte in each part; a header that claims 2^60 vectors and one from a future
 # format version, both re-signed so that their checksums are right (only the values are wrong);
 # one with a critical section this ruvec does not know, and one with an optional such section.
 # Also vectors of other dims than the index's.
 ruvec=$3
 zcat "$data/genomes/phage_lambda.fa.gz" "$data/genomes/virus_dwv.fa.gz" >two.fa
-"$ruvec" index -d 16 -k 9 -M 4 -w 1000 -o plain.rvx two.fa
+"$ruvec" index -d 16 -k 9 -M 4 -w 1000 --kmer-index -o plain.rvx two.fa
 "$ruvec" quantize -t pq -m 2 --eval 0 -o index.rvx plain.rvx >/dev/null
 "$ruvec" embed -d 32 -k 9 "$data/genomes/phage_phiX174.fa" -o dims32.rvec
+"$ruvec" index -d 16 -k 9 -M 4 -w 1000 -o vectors.rvx two.fa # no k-mer index
 "$ruvec" info --json index.rvx >index.json
 # python3-xxhash is a Debian package: Debian's python3 sees it, another python3 on PATH may not.
 /usr/bin/python3 - index.rvx index.json <<'PY'
@@ -67,10 +68,13 @@ write("index-2e60-rows.rvx", resign(data[:56] + struct.pack("<Q", 1 << 60) + dat
 write("index-future-version.rvx", resign(data[:8] + struct.pack("<I", 99) + data[12:]))
 # The index with one more section, as a newer ruvec might write: laid out again (64-byte
 # alignment, table and header re-signed). A critical one this ruvec does not know is refused.
-def with_section(tag, flags, payload):
+def with_section(tag, flags, payload, replace=None):
     parts = [(s["tag"].encode(), 1 if s.get("optional") else 0,
               data[s["offset"]:s["offset"] + s["length"]]) for s in sections]
-    parts.append((tag, flags, payload))
+    if replace:  # (tag, payload): that section's bytes replaced, no section added
+        parts = [(t, f, replace[1] if t == replace[0] else p) for t, f, p in parts]
+    else:
+        parts.append((tag, flags, payload))
     head_end = 256 + 32 * len(parts) + 8
     body, entries, at = b"", b"", head_end
     for t, f, p in parts:
@@ -84,6 +88,15 @@ def with_section(tag, flags, payload):
     return resign(header) + entries + struct.pack("<Q", xxhash.xxh64(entries).intdigest()) + body
 write("index-unknown-critical.rvx", with_section(b"KMER", 0, b"k" * 100))
 write("index-unknown-optional.rvx", with_section(b"NOTE", 1, b"a note from a newer ruvec\n"))
+# The read search's sections with right checksums and wrong values: RECS naming row 1 as the
+# first sequence's start; SEQS claiming one more sequence than its table holds.
+recs = next(s for s in sections if s["tag"] == "RECS")
+recs_bytes = data[recs["offset"]:recs["offset"] + recs["length"]]
+write("index-bad-RECS.rvx", with_section(None, 0, None, (b"RECS", struct.pack("<Q", 1) + recs_bytes[8:])))
+seqs = next(s for s in sections if s["tag"] == "SEQS")
+seqs_bytes = data[seqs["offset"]:seqs["offset"] + seqs["length"]]
+count = struct.unpack_from("<Q", seqs_bytes)[0]
+write("index-bad-SEQS.rvx", with_section(None, 0, None, (b"SEQS", struct.pack("<Q", count + 1) + seqs_bytes[8:])))
 PY
 # .rvec cut short and with a flipped byte in its block.
 "$ruvec" embed --quiet -d 16 -k 9 -w 500 two.fa -o windows.rvec

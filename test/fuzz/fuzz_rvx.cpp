@@ -1,5 +1,5 @@
 // libFuzzer target: the .rvx loader, every section, then the loaded index in use: searched by
-// graph and by brute force, described and saved again. Built with every checksum accepted
+// graph, by brute force and (with a k-mer index) by bases, described and saved again. Built with every checksum accepted
 // (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION), so a mutated section reaches the validation that
 // must stop a hostile file whose checksums are right.
 #include "ruvec/error.hpp"
@@ -27,6 +27,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         index.search(query.data(), options, hits);
         options.exact = true;
         index.search(query.data(), options, hits);
+        if (index.sequence_search()) { // the read search over the loaded k-mer index
+            options.exact = false;
+            index.search_bases("ACGTTGCAACGGTACCATGGCATTACGATCGATCGGATCCAAGCTTGCATGC",
+                               query.data(), options, hits);
+            for (const ruvec::SearchHit& hit : hits) index.row_name(hit.row);
+        }
         index.graph_stats();
         index.memory();
         ruvec::StringSink out;
