@@ -163,12 +163,13 @@ KmerIndex KmerIndex::decode(const unsigned char* bytes, uint64_t length,
     const unsigned char* at = bytes + kidx_header_bytes;
     std::memcpy(index.bucket_starts_.data(), at, 8 * (buckets + 1));
     at += 8 * (buckets + 1);
-    std::memcpy(index.keys_.data(), at, 4 * postings);
+    // (memcpy takes no null pointer, which an empty vector's data() may be.)
+    if (postings > 0) std::memcpy(index.keys_.data(), at, 4 * postings);
     at += 4 * postings;
     for (uint64_t i = 0; i < padding_after_keys(postings); ++i)
         if (at[i] != 0) throw damaged("padding is not zero");
     at += padding_after_keys(postings);
-    std::memcpy(index.postings_.data(), at, 8 * postings);
+    if (postings > 0) std::memcpy(index.postings_.data(), at, 8 * postings);
 
     if (index.bucket_starts_[0] != 0 || index.bucket_starts_[buckets] != postings)
         throw damaged("bucket table does not span the postings");
