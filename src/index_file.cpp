@@ -419,6 +419,11 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
                     if (info.name != index.rows_[previous].name || info.end > held.length(r - 1))
                         throw damaged("records section: row " + std::to_string(row) +
                                       " does not lie in sequence " + std::to_string(r));
+                    // Windows in order, as the read search looks them up (windows_of).
+                    const RowInfo& before = index.rows_[row > previous ? row - 1 : row];
+                    if (row > previous && (info.start <= before.start || info.end < before.end))
+                        throw damaged("records section: the rows of sequence " +
+                                      std::to_string(r) + " are out of order");
                 }
             if (r < records) index.record_first_row_[r] = first;
             previous = first;

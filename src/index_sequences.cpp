@@ -67,31 +67,38 @@ void Index::search_bases(std::string_view bases, const float* query,
     sequences_->search(bases, options, scratch, regions);
     if (regions.empty()) return;
 
-    // The live windows overlapping each region, by the k-mers each shares with the query.
-    struct Candidate {
-        uint64_t shared;
-        uint32_t row;
-    };
-    std::vector<Candidate> candidates;
-    QueryKmers kmers(bases, sequences_->sampler().k, /*canonical=*/true);
-    std::vector<char> row_seen;
-    const PackedSequences& sequences = sequences_->sequences();
+    // The live windows overlapping each region (each window once), by the k-mers each shares
+    // with the query. A sequence's rows come with starts increasing and ends not decreasing
+    // (windows_of), so the first overlapping one is found by binary search: the cost follows
+    // the regions, not the length of their sequences.
+    std::vector<std::pair<uint32_t, uint32_t>> overlapping; // (row, sequence)
     for (const SequenceHit& region : regions) {
         const uint64_t first = record_first_row_[region.record];
         const uint64_t last = region.record + 1 < record_first_row_.size()
                                   ? record_first_row_[region.record + 1]
                                   : sequenced_rows_;
-        for (uint64_t row = first; row < last; ++row) {
-            const RowInfo& info = rows_[row];
-            if (info.end <= region.start || info.start >= region.end) continue;
-            if (info.flags & rvx_row_deleted) continue;
-            if (row_seen.empty()) row_seen.assign(rows_.size(), 0);
-            if (row_seen[row]) continue;
-            row_seen[row] = 1;
-            sequences.extract(region.record, info.start, info.end, scratch.bases);
-            const uint64_t shared = kmers.shared_with(scratch.bases);
-            if (shared > 0) candidates.push_back({shared, static_cast<uint32_t>(row)});
-        }
+        const auto begin = rows_.begin() + static_cast<std::ptrdiff_t>(first);
+        const auto end = rows_.begin() + static_cast<std::ptrdiff_t>(last);
+        auto row = std::partition_point(
+            begin, end, [&](const RowInfo& info) { return info.end <= region.start; });
+        for (; row != end && row->start < region.end; ++row)
+            if (!(row->flags & rvx_row_deleted))
+                overlapping.emplace_back(static_cast<uint32_t>(row - rows_.begin()), region.record);
+    }
+    std::sort(overlapping.begin(), overlapping.end());
+    overlapping.erase(std::unique(overlapping.begin(), overlapping.end()), overlapping.end());
+    struct Candidate {
+        uint64_t shared;
+        uint32_t row;
+    };
+    std::vector<Candidate> candidates; // in row order
+    QueryKmers kmers(bases, sequences_->sampler().k, /*canonical=*/true);
+    const PackedSequences& sequences = sequences_->sequences();
+    for (const auto& [row, sequence] : overlapping) {
+        const RowInfo& info = rows_[row];
+        sequences.extract(sequence, info.start, info.end, scratch.bases);
+        const uint64_t shared = kmers.shared_with(scratch.bases);
+        if (shared > 0) candidates.push_back({shared, row});
     }
     if (candidates.empty()) return;
 
@@ -125,8 +132,6 @@ void Index::search_bases(std::string_view bases, const float* query,
     options_for_hits.top = top;
     options_for_hits.min_similarity = -std::numeric_limits<float>::infinity();
     to_hits(found, options_for_hits, hits);
-    std::sort(candidates.begin(), candidates.end(),
-              [](const Candidate& a, const Candidate& b) { return a.row < b.row; });
     for (SearchHit& hit : hits) {
         const auto at = std::lower_bound(
             candidates.begin(), candidates.end(), hit.row,

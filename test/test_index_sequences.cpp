@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -235,6 +236,11 @@ TEST_CASE("index_sequences: damaged or inconsistent read-search sections are ref
     edited = sections;
     put_u64(reinterpret_cast<unsigned char*>(&edited[7].bytes[16]), 1); // before sequence 1's
     CHECK(message_of(edited) == "test.rvx: records section: the sequences' first rows are out of "
+                                "order: the file is damaged");
+    edited = sections;
+    std::string& rows = edited[2].bytes; // ROWS: genome0's first two windows swapped
+    std::swap_ranges(rows.begin(), rows.begin() + 24, rows.begin() + 24);
+    CHECK(message_of(edited) == "test.rvx: records section: the rows of sequence 1 are out of "
                                 "order: the file is damaged");
     edited = sections;
     edited[5].bytes[0] = 7; // 7 sequences: the lengths no longer add up

@@ -7,6 +7,7 @@
 #include "ruvec/error.hpp"
 #include "ruvec/index.hpp"
 #include "ruvec/index_format.hpp"
+#include "ruvec/sequence_search.hpp"
 
 #include <cinttypes>
 #include <cstdio>
@@ -125,6 +126,19 @@ int info_main(int argc, char** argv) {
                                   q->params().train_rows, q->params().seed);
         else
             text += "null";
+        text += ",\"read_search\":";
+        if (const SequenceSearch* r = index.sequence_search()) {
+            const SamplerParams& p = r->sampler();
+            text += printf_string(
+                "{\"sampler\":\"%s\",\"k\":%u,\"w\":%u,\"s\":%u,\"t\":%u,\"c\":%u,"
+                "\"sequences\":%u,\"bases\":%" PRIu64 ",\"postings\":%" PRIu64
+                ",\"sequence_bytes\":%" PRIu64 ",\"kmer_index_bytes\":%" PRIu64 "}",
+                sampler_kind_name(p.kind), p.k, p.w, p.s, p.t, p.c, r->sequences().records(),
+                r->sequences().total_bases(), r->kmers().postings(),
+                r->sequences().memory_bytes(), r->kmers().memory_bytes());
+        } else {
+            text += "null";
+        }
         text +=
             printf_string(",\"memory\":{\"graph_bytes\":%" PRIu64 ",\"code_bytes\":%" PRIu64
                           ",\"float_bytes\":%" PRIu64 ",\"float_vectors\":\"%s\"}",
@@ -181,6 +195,19 @@ int info_main(int argc, char** argv) {
                                               : "; float vectors dropped\n";
         } else {
             text += "quantization\tnone\n";
+        }
+        if (const SequenceSearch* r = index.sequence_search()) {
+            const SamplerParams& p = r->sampler();
+            text += printf_string("read search\t%s k %u", sampler_kind_name(p.kind), p.k);
+            if (p.kind == SamplerKind::syncmer) text += printf_string(" s %u t %u", p.s, p.t);
+            if (p.kind == SamplerKind::minimizer) text += printf_string(" w %u", p.w);
+            if (p.kind == SamplerKind::fracminhash) text += printf_string(" c %u", p.c);
+            text += printf_string("; %u sequences of %" PRIu64 " bases (%s); %" PRIu64
+                                  " postings (%s)\n",
+                                  r->sequences().records(), r->sequences().total_bases(),
+                                  human_bytes(static_cast<double>(r->sequences().memory_bytes())).c_str(),
+                                  r->kmers().postings(),
+                                  human_bytes(static_cast<double>(r->kmers().memory_bytes())).c_str());
         }
         // Memory a search holds: links (with the float vectors unless quantized) and codes.
         text += "memory\tgraph " + human_bytes(static_cast<double>(memory.graph_bytes));

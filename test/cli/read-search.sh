@@ -13,6 +13,18 @@ run "$ruvec" index -d 256 --kmer-index -o k.rvx "${genomes[@]}"
 check "index --kmer-index: exit 0" test $status -eq 0
 "$ruvec" info k.rvx >info.txt
 check "info lists the read search's sections" test "$(grep -cE '^section	(SEQS|KIDX|RECS) ' info.txt)" -eq 3
+check "info describes the read search" grep -qE "^read search	syncmer k 21 s 6 t 7; [0-9]+ sequences of [0-9]+ bases" info.txt
+"$ruvec" info --json k.rvx >info.json
+check "info --json: read_search holds the sampler and counts" python3 -c '
+import json
+r = json.load(open("info.json"))["read_search"]
+assert (r["sampler"], r["k"], r["s"], r["t"]) == ("syncmer", 21, 6, 7), r
+assert r["sequences"] > 0 and r["bases"] > r["postings"] > 0, r'
+"$ruvec" index -d 256 -o novectors-check.rvx "$data/genomes/phage_phiX174.fa" 2>/dev/null
+check "info --json: read_search is null without one" python3 -c '
+import json, subprocess, sys
+d = json.loads(subprocess.run([sys.argv[1], "info", "--json", "novectors-check.rvx"], capture_output=True).stdout)
+assert d["read_search"] is None' "$ruvec"
 
 # Reads cut from phiX174 (bases 1001-1150 and the reverse complement of 3001-3150): the windows
 # holding them, with identity 1.
