@@ -1,11 +1,9 @@
 #include "ruvec/embed_stream.hpp"
 
+#include "thread_index.hpp"
+
 #include <algorithm>
 #include <exception>
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 namespace ruvec {
 
@@ -17,14 +15,6 @@ constexpr size_t chunk_bytes = size_t{32} << 20;
 // With count weights a window longer than this is cut into pieces counted on several threads
 // (integer counts add exactly, so the vector does not depend on the cut).
 constexpr uint64_t piece_bases = 1'000'000;
-
-int thread_index() {
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
 
 } // namespace
 

@@ -92,7 +92,7 @@ void Index::search_bases(std::string_view bases, const float* query,
         uint32_t row;
     };
     std::vector<Candidate> candidates; // in row order
-    QueryKmers kmers(bases, sequences_->sampler().k, /*canonical=*/true);
+    QueryKmers& kmers = *scratch.kmers; // the query's k-mers, from the regions' ranking
     const PackedSequences& sequences = sequences_->sequences();
     for (const auto& [row, sequence] : overlapping) {
         const RowInfo& info = rows_[row];

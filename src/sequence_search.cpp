@@ -1,13 +1,10 @@
 #include "ruvec/sequence_search.hpp"
 
 #include "ruvec/error.hpp"
+#include "thread_index.hpp"
 
 #include <algorithm>
 #include <exception>
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 namespace ruvec {
 
@@ -17,14 +14,6 @@ namespace {
 // each k-mer by its bases alone (syncmers, FracMinHash): a piece holds the k-mers starting in
 // it, so the samples are those of the whole record.
 constexpr uint64_t piece_bases = uint64_t{1} << 20;
-
-int thread_index() {
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
 
 } // namespace
 
@@ -94,8 +83,9 @@ void SequenceSearch::search(std::string_view query, const SequenceSearchOptions&
     sample_kmers(query, sampler_, scratch.samples);
     find_candidates(kmers_, sequences_, scratch.samples, query.size(), options.candidates,
                     scratch.candidates, scratch.regions);
+    scratch.kmers.reset();
     if (scratch.regions.empty()) return;
-    QueryKmers kmers(query, sampler_.k, /*canonical=*/true);
+    QueryKmers& kmers = scratch.kmers.emplace(query, sampler_.k, /*canonical=*/true);
     for (const CandidateRegion& region : scratch.regions) {
         const uint64_t start = region.start > options.margin ? region.start - options.margin : 0;
         const uint64_t end =

@@ -3,6 +3,8 @@
 // repeats past max_occurrences are skipped.
 #include "ruvec/candidate_regions.hpp"
 
+#include "sequence_test_support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <random>
@@ -10,20 +12,9 @@
 #include <vector>
 
 using namespace ruvec;
+using namespace ruvec::test;
 
 namespace {
-
-std::string random_bases(size_t n, std::mt19937& rng) {
-    std::string s(n, 'A');
-    for (char& c : s) c = "ACGT"[rng() & 3];
-    return s;
-}
-
-std::string reverse_complement(const std::string& s) {
-    std::string rc(s.rbegin(), s.rend());
-    for (char& c : rc) c = c == 'A' ? 'T' : c == 'C' ? 'G' : c == 'G' ? 'C' : 'A';
-    return rc;
-}
 
 struct Fixture {
     PackedSequences sequences;

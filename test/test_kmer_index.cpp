@@ -7,6 +7,8 @@
 #include "ruvec/format.hpp"
 #include "ruvec/io.hpp"
 
+#include "sequence_test_support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -16,14 +18,9 @@
 #include <vector>
 
 using namespace ruvec;
+using namespace ruvec::test;
 
 namespace {
-
-std::string random_bases(size_t n, std::mt19937& rng) {
-    std::string s(n, 'A');
-    for (char& c : s) c = "ACGT"[rng() & 3];
-    return s;
-}
 
 std::string encoded(const KmerIndex& index) {
     StringSink sink;

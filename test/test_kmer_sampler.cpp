@@ -6,6 +6,8 @@
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
 
+#include "sequence_test_support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -16,22 +18,16 @@
 #include <vector>
 
 using namespace ruvec;
+using namespace ruvec::test;
 
 namespace {
 
-std::string random_bases(size_t n, uint32_t seed, int n_every = 0) {
+std::string bases_with_ns(size_t n, uint32_t seed, int n_every = 0) {
     std::mt19937 rng(seed);
-    std::string s(n, 'A');
-    for (size_t i = 0; i < n; ++i) s[i] = "ACGT"[rng() & 3];
+    std::string s = ruvec::test::random_bases(n, rng);
     if (n_every > 0)
         for (size_t i = n_every; i < n; i += n_every + rng() % n_every) s[i] = 'N';
     return s;
-}
-
-std::string reverse_complement(const std::string& s) {
-    std::string rc(s.rbegin(), s.rend());
-    for (char& c : rc) c = c == 'A' ? 'T' : c == 'C' ? 'G' : c == 'G' ? 'C' : c == 'T' ? 'A' : c;
-    return rc;
 }
 
 // The canonical 2-bit code of seq[p, p + n), and whether it is the reverse complement; false in
@@ -146,12 +142,12 @@ TEST_CASE("kmer_sampler: every sampler gives what its definition gives, Ns inclu
         CAPTURE(kind_name);
         CAPTURE(p.k);
         for (uint32_t seed : {1u, 2u, 3u}) {
-            const std::string seq = random_bases(3000, seed, seed == 1 ? 0 : 40 * seed);
+            const std::string seq = bases_with_ns(3000, seed, seed == 1 ? 0 : 40 * seed);
             CHECK(same(sampled(seq, p), brute_force(seq, p)));
         }
         // Low complexity: repeated s-mers and k-mers, ties everywhere.
         const std::string repeats = std::string(200, 'A') + "ACACACACACACACACACACACACACACAC" +
-                                    random_bases(100, 9) + std::string(50, 'T') + "acgtnACGT";
+                                    bases_with_ns(100, 9) + std::string(50, 'T') + "acgtnACGT";
         CHECK(same(sampled(repeats, p), brute_force(repeats, p)));
         CHECK(sampled(std::string(p.k - 1, 'A'), p).empty());
     }
@@ -161,7 +157,7 @@ TEST_CASE("kmer_sampler: the reverse complement samples the same k-mers, mirrore
     for (const SamplerParams& p : every_kind()) {
         const std::string kind_name = sampler_kind_name(p.kind);
         CAPTURE(kind_name);
-        const std::string seq = random_bases(5000, 17, 300);
+        const std::string seq = bases_with_ns(5000, 17, 300);
         const std::vector<KmerSample> forward = sampled(seq, p);
         std::vector<KmerSample> mirrored = sampled(reverse_complement(seq), p);
         std::reverse(mirrored.begin(), mirrored.end());
@@ -180,7 +176,7 @@ TEST_CASE("kmer_sampler: the reverse complement samples the same k-mers, mirrore
 }
 
 TEST_CASE("kmer_sampler: densities are as documented, and minimizers leave no window empty") {
-    const std::string seq = random_bases(200000, 23);
+    const std::string seq = bases_with_ns(200000, 23);
     const double kmers = static_cast<double>(seq.size() - 20);
     SamplerParams p;
     p.kind = SamplerKind::syncmer;

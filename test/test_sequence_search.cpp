@@ -7,6 +7,8 @@
 #include "ruvec/error.hpp"
 #include "ruvec/io.hpp"
 
+#include "sequence_test_support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <random>
@@ -14,20 +16,9 @@
 #include <vector>
 
 using namespace ruvec;
+using namespace ruvec::test;
 
 namespace {
-
-std::string random_bases(size_t n, std::mt19937& rng) {
-    std::string s(n, 'A');
-    for (char& c : s) c = "ACGT"[rng() & 3];
-    return s;
-}
-
-std::string reverse_complement(const std::string& s) {
-    std::string rc(s.rbegin(), s.rend());
-    for (char& c : rc) c = c == 'A' ? 'T' : c == 'C' ? 'G' : c == 'G' ? 'C' : 'A';
-    return rc;
-}
 
 char other_base(char c) {
     return c == 'A' ? 'C' : 'A';

@@ -2,6 +2,8 @@
 // once, both strands under canonical, Ns breaking k-mers, and the identity formula.
 #include "ruvec/shared_kmers.hpp"
 
+#include "sequence_test_support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -10,20 +12,9 @@
 #include <string>
 
 using namespace ruvec;
+using namespace ruvec::test;
 
 namespace {
-
-std::string random_bases(size_t n, std::mt19937& rng) {
-    std::string s(n, 'A');
-    for (char& c : s) c = "ACGT"[rng() & 3];
-    return s;
-}
-
-std::string reverse_complement(const std::string& s) {
-    std::string rc(s.rbegin(), s.rend());
-    for (char& c : rc) c = c == 'A' ? 'T' : c == 'C' ? 'G' : c == 'G' ? 'C' : c == 'T' ? 'A' : c;
-    return rc;
-}
 
 // The k-mers as strings, each with its reverse complement's smaller one when canonical.
 std::set<std::string> kmer_set(const std::string& s, uint32_t k, bool canonical) {

@@ -11,6 +11,7 @@
 #include "ruvec/shared_kmers.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -58,6 +59,9 @@ public:
         CandidateScratch candidates;
         std::vector<CandidateRegion> regions;
         std::string bases;
+        // The query's k-mers, once it has candidate regions: callers that compare it with more
+        // of the sequence (the index's windows) use them again.
+        std::optional<QueryKmers> kmers;
     };
     // The best hits of `query`, most shared k-mers first (then record, strand and start):
     // deterministic. Needs index_records since the last add.
