@@ -129,6 +129,15 @@ std::vector<Window> windows_of(uint64_t length, const EmbedParams& params) {
     return windows;
 }
 
+bool has_valid_kmer(std::string_view seq, Window window, uint32_t k) {
+    uint32_t run = 0;
+    for (uint64_t i = window.start; i < window.end && i < seq.size(); ++i) {
+        run = base_code(seq[i]) < 4 ? run + 1 : 0;
+        if (run == k) return true;
+    }
+    return false;
+}
+
 Embedder::Embedder(const EmbedParams& params) : params_(params) {
     if (params_.weight == Weight::count)
         counts_.assign(params_.dims, 0);

@@ -18,15 +18,24 @@ constexpr uint64_t piece_bases = 1'000'000;
 
 } // namespace
 
-RecordEmbedder::RecordEmbedder(const EmbedParams& params, int threads)
-    : params_(params), threads_(std::max(1, threads)),
-      embedders_(static_cast<size_t>(threads_), Embedder(params)) {}
+RecordEmbedder::RecordEmbedder(const EmbedParams& params, int threads, bool vectors)
+    : params_(params), threads_(std::max(1, threads)), embeds_(vectors),
+      embedders_(vectors ? static_cast<size_t>(threads_) : 0, Embedder(params)) {}
 
 void RecordEmbedder::embed(const SeqRecord* records, const std::vector<uint32_t>& selected,
                            const RowSink& row, const SkipSink& skipped) {
     tasks_.clear();
     for (uint32_t r : selected)
         for (const Window& w : windows_of(records[r].seq.size(), params_)) tasks_.push_back({r, w});
+    if (!embeds_) {
+        for (const RowTask& task : tasks_) {
+            if (has_valid_kmer(records[task.record].seq, task.window, params_.k))
+                row(task.record, task.window, nullptr);
+            else
+                skipped(task.record, task.window);
+        }
+        return;
+    }
     const size_t dims = params_.dims;
     const size_t rows_per_chunk = std::max<size_t>(1, chunk_bytes / (dims * sizeof(float)));
     for (size_t first = 0; first < tasks_.size(); first += rows_per_chunk) {

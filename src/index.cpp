@@ -97,6 +97,11 @@ uint64_t index_build_bytes(const EmbedParams& embed, const GraphParams& graph, u
     return static_cast<uint64_t>(per_row * static_cast<double>(rows));
 }
 
+uint64_t sequence_index_build_bytes(uint64_t rows, uint64_t bases) {
+    const double per_base = 0.25 + (16.0 + 12.0) / 16.0;
+    return rows * 24 + static_cast<uint64_t>(per_base * static_cast<double>(bases));
+}
+
 IndexMemory Index::memory() const {
     IndexMemory m;
     m.graph_bytes = graph_impl_->memory_bytes();
@@ -122,6 +127,9 @@ void Index::encode_rows(uint64_t first, int threads) {
 
 void Index::quantize(const QuantParams& params, int threads,
                      const std::vector<uint32_t>& held_out) {
+    if (!has_vectors_)
+        throw Error(ErrorKind::usage, "this index holds no vectors to quantize (a read-search "
+                                      "index: build one with vectors to quantize it)");
     if (!floats_)
         throw Error(ErrorKind::usage, "the float vectors of this index were dropped: quantize "
                                       "the index it was made from");
@@ -180,7 +188,10 @@ void Index::relink_graph(bool with_vectors) {
 }
 
 void Index::add(const VecRow& row, const float* vector) {
-    if (!floats_)
+    if ((vector == nullptr) == has_vectors_)
+        throw Error(ErrorKind::usage, has_vectors_ ? "a row of this index needs its vector"
+                                                   : "this index keeps no vectors");
+    if (has_vectors_ && !floats_)
         throw Error(ErrorKind::usage,
                     "this index holds codes without float vectors (quantized with --drop-float): "
                     "it cannot link new rows; add them to the index it was made from and "
@@ -192,7 +203,7 @@ void Index::add(const VecRow& row, const float* vector) {
         throw Error(ErrorKind::resource,
                     "an index holds at most " + std::to_string(rvx_max_rows) + " vectors");
     const size_t dims = embed_.dims;
-    if (!all_finite(vector, dims))
+    if (vector && !all_finite(vector, dims))
         throw Error(ErrorKind::input,
                     "'" + row.name + "': the vector has a value that is not finite");
     // Check the vector before registering anything, so a refused row leaves no trace.
@@ -209,8 +220,8 @@ void Index::add(const VecRow& row, const float* vector) {
                             "' is already in the index: names must be unique (remove it first to "
                             "replace it)");
     }
-    pending_vectors_.insert(pending_vectors_.end(), vector, vector + dims);
-    if (graph_.metric == Metric::cosine) {
+    if (vector) pending_vectors_.insert(pending_vectors_.end(), vector, vector + dims);
+    if (vector && graph_.metric == Metric::cosine) {
         float* v = &pending_vectors_[offset];
         if (simd::active().dot(v, v, dims) == 0.0f) {
             pending_vectors_.resize(offset);
@@ -230,7 +241,7 @@ void Index::add(const VecRow& row, const float* vector) {
     }
     rows_.push_back({row.start, row.end, name, 0});
     ++live_rows_of_name_[name];
-    ++pending_rows_;
+    if (vector) ++pending_rows_;
     last_added_name_ = name;
 }
 
@@ -274,7 +285,7 @@ std::vector<uint64_t> Index::remove(const std::vector<std::string>& names,
         const int64_t request = request_of_name[info.name];
         if (request < 0 || (info.flags & rvx_row_deleted)) continue;
         info.flags |= rvx_row_deleted;
-        graph_impl_->mark_deleted(static_cast<uint32_t>(row));
+        if (has_vectors_) graph_impl_->mark_deleted(static_cast<uint32_t>(row));
         ++deleted_rows_;
         --live_rows_of_name_[info.name];
         ++removed[static_cast<size_t>(request)];

@@ -35,7 +35,7 @@ uint64_t align_up(uint64_t offset) {
 
 void Index::save(ByteSink& out) {
     insert_pending(1);
-    if (rows_.empty()) throw Error(ErrorKind::input, "no vectors to index");
+    if (rows_.empty()) throw Error(ErrorKind::input, "no rows to index");
 
     std::string names_bytes;
     for (const std::string& name : names_) {
@@ -67,7 +67,12 @@ void Index::save(ByteSink& out) {
         put_u64(p + 8 * record_first_row_.size(), rows_.size());
     }
     uint32_t tags[rvx_known_sections];
-    const uint32_t count = rvx_sections(quantized, !floats_, sequences_ != nullptr, tags);
+    RvxContent content;
+    content.vectors = has_vectors_;
+    content.quantized = quantized;
+    content.floats_dropped = has_vectors_ && !floats_;
+    content.sequences = sequences_ != nullptr;
+    const uint32_t count = rvx_sections(content, tags);
     // Hands the bytes of the section `tag` to `emit`, in pieces: once to measure and checksum
     // them, once to write them.
     using Emit = std::function<void(const char*, size_t)>;
@@ -136,13 +141,13 @@ void Index::save(ByteSink& out) {
     header.M = graph_.M;
     header.ef_construction = graph_.ef_construction;
     header.seed = graph_.seed;
-    header.max_level = graph_impl_->max_level();
-    header.entry_point = graph_impl_->entry_point();
+    header.max_level = has_vectors_ ? graph_impl_->max_level() : 0;
+    header.entry_point = has_vectors_ ? graph_impl_->entry_point() : 0;
     header.section_count = count;
     header.vector_type = rvx_vector_float32;
     header.quantization =
         static_cast<uint8_t>(quantized ? codes_->quantizer().kind() : QuantKind::none);
-    header.quant_flags = floats_ ? 0 : rvx_floats_dropped;
+    header.quant_flags = content.floats_dropped ? rvx_floats_dropped : 0;
     header.shard = shard_.shard;
     header.shard_count = shard_.count;
     header.shard_first_record = shard_.first_record;
@@ -213,19 +218,19 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
 
     const RvxSection& names_section = section(rvx_tag_names);
     const RvxSection& rows_section = section(rvx_tag_rows);
-    const RvxSection& graph_section = section(rvx_tag_graph);
+    const RvxSection* graph_section = layout.vectors ? &section(rvx_tag_graph) : nullptr;
     if (prov && prov->length > rvx_max_provenance) throw damaged("provenance section is too large");
     if (rows_section.length != rows * rvx_row_size)
         throw damaged("rows section has " + std::to_string(rows_section.length) + " bytes for " +
                       std::to_string(rows) + " rows");
-    if (!floats_dropped && section(rvx_tag_vectors).length != rows * dims * sizeof(float))
+    if (layout.vectors && !floats_dropped && section(rvx_tag_vectors).length != rows * dims * sizeof(float))
         throw damaged("vectors section has " + std::to_string(section(rvx_tag_vectors).length) +
                       " bytes for " + std::to_string(rows) + " rows of " + std::to_string(dims) +
                       " floats");
     if (names_section.length < 2 * h.names)
         throw damaged("names section is too short for " + std::to_string(h.names) + " names");
     const uint64_t list0 = 4 + 8 * static_cast<uint64_t>(h.M);
-    if (graph_section.length < rows * (list0 + 1))
+    if (graph_section && graph_section->length < rows * (list0 + 1))
         throw damaged("graph section is too short for " + std::to_string(rows) + " rows");
     // The quantizer section holds at most the centroids of 256 codes per dimension.
     if (quantized && section(rvx_tag_quantizer).length > 64 + dims * pq_centroids * sizeof(float))
@@ -278,7 +283,12 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         throw damaged("rows section marks " + std::to_string(index.deleted_rows_) +
                       " rows deleted, the header says " + std::to_string(h.deleted_rows));
 
-    const RvxSection* vectors_section = floats_dropped ? nullptr : &section(rvx_tag_vectors);
+    if (!layout.vectors) { // the read search alone: rows without vectors, an empty graph
+        index.has_vectors_ = false;
+        index.floats_.reset();
+    }
+    const RvxSection* vectors_section =
+        floats_dropped || !layout.vectors ? nullptr : &section(rvx_tag_vectors);
     // The float vectors are checksummed and checked finite as they are read, however held.
     StreamingChecksum64 vectors_sum;
     bool vectors_finite = true;
@@ -307,6 +317,8 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
             vectors_finite = vectors_finite &&
                              all_finite(reinterpret_cast<const float*>(vectors + at), size / 4);
         }
+    } else if (!layout.vectors) {
+        // nothing to hold: the read search recomputes a window's vector from its bases
     } else if (!quantized) {
         index.graph_impl_->load_vectors(rows, read_vectors); // the store of the graph's floats
     } else {
@@ -337,11 +349,11 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
             throw damaged("checksum mismatch in section vectors");
         if (!vectors_finite) throw damaged("vectors section holds a value that is not finite");
     }
-    {
-        const std::string graph_bytes = read_section(graph_section);
+    if (graph_section) {
+        const std::string graph_bytes = read_section(*graph_section);
         try {
             index.graph_impl_->load_graph(
-                graph_section.length, h.max_level, h.entry_point,
+                graph_section->length, h.max_level, h.entry_point,
                 [&](uint64_t offset, char* buffer, size_t size) {
                     if (offset > graph_bytes.size() || size > graph_bytes.size() - offset)
                         throw Error(ErrorKind::corrupt, "graph section is too short");
@@ -352,7 +364,7 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
             throw damaged(e.what());
         }
     }
-    for (uint64_t i = 0; i < rows; ++i)
+    for (uint64_t i = 0; graph_section && i < rows; ++i)
         if (index.rows_[i].flags & rvx_row_deleted)
             index.graph_impl_->mark_deleted(static_cast<uint32_t>(i));
     if (quantized) {

@@ -244,8 +244,10 @@ RvxLayout read_rvx_layout(const RandomAccessSource& source, const std::string& s
         throw damaged("bad quantization bytes in the header");
     layout.floats_dropped = h.quant_flags & rvx_floats_dropped;
     uint32_t tags[rvx_known_sections];
-    const uint32_t feature_count =
-        rvx_sections(layout.quantized, layout.floats_dropped, false, tags);
+    RvxContent features;
+    features.quantized = layout.quantized;
+    features.floats_dropped = layout.floats_dropped;
+    const uint32_t feature_count = rvx_sections(features, tags);
     if (h.vector_type != rvx_vector_float32)
         throw damaged("unknown vector type " + std::to_string(h.vector_type));
     if (tagged ? (h.section_count == 0 || h.section_count > rvx_max_sections)
@@ -308,7 +310,7 @@ RvxLayout read_rvx_layout(const RandomAccessSource& source, const std::string& s
                                            "', which this ruvec does not know: upgrade ruvec");
     if (tagged) {
         // The sections present say what the file holds; they must agree with the header.
-        for (uint32_t tag : {rvx_tag_names, rvx_tag_rows, rvx_tag_graph})
+        for (uint32_t tag : {rvx_tag_names, rvx_tag_rows})
             if (!layout.find(tag))
                 throw damaged(std::string("section '") + rvx_tag_name(tag, name) + "' is missing");
         const bool has_quantizer = layout.find(rvx_tag_quantizer) != nullptr;
@@ -324,7 +326,16 @@ RvxLayout read_rvx_layout(const RandomAccessSource& source, const std::string& s
             throw damaged("sections 'SEQS', 'KIDX' and 'RECS' are not all present");
         layout.sequences = read_search == 3;
         const bool has_vectors = layout.find(rvx_tag_vectors) != nullptr;
-        if (has_vectors == layout.floats_dropped)
+        layout.vectors = layout.find(rvx_tag_graph) != nullptr;
+        if (!layout.vectors) {
+            // The read search alone: no vector of any kind, and a header to match.
+            if (!layout.sequences)
+                throw damaged("section 'GRPH' is missing");
+            if (has_vectors || layout.quantized || layout.floats_dropped)
+                throw damaged("vectors or codes without the section 'GRPH'");
+            if (h.max_level != 0 || h.entry_point != 0)
+                throw damaged("graph top level or entry point set in an index without a graph");
+        } else if (has_vectors == layout.floats_dropped)
             throw damaged(layout.floats_dropped
                               ? "section 'VECT' in an index whose float vectors were dropped"
                               : "section 'VECT' is missing");

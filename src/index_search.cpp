@@ -6,6 +6,7 @@
 #include "ruvec/index.hpp"
 
 #include "graph/hnsw_graph.hpp"
+#include "ruvec/error.hpp"
 #include "ruvec/index_format.hpp"
 #include "ruvec/simd.hpp"
 #include "vector_store.hpp"
@@ -64,6 +65,9 @@ void nearest_rows(const std::vector<float>& distances, Deleted deleted, size_t c
 } // namespace
 
 Index::SearchPlan Index::plan_search(const SearchOptions& options) const {
+    if (!has_vectors_)
+        throw Error(ErrorKind::usage, "this index holds no vectors (only the read search's "
+                                      "k-mer index): search it with sequences, not vectors");
     SearchPlan plan;
     // Codes give the candidates whenever there are codes, but for brute force over an index
     // that keeps its float vectors, which is exact (unless asked for by codes).

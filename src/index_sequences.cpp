@@ -4,6 +4,7 @@
 #include "ruvec/index.hpp"
 
 #include "graph/hnsw_graph.hpp"
+#include "ruvec/embed.hpp"
 #include "ruvec/error.hpp"
 #include "ruvec/index_format.hpp"
 #include "ruvec/sequence_search.hpp"
@@ -16,10 +17,14 @@
 
 namespace ruvec {
 
-void Index::keep_sequences(const SamplerParams& sampler) {
+void Index::keep_sequences(const SamplerParams& sampler, bool keep_vectors) {
     if (!rows_.empty() || sequences_)
         throw Error(ErrorKind::usage, "sequences are kept from an index's first row only");
     sequences_ = std::make_unique<SequenceSearch>(sampler);
+    if (!keep_vectors) {
+        has_vectors_ = false;
+        floats_.reset();
+    }
 }
 
 void Index::add_sequence(std::string_view bases) {
@@ -90,52 +95,73 @@ void Index::search_bases(std::string_view bases, const float* query,
     struct Candidate {
         uint64_t shared;
         uint32_t row;
+        uint32_t sequence;
+        float distance; // by vector; computed only where it decides the order (ties)
     };
-    std::vector<Candidate> candidates; // in row order
+    std::vector<Candidate> candidates;
     QueryKmers& kmers = *scratch.kmers; // the query's k-mers, from the regions' ranking
     const PackedSequences& sequences = sequences_->sequences();
     for (const auto& [row, sequence] : overlapping) {
         const RowInfo& info = rows_[row];
         sequences.extract(sequence, info.start, info.end, scratch.bases);
         const uint64_t shared = kmers.shared_with(scratch.bases);
-        if (shared > 0) candidates.push_back({shared, row});
+        if (shared > 0 && kmers.identity(shared) >= requested.min_similarity)
+            candidates.push_back({shared, row, sequence, 0.0f});
     }
     if (candidates.empty()) return;
-
-    // Their distances by vector, as the vector search reports them.
-    std::vector<uint32_t> rows(candidates.size());
-    for (size_t i = 0; i < candidates.size(); ++i) rows[i] = candidates[i].row;
-    std::vector<float> distances(candidates.size());
-    const VectorStore* store = floats_ ? static_cast<const VectorStore*>(floats_.get())
-                                       : static_cast<const VectorStore*>(codes_.get());
-    store->distances_to(query, *graph_impl_, false)
-        ->score(rows.data(), rows.size(), distances.data());
-    std::vector<size_t> order(candidates.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        if (candidates[a].shared != candidates[b].shared)
-            return candidates[a].shared > candidates[b].shared;
-        if (distances[a] != distances[b]) return distances[a] < distances[b];
-        return candidates[a].row < candidates[b].row;
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+        return a.shared != b.shared ? a.shared > b.shared : a.row < b.row;
     });
-    // Hits as the vector search makes them (per target, top), from the windows above the
-    // similarity floor: that search stops at the first hit below it, since its hits come in
-    // order of distance; these come in order of shared k-mers.
+
+    // The distance of a window to the query by vector, the window's vector embedded again from
+    // its bases (and normalised as add() normalises a row's), so that it is the number ruvec
+    // embed's vectors give whether or not the index keeps them.
+    Embedder embedder(embed_);
+    std::vector<float> window_vector(dims);
+    const auto vector_distance = [&](const Candidate& candidate) {
+        const RowInfo& info = rows_[candidate.row];
+        sequences.extract(candidate.sequence, info.start, info.end, scratch.bases);
+        if (embedder.embed(scratch.bases, window_vector.data()) == 0)
+            return std::numeric_limits<float>::infinity(); // k-mers that cancel: no direction
+        if (graph_.metric == Metric::cosine)
+            simd::active().l2_normalize(window_vector.data(), dims);
+        return graph_impl_->distance(query, window_vector.data());
+    };
+    // Hits in order: by shared k-mers, a run of equal ones by distance (then row). Distances
+    // are computed run by run until the runs so far hold `top` hits (per target: of distinct
+    // names), since no later run can place a hit before them.
     std::vector<std::pair<float, uint32_t>> found;
-    found.reserve(order.size());
-    for (size_t i : order) {
-        const float d = distances[i];
-        const float similarity = graph_.metric == Metric::l2 ? 1.0f - d / 2.0f : 1.0f - d;
-        if (similarity >= requested.min_similarity) found.emplace_back(d, candidates[i].row);
+    std::vector<char> name_seen(requested.per_target ? names_.size() : 0, 0);
+    size_t hits_so_far = 0;
+    for (size_t run = 0; run < candidates.size() && hits_so_far < top;) {
+        size_t end = run;
+        while (end < candidates.size() && candidates[end].shared == candidates[run].shared) ++end;
+        for (size_t i = run; i < end; ++i) candidates[i].distance = vector_distance(candidates[i]);
+        std::sort(candidates.begin() + static_cast<std::ptrdiff_t>(run),
+                  candidates.begin() + static_cast<std::ptrdiff_t>(end),
+                  [](const Candidate& a, const Candidate& b) {
+                      return a.distance != b.distance ? a.distance < b.distance : a.row < b.row;
+                  });
+        for (size_t i = run; i < end; ++i) {
+            found.emplace_back(candidates[i].distance, candidates[i].row);
+            if (!requested.per_target) {
+                ++hits_so_far;
+            } else if (!name_seen[rows_[candidates[i].row].name]) {
+                name_seen[rows_[candidates[i].row].name] = 1;
+                ++hits_so_far;
+            }
+        }
+        run = end;
     }
+    // Hits as the vector search makes them (per target, top), in this order; the identity floor
+    // was applied above.
     SearchOptions options_for_hits = requested;
     options_for_hits.top = top;
     options_for_hits.min_similarity = -std::numeric_limits<float>::infinity();
     to_hits(found, options_for_hits, hits);
     for (SearchHit& hit : hits) {
-        const auto at = std::lower_bound(
-            candidates.begin(), candidates.end(), hit.row,
-            [](const Candidate& c, uint32_t row) { return c.row < row; });
+        const auto at = std::find_if(candidates.begin(), candidates.end(),
+                                     [&](const Candidate& c) { return c.row == hit.row; });
         hit.identity = static_cast<float>(kmers.identity(at->shared));
     }
 }

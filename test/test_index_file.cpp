@@ -370,7 +370,7 @@ TEST_CASE("index_file: the small corruption fixture is what the loops below assu
     CHECK(h.max_level >= 1); // upper lists exist
     uint64_t end = table_end;
     uint32_t tags[rvx_known_sections];
-    REQUIRE(rvx_sections(false, false, false, tags) == rvx_plain_section_count);
+    REQUIRE(rvx_sections(RvxContent{}, tags) == rvx_plain_section_count);
     for (size_t i = 0; i < rvx_plain_section_count; ++i) {
         const RvxSection s = section_of(file, i);
         CHECK(s.tag == tags[i]);

@@ -186,6 +186,61 @@ TEST_CASE("index_sequences: --add extends the sequences, removed ones stop answe
     CHECK(read_hits(load(save(added)), read).empty());
 }
 
+TEST_CASE("index_sequences: an index without vectors gives the same hits from a fraction of "
+          "the file") {
+    Index index(window_params(), graph_params(Metric::cosine, 8, 50));
+    index.keep_sequences(SamplerParams{}, /*keep_vectors=*/false);
+    CHECK_FALSE(index.has_vectors());
+    const Genomes& g = genomes();
+    for (size_t i = 0; i < g.names.size(); ++i) {
+        for (const Window& w : windows_of(g.bases[i].size(), index.embed_params()))
+            if (has_valid_kmer(g.bases[i], w, index.embed_params().k))
+                index.add({g.names[i], w.start, w.end}, nullptr);
+        index.add_sequence(g.bases[i]);
+    }
+    index.index_sequences(2);
+    const std::string file = save(index);
+    const std::vector<TaggedSection> sections = sections_of(file);
+    REQUIRE(sections.size() == 6); // PROV NAME ROWS SEQS KIDX RECS
+    CHECK(sections[3].tag == rvx_tag_sequences);
+    CHECK(file.size() * 2 < sequence_file().size());
+    Index loaded = load(file);
+    CHECK_FALSE(loaded.has_vectors());
+    CHECK(loaded.rows() == load(sequence_file()).rows());
+    CHECK(same_file(save(loaded), file));
+    // The similarity of each hit, from the window's vector embedded again, is the one the
+    // index of vectors stores, bit for bit; so are the hits and their order.
+    const Index with_vectors = load(sequence_file());
+    for (size_t i = 0; i < g.names.size(); ++i) {
+        std::string read = g.bases[i].substr(300 + 900 * i, 150);
+        read[40] = read[40] == 'A' ? 'G' : 'A';
+        const std::vector<SearchHit> hits = read_hits(loaded, read);
+        REQUIRE(!hits.empty());
+        CHECK(loaded.row_name(hits[0].row) == g.names[i]);
+        CHECK(same_read_hits(hits, read_hits(with_vectors, read)));
+    }
+    // What needs vectors is refused, saying so.
+    std::vector<float> vector(index.embed_params().dims, 1.0f);
+    CHECK_THROWS_AS(search(loaded, vector.data(), options(5, true)), Error);
+    CHECK_THROWS_AS(loaded.add({"new", 0, 1000}, vector.data()), Error);
+    CHECK_THROWS_AS(loaded.quantize(QuantParams{}, 1), Error);
+    Index vectors_needed(window_params(), graph_params(Metric::cosine, 8, 50));
+    CHECK_THROWS_AS(vectors_needed.add({"new", 0, 1000}, nullptr), Error);
+    // Removing works on the rows alone.
+    loaded.remove({g.names[1]}, nullptr);
+    CHECK(read_hits(load(save(loaded)), g.bases[1].substr(2000, 150)).empty());
+    // Vectors without a graph, or no read search, are refused.
+    std::vector<TaggedSection> edited = sections;
+    edited.insert(edited.begin() + 3, sections_of(sequence_file())[3]); // VECT
+    REQUIRE(edited[3].tag == rvx_tag_vectors);
+    std::string message;
+    CHECK(load_error(tagged_file(file, edited), &message) == ErrorKind::corrupt);
+    CHECK(message == "test.rvx: vectors or codes without the section 'GRPH': the file is damaged");
+    edited.assign(sections.begin(), sections.begin() + 3);
+    CHECK(load_error(tagged_file(file, edited), &message) == ErrorKind::corrupt);
+    CHECK(message == "test.rvx: section 'GRPH' is missing: the file is damaged");
+}
+
 TEST_CASE("index_sequences: sequences are given for the rows added, of one name, holding them") {
     Index index(window_params(), graph_params(Metric::cosine, 8, 50));
     Embedder embedder(index.embed_params());

@@ -76,6 +76,10 @@ struct Window {
 // shorter windows after it when windows overlap). A whole record is one window.
 std::vector<Window> windows_of(uint64_t length, const EmbedParams& params);
 
+// Whether seq[window] holds k bases in a row that are A, C, G or T (a valid k-mer): the windows
+// an index without vectors keeps as rows, without embedding them.
+bool has_valid_kmer(std::string_view seq, Window window, uint32_t k);
+
 // Embeds sequences with fixed parameters. Holds scratch space: use one per thread.
 class Embedder {
 public:

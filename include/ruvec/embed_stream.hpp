@@ -17,10 +17,12 @@ namespace ruvec {
 class RecordEmbedder {
 public:
     // `params` must have passed finalize_params; threads >= 1 (1 in the browser build, which has
-    // no OpenMP).
-    RecordEmbedder(const EmbedParams& params, int threads);
+    // no OpenMP). Without `vectors` the windows are only checked for a valid k-mer
+    // (has_valid_kmer) and handed on without a vector: the rows of an index that keeps no
+    // vectors (the read search's), at the cost of a pass over the bases.
+    RecordEmbedder(const EmbedParams& params, int threads, bool vectors = true);
 
-    // A row made: records[record]'s window, its params.dims floats.
+    // A row made: records[record]'s window, its params.dims floats (nullptr without vectors).
     using RowSink = std::function<void(size_t record, const Window& window, const float* vector)>;
     // A row without a valid k-mer (it would be all zeros): never handed on as a vector.
     using SkipSink = std::function<void(size_t record, const Window& window)>;
@@ -48,6 +50,7 @@ private:
 
     EmbedParams params_;
     int threads_;
+    bool embeds_; // vectors made (false: windows checked for a valid k-mer only)
     std::vector<Embedder> embedders_; // one per thread
     std::vector<RowTask> tasks_;
     std::vector<WorkItem> work_;

@@ -102,6 +102,10 @@ struct IndexMemory {
 // reaches on average), hnswlib's bookkeeping per row, and the row table. Names are not
 // counted. ruvec index --max-memory compares it with the limit as rows arrive.
 uint64_t index_build_bytes(const EmbedParams& embed, const GraphParams& graph, uint64_t rows);
+// The same for an index without vectors (keep_sequences): the row table, the bases packed 2
+// bits each, and the k-mer samples of the default sampler (about 1 base in 16) as they are
+// collected (16 bytes each) and then indexed (12 bytes each), both held while they are sorted.
+uint64_t sequence_index_build_bytes(uint64_t rows, uint64_t bases);
 
 // Statistics for `ruvec info`.
 struct GraphStats {
@@ -176,6 +180,7 @@ public:
     // row whose name already has live rows is refused (Error(input)), so names identify
     // sequences for --remove and --per-target.
     // Throws Error(input) for a vector with a non-finite value, or all zeros under cosine.
+    // `vector` is null exactly when the index holds no vectors (has_vectors).
     void add(const VecRow& row, const float* vector);
     // Links the queued rows into the graph with `threads` threads (the result does not depend
     // on it), then makes sure every row can be reached by a search. With
@@ -208,7 +213,14 @@ public:
     // their samples (the SEQS, KIDX and RECS sections). add_sequence then gives the bases of
     // the sequence whose rows were added since the previous call (none: a sequence whose every
     // window lacked a valid k-mer); every row must be so covered before the index is saved.
-    void keep_sequences(const SamplerParams& sampler);
+    // Without `keep_vectors` the index holds no vectors and no graph, only the rows (windows
+    // with a valid k-mer, has_valid_kmer), each added with a null vector: its file is a
+    // fraction of the size, it is searched by bases only (search() refuses it), and the
+    // similarity of a hit is that of the window's vector computed again from its bases.
+    void keep_sequences(const SamplerParams& sampler, bool keep_vectors = true);
+    // Whether the index holds vectors (float vectors or codes) linked in a graph: false only
+    // for a read-search index made by keep_sequences without vectors.
+    bool has_vectors() const noexcept { return has_vectors_; }
     void add_sequence(std::string_view bases);
     // Samples the sequences added since the last call into the k-mer index, on `threads`
     // threads (the same index at any count); save() does it on one if it is still to do.
@@ -216,10 +228,13 @@ public:
     const SequenceSearch* sequence_search() const noexcept { return sequences_.get(); }
     // Neighbours of a query by its bases, through the k-mer index: the candidate regions of the
     // collection ranked by the exact k-mers they share with the query, then the live windows in
-    // them by the k-mers each shares with it (ties: nearer by vector, then the lower row).
-    // `query` (dims floats, normalised here under cosine) gives the similarity and distance as
-    // search() gives them; the identity comes from the shared k-mers. --per-target and
-    // min_similarity apply as they do to search(). Thread-safe; needs keep_sequences.
+    // them by the k-mers each shares with it (ties: nearer by vector, then the lower row). The
+    // identity comes from the shared k-mers (shared_kmers.hpp), and min_similarity applies to
+    // it: hits of a lower identity are left out. `query` (dims floats, the query's embedding;
+    // normalised here under cosine) gives the similarity and distance, against each window's
+    // vector embedded again from its stored bases, so they are the same numbers whether or not
+    // the index keeps vectors. --per-target applies as it does to search(). Thread-safe; needs
+    // keep_sequences.
     void search_bases(std::string_view bases, const float* query, const SearchOptions& options,
                       std::vector<SearchHit>& hits) const;
 
@@ -279,6 +294,9 @@ private:
     std::unique_ptr<SequenceSearch> sequences_;
     std::vector<uint64_t> record_first_row_;
     uint64_t sequenced_rows_ = 0;
+    // False for a read-search index without vectors: then floats_ and codes_ are null and the
+    // graph stays empty (it still gives distance(), the metric's one definition).
+    bool has_vectors_ = true;
 };
 
 // Estimated per-base identity between a query and a target from the similarity of their k-mer

@@ -28,7 +28,8 @@
 //      32    8  hash seed
 //      40    8  window (0: one vector per record)
 //      48    8  step
-//      56    8  rows N: vectors in the graph, deleted ones included (1 .. 2^32 - 2)
+//      56    8  rows N: windows (vectors in the graph, if any), deleted ones included
+//               (1 .. 2^32 - 2)
 //      64    8  deleted rows
 //      72    8  names S: distinct sequence names (1 .. N)
 //      80    4  M: links per node on levels >= 1 (2 M on level 0), 2 .. 512
@@ -60,9 +61,11 @@
 //      24    8  XXH64 of the section's bytes
 //     Entries are in file order: offsets increase, sections do not overlap, and the last one
 //     ends at the end of the file. In format 4 each known tag appears at most once, flagged as
-//     below; NAME, ROWS and GRPH are required; VECT is absent exactly when the header says the
-//     float vectors were dropped; SEQS, KIDX and RECS come together or not at all. Formats 1
-//     to 3 hold exactly the sections listed for them, in the order listed.
+//     below; NAME and ROWS are required; SEQS, KIDX and RECS come together or not at all;
+//     GRPH is required but in an index of the read search alone (SEQS KIDX RECS, no VECT,
+//     QPAR nor QCOD, not quantized, graph top level and entry point 0); with GRPH, VECT is
+//     absent exactly when the header says the float vectors were dropped. Formats 1 to 3
+//     hold exactly the sections listed for them, in the order listed.
 //   Sections this ruvec knows, in the order it writes them:
 //     PROV  (optional) UTF-8 text, one line per command that wrote the file:
 //           "ruvec <version>\t<command line>\n" (build first, then each --add and --remove)
@@ -156,22 +159,31 @@ inline constexpr uint32_t rvx_max_sections = 64;      // entries a format-4 tabl
 inline constexpr uint32_t rvx_plain_section_count = 5; // PROV NAME ROWS VECT GRPH
 inline constexpr uint32_t rvx_section_optional = 1;    // section flag bit 0
 
-// The sections this ruvec writes for an index, in file order: PROV NAME ROWS [VECT] GRPH
-// [QPAR QCOD] [SEQS KIDX RECS] (without the last three, the sections of a file of formats 1 to
-// 3). Returns how many were written to `tags`.
-inline uint32_t rvx_sections(bool quantized, bool floats_dropped, bool sequences,
-                             uint32_t (&tags)[rvx_known_sections]) {
+// What an index holds, as its sections say.
+struct RvxContent {
+    bool vectors = true;         // float vectors (unless dropped) or codes, and the graph
+    bool quantized = false;      // QPAR and QCOD
+    bool floats_dropped = false; // quantized without VECT
+    bool sequences = false;      // SEQS, KIDX and RECS: the read search
+};
+
+// The sections this ruvec writes for an index, in file order: PROV NAME ROWS [VECT] [GRPH]
+// [QPAR QCOD] [SEQS KIDX RECS] (with vectors and without the last three, the sections of a file
+// of formats 1 to 3). Returns how many were written to `tags`.
+inline uint32_t rvx_sections(const RvxContent& content, uint32_t (&tags)[rvx_known_sections]) {
     uint32_t n = 0;
     tags[n++] = rvx_tag_provenance;
     tags[n++] = rvx_tag_names;
     tags[n++] = rvx_tag_rows;
-    if (!floats_dropped) tags[n++] = rvx_tag_vectors;
-    tags[n++] = rvx_tag_graph;
-    if (quantized) {
-        tags[n++] = rvx_tag_quantizer;
-        tags[n++] = rvx_tag_codes;
+    if (content.vectors) {
+        if (!content.floats_dropped) tags[n++] = rvx_tag_vectors;
+        tags[n++] = rvx_tag_graph;
+        if (content.quantized) {
+            tags[n++] = rvx_tag_quantizer;
+            tags[n++] = rvx_tag_codes;
+        }
     }
-    if (sequences) {
+    if (content.sequences) {
         tags[n++] = rvx_tag_sequences;
         tags[n++] = rvx_tag_kmers;
         tags[n++] = rvx_tag_records;
@@ -260,6 +272,9 @@ std::string rvx_section_title(uint32_t tag);
 // left for the loader to check with their owners' rules.
 struct RvxLayout {
     RvxHeader header{};
+    // GRPH is present, with VECT or QPAR and QCOD; false only for an index of the read search
+    // alone (format 4, SEQS KIDX RECS present), whose header then has top level and entry 0
+    bool vectors = true;
     bool quantized = false;      // QPAR and QCOD are present (and the header's quantization set)
     bool floats_dropped = false; // no VECT
     bool shard = false;          // the header's shard fields describe a shard (else all zero)

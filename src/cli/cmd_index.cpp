@@ -77,6 +77,26 @@ std::vector<std::string> read_names(const std::string& path) {
     return names;
 }
 
+// What an index holds (--content).
+struct IndexContent {
+    bool kmers = false;   // the read search: sequences and their k-mer index
+    bool vectors = false; // vectors in an HNSW graph
+    bool operator!=(const IndexContent& other) const {
+        return kmers != other.kmers || vectors != other.vectors;
+    }
+};
+
+IndexContent parse_content(const std::string& name) {
+    if (name == "kmers") return {true, false};
+    if (name == "vectors") return {false, true};
+    if (name == "both") return {true, true};
+    throw Error(ErrorKind::usage, "unknown --content '" + name + "' (kmers, vectors or both)");
+}
+
+std::string content_name(const IndexContent& content) {
+    return content.kmers ? (content.vectors ? "both k-mers and vectors" : "k-mers") : "vectors";
+}
+
 std::string provenance_line(int argc, char** argv) {
     return std::string("ruvec ") + RUVEC_VERSION + "\t" + quoted_command_line(argc, argv);
 }
@@ -86,7 +106,7 @@ struct IndexCli {
     EmbedOptions embed{default_index_window, default_index_step};
     GraphOptions graph;
     std::string add_path, remove_path, shard_spec, max_memory; // --add, --remove, ...
-    bool kmer_index = false;                                   // --kmer-index
+    std::string content;                                       // --content
     std::vector<std::string> operands;
 };
 
@@ -130,11 +150,13 @@ CommandSpec index_spec(IndexCli& cli) {
                   "holding about 1/N of the vectors, the same block whatever the\n"
                   "machine or -@ (the inputs are read twice, so not '-'); search\n"
                   "each shard and join the results with ruvec merge"),
-           flag("--kmer-index", cli.kmer_index,
-                "also keep each sequence, 2 bits a base, and a k-mer\n"
-                "index of its sampled k-mers (open syncmers, about 1 k-mer in 16):\n"
-                "ruvec search then finds reads and fragments by the k-mers they\n"
-                "share (FASTA/FASTQ inputs only; kept by --add)"),
+           option("--content", "STR", cli.content,
+                  "what the index holds: kmers (each sequence, 2 bits a base,\n"
+                  "and a k-mer index of its open syncmers, about 1 k-mer in 16:\n"
+                  "ruvec search finds reads and fragments by the k-mers they share,\n"
+                  "FASTA/FASTQ inputs only), vectors (a vector per window linked in\n"
+                  "an HNSW graph: quantize, .rvec queries) or both; --add keeps\n"
+                  "the index's [vectors]"),
            option("--max-memory", "SIZE", cli.max_memory,
                   "stop with a message, before the index outgrows SIZE of\n"
                   "memory (K, M, G, T: powers of 1024) [the machine's memory, or\n"
@@ -214,6 +236,7 @@ int index_main(int argc, char** argv) {
         return 0;
     }
 
+    const IndexContent content = parse_content(cli.content.empty() ? "vectors" : cli.content);
     const MemoryLimit memory_limit = memory_limit_option(cli.max_memory);
     const std::vector<std::string> inputs = gather_inputs(operands, common.list_files);
     if (inputs.empty())
@@ -225,9 +248,11 @@ int index_main(int argc, char** argv) {
             Index loaded = Index::load(FileSource(add_path), add_path);
             check_embed_options_agree(embed_options, loaded.embed_params(), add_path);
             check_graph_options_agree(graph_options, loaded.graph_params(), add_path);
-            if (cli.kmer_index && !loaded.sequence_search())
-                throw Error(ErrorKind::usage, add_path + " has no k-mer index to add to: "
-                                                         "rebuild it with --kmer-index");
+            const IndexContent held{loaded.sequence_search() != nullptr, loaded.has_vectors()};
+            if (!cli.content.empty() && content != held)
+                throw Error(ErrorKind::usage, add_path + " holds " + content_name(held) +
+                                                  ", not " + cli.content +
+                                                  ": leave --content out");
             return loaded;
         }
         EmbedParams params;
@@ -236,7 +261,7 @@ int index_main(int argc, char** argv) {
         else
             params = resolve_embed_options(embed_options);
         Index created(params, resolve_graph_options(graph_options));
-        if (cli.kmer_index) created.keep_sequences(default_sampler(params.k));
+        if (content.kmers) created.keep_sequences(default_sampler(params.k), content.vectors);
         return created;
     }();
     const EmbedParams params = index.embed_params();
@@ -266,9 +291,10 @@ int index_main(int argc, char** argv) {
     const ResourceUsage usage = resource_usage(start);
     const uint64_t added = index.rows() - rows_before;
     char rate[64];
-    std::snprintf(rate, sizeof rate, "%.0f vectors/s",
-                  static_cast<double>(added) / usage.wall_seconds);
-    messages.info(std::to_string(added) + " vectors added (" +
+    const char* what = index.has_vectors() ? "vectors" : "windows";
+    std::snprintf(rate, sizeof rate, "%.0f %s/s", static_cast<double>(added) / usage.wall_seconds,
+                  what);
+    messages.info(std::to_string(added) + " " + what + " added (" +
                   std::to_string(stats.embedded.records) + " records embedded, " +
                   std::to_string(stats.rvec_rows) + " vectors read), " +
                   std::to_string(index.rows()) + " in the index; " + rate + "; " + describe(usage));

@@ -98,15 +98,24 @@ int info_main(int argc, char** argv) {
                           ",\"window\":%" PRIu64 ",\"step\":%" PRIu64 "}",
                           e.k, e.dims, e.canonical ? "true" : "false", e.exact ? "true" : "false",
                           weight_name(e.weight), e.hash_id, e.hash_seed, e.window, e.step);
-        text += printf_string(
-            ",\"graph\":{\"metric\":\"%s\",\"M\":%u,\"ef_construction\":%u,"
-            "\"seed\":%" PRIu64 ",\"top_level\":%u,\"entry_point\":%u,"
-            "\"mean_links_level0\":%.3f,\"unreachable_rows\":%" PRIu64 ",\"nodes_per_level\":[",
-            metric_name(g.metric), g.M, g.ef_construction, g.seed, header.max_level,
-            header.entry_point, stats.mean_links_level0, stats.unreachable_rows);
-        for (size_t l = 0; l < stats.nodes_per_level.size(); ++l)
-            text += printf_string("%s%" PRIu64, l ? "," : "", stats.nodes_per_level[l]);
-        text += "]},\"shard\":";
+        // An index of the read search alone has no graph; its metric still gives the
+        // similarity column.
+        text += printf_string(",\"metric\":\"%s\",\"graph\":", metric_name(g.metric));
+        if (index.has_vectors()) {
+            text += printf_string(
+                "{\"metric\":\"%s\",\"M\":%u,\"ef_construction\":%u,"
+                "\"seed\":%" PRIu64 ",\"top_level\":%u,\"entry_point\":%u,"
+                "\"mean_links_level0\":%.3f,\"unreachable_rows\":%" PRIu64
+                ",\"nodes_per_level\":[",
+                metric_name(g.metric), g.M, g.ef_construction, g.seed, header.max_level,
+                header.entry_point, stats.mean_links_level0, stats.unreachable_rows);
+            for (size_t l = 0; l < stats.nodes_per_level.size(); ++l)
+                text += printf_string("%s%" PRIu64, l ? "," : "", stats.nodes_per_level[l]);
+            text += "]}";
+        } else {
+            text += "null";
+        }
+        text += ",\"shard\":";
         if (const ShardInfo& sh = index.shard(); sh.shard != 0)
             text += printf_string("{\"shard\":%u,\"count\":%u,\"first_record\":%" PRIu64
                                   ",\"records\":%" PRIu64 ",\"total_records\":%" PRIu64 "}",
@@ -166,19 +175,29 @@ int info_main(int argc, char** argv) {
             e.exact ? "exact profile" : "hashed", weight_name(e.weight), e.hash_id, e.hash_seed);
         text += e.window ? printf_string("window %" PRIu64 " step %" PRIu64 "\n", e.window, e.step)
                          : std::string("one vector per record\n");
-        text +=
-            printf_string("graph\tHNSW, metric %s, M %u, ef_construction %u, seed %" PRIu64 "\n",
-                          metric_name(g.metric), g.M, g.ef_construction, g.seed);
-        text += printf_string("vectors\t%" PRIu64 " (%" PRIu64 " live, %" PRIu64
-                              " deleted) of %" PRIu64 " sequences\n",
-                              index.rows(), index.live_rows(), index.deleted_rows(), index.names());
-        text +=
-            printf_string("levels\ttop %u, entry point row %u; rows per level:", header.max_level,
-                          header.entry_point);
-        for (uint64_t count : stats.nodes_per_level) text += printf_string(" %" PRIu64, count);
-        text += printf_string("\nlinks\t%.2f per row on level 0 (at most %u); %" PRIu64
-                              " rows unreachable\n",
-                              stats.mean_links_level0, 2 * g.M, stats.unreachable_rows);
+        if (index.has_vectors()) {
+            text += printf_string("graph\tHNSW, metric %s, M %u, ef_construction %u, seed %" PRIu64
+                                  "\n",
+                                  metric_name(g.metric), g.M, g.ef_construction, g.seed);
+            text += printf_string("vectors\t%" PRIu64 " (%" PRIu64 " live, %" PRIu64
+                                  " deleted) of %" PRIu64 " sequences\n",
+                                  index.rows(), index.live_rows(), index.deleted_rows(),
+                                  index.names());
+            text += printf_string("levels\ttop %u, entry point row %u; rows per level:",
+                                  header.max_level, header.entry_point);
+            for (uint64_t count : stats.nodes_per_level) text += printf_string(" %" PRIu64, count);
+            text += printf_string("\nlinks\t%.2f per row on level 0 (at most %u); %" PRIu64
+                                  " rows unreachable\n",
+                                  stats.mean_links_level0, 2 * g.M, stats.unreachable_rows);
+        } else {
+            text += printf_string("graph\tnone: the read search alone (similarity by metric %s, "
+                                  "from each window's bases)\n",
+                                  metric_name(g.metric));
+            text += printf_string("windows\t%" PRIu64 " (%" PRIu64 " live, %" PRIu64
+                                  " deleted) of %" PRIu64 " sequences, no vectors\n",
+                                  index.rows(), index.live_rows(), index.deleted_rows(),
+                                  index.names());
+        }
         if (const ShardInfo& sh = index.shard(); sh.shard != 0)
             text += printf_string("shard\t%u/%u: records %" PRIu64 "-%" PRIu64 " of %" PRIu64
                                   " in the inputs\n",
@@ -210,7 +229,10 @@ int info_main(int argc, char** argv) {
                                   human_bytes(static_cast<double>(r->kmers().memory_bytes())).c_str());
         }
         // Memory a search holds: links (with the float vectors unless quantized) and codes.
-        text += "memory\tgraph " + human_bytes(static_cast<double>(memory.graph_bytes));
+        if (index.has_vectors())
+            text += "memory\tgraph " + human_bytes(static_cast<double>(memory.graph_bytes));
+        else
+            text += "memory\tthe read search's sequences and k-mer index, as above";
         if (memory.code_bytes)
             text += ", codes " + human_bytes(static_cast<double>(memory.code_bytes));
         if (memory.float_vectors_mapped)

@@ -170,6 +170,10 @@ int quantize_main(int argc, char** argv) {
                              " with the defaults of ruvec index)");
         return built;
     }();
+    if (!index.has_vectors())
+        throw Error(ErrorKind::usage, input + " holds the read search's k-mer index, no vectors "
+                                              "to quantize: build it with --content vectors or "
+                                              "both");
     if (!index.has_float_vectors())
         throw Error(ErrorKind::usage, input + " holds codes without float vectors (--drop-float): "
                                               "quantize the index it was made from");

@@ -67,9 +67,10 @@ CommandSpec search_spec(SearchCli& cli) {
            option("--min-sim", "FLOAT", cli.min_similarity,
                   "report only hits with at least this similarity; auto: above\n"
                   "hashing noise, 5/sqrt(dims) for cosine k-mer indexes of 26 or\n"
-                  "more dims (0.110 at 2048), else none, and none for the read\n"
-                  "search (index --kmer-index: its hits share k-mers exactly);\n"
-                  "none: every hit [auto]"),
+                  "more dims (0.110 at 2048), else none; none: every hit. The read\n"
+                  "search (an index with k-mers, index --content) compares it with\n"
+                  "the identity column instead, from exact shared k-mers, and auto\n"
+                  "is none there [auto]"),
            option("--rerank", "INT", o.rerank,
                   "quantized index (ruvec quantize): the best INT candidates found\n"
                   "by codes are ranked again by float distance; 0: report code\n"
@@ -148,9 +149,23 @@ int search_main(int argc, char** argv) {
         messages.info(std::string("read search: candidates from the k-mer index (") +
                       sampler_kind_name(s.kind) + ", k " + std::to_string(s.k) +
                       "), ranked by the exact k-mers they share with each query");
+    } else if (!index.has_vectors()) {
+        throw Error(ErrorKind::usage, db_path + " holds the read search's k-mer index, no "
+                                                "vectors: give the queries as sequences "
+                                                "(FASTA/FASTQ), not .rvec");
     } else if (index.sequence_search()) {
         messages.info("vector search: .rvec queries hold no bases for the k-mer index");
     }
+    // The vector search's knobs do nothing on the read search: say so rather than ignore them.
+    if (by_bases)
+        for (const auto& [given, flag] : {std::pair{cli.ef_given, "--ef"},
+                                          std::pair{cli.options.exact, "--exact"},
+                                          std::pair{cli.rerank_given, "--rerank"},
+                                          std::pair{cli.hamming_given, "--hamming"}})
+            if (given)
+                messages.warning(std::string(flag) +
+                                 " has no effect: the read search ranks its candidates by exact "
+                                 "shared k-mers");
 
     bool chose_brute_force = false;
     cli.options = plan_search(index, cli.options, min_similarity, cli.ef_given, &chose_brute_force,
@@ -161,9 +176,9 @@ int search_main(int argc, char** argv) {
                          " has no float vectors: similarity, distance and identity "
                          "are estimated from its " +
                          quant_kind_name(index.quantizer()->kind()) + " codes");
-    if (cli.hamming_given && !(index.quantizer() && index.quantizer()->kind() == QuantKind::binary))
+    if (!by_bases && cli.hamming_given && !(index.quantizer() && index.quantizer()->kind() == QuantKind::binary))
         messages.warning("--hamming has no effect: " + db_path + " has no binary codes");
-    if (cli.rerank_given && !(index.quantizer() && index.has_float_vectors()))
+    if (!by_bases && cli.rerank_given && !(index.quantizer() && index.has_float_vectors()))
         messages.warning(
             "--rerank has no effect: " + db_path +
             (index.quantizer() ? " has no float vectors to re-rank with" : " is not quantized"));

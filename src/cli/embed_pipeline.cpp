@@ -20,8 +20,8 @@ constexpr uint64_t max_skip_warnings = 5;
 EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParams& params,
                         int extra_threads, const Messages& messages, bool show_progress,
                         const RowConsumer& consume, const std::function<void()>& batch_done,
-                        RecordRange range, const RecordDone& record_done) {
-    RecordEmbedder embedder(params, extra_threads + 1);
+                        RecordRange range, const RecordDone& record_done, bool embed_vectors) {
+    RecordEmbedder embedder(params, extra_threads + 1, embed_vectors);
     EmbedStats stats;
     Progress progress(messages.command(), show_progress && messages.verbosity() >= 1);
     BatchReader reader(inputs, batch_bases, batch_records, extra_threads);

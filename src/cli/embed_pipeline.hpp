@@ -45,10 +45,12 @@ using RecordDone = std::function<void(const SeqRecord& record)>;
 // Runs the pipeline; warnings (skipped records, empty inputs) go through `messages`, progress is
 // shown when `show_progress` and stderr is a terminal. `batch_done`, if set, is called after the
 // rows of each batch of records (streaming consumers flush there). Only the records in `range`
-// are embedded; `record_done`, if set, follows the rows of each. Throws the first error met.
+// are embedded; `record_done`, if set, follows the rows of each. Without `embed_vectors` the rows
+// come with a null vector (RecordEmbedder). Throws the first error met.
 EmbedStats embed_inputs(const std::vector<std::string>& inputs, const EmbedParams& params,
                         int extra_threads, const Messages& messages, bool show_progress,
                         const RowConsumer& consume, const std::function<void()>& batch_done = {},
-                        RecordRange range = {}, const RecordDone& record_done = {});
+                        RecordRange range = {}, const RecordDone& record_done = {},
+                        bool embed_vectors = true);
 
 } // namespace ruvec::cli

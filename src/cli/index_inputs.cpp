@@ -36,19 +36,32 @@ InputRowStats add_inputs_to_index(Index& index, const std::vector<std::string>& 
         linked += pending - index.pending_rows();
     };
     // An index that keeps its sequences (the read search) takes each record's bases after its
-    // rows.
+    // rows; one without vectors takes rows without embedding them.
+    const bool vectors = index.has_vectors();
+    uint64_t bases = 0; // kept so far
     RecordDone record_done;
     if (index.sequence_search())
-        record_done = [&](const SeqRecord& record) { index.add_sequence(record.seq); };
+        record_done = [&](const SeqRecord& record) {
+            bases += record.seq.size();
+            if (!vectors) {
+                const uint64_t needed = sequence_index_build_bytes(index.rows(), bases);
+                if (needed > limit.bytes)
+                    throw Error(ErrorKind::resource,
+                                "the index outgrows " + limit.described + " at " +
+                                    std::to_string(bases) + " bases (" + record.name +
+                                    "): build it in shards (--shard I/N), or raise --max-memory");
+            }
+            index.add_sequence(record.seq);
+        };
     const InputRowStats stats = read_input_rows(
         inputs, params, params_owner, extra_threads, messages,
         /*show_progress=*/true,
         [&](const VecRow& row, const float* vector) {
-            check_memory(index.rows() + 1);
+            if (vectors) check_memory(index.rows() + 1);
             index.add(row, vector);
-            if (index.pending_rows() >= link_every_rows) link(true);
+            if (vectors && index.pending_rows() >= link_every_rows) link(true);
         },
-        {}, range, record_done);
+        {}, range, record_done, vectors);
     link(false);
     link_progress.finish();
     index.index_sequences(extra_threads + 1);

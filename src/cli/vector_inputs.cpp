@@ -54,7 +54,7 @@ InputRowStats read_input_rows(const std::vector<std::string>& inputs, const Embe
                               const std::string& params_owner, int extra_threads,
                               const Messages& messages, bool show_progress,
                               const RowConsumer& consume, const std::function<void()>& batch_done,
-                              RecordRange range, const RecordDone& record_done) {
+                              RecordRange range, const RecordDone& record_done, bool embed_vectors) {
     InputRowStats stats;
     uint64_t records_before = 0; // records of the inputs already read
     std::vector<VecRow> rows;
@@ -64,7 +64,7 @@ InputRowStats read_input_rows(const std::vector<std::string>& inputs, const Embe
         [&](const std::vector<std::string>& sequences) {
             const EmbedStats s =
                 embed_inputs(sequences, params, extra_threads, messages, show_progress, consume,
-                             batch_done, range.after(records_before), record_done);
+                             batch_done, range.after(records_before), record_done, embed_vectors);
             records_before += s.records + s.records_outside;
             stats.embedded.records += s.records;
             stats.embedded.bases += s.bases;

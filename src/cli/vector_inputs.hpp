@@ -53,12 +53,13 @@ struct InputRowStats {
 // Only the records in `range` are handed over, numbered over all inputs in order (a record of
 // an .rvec is a run of rows with one name). `record_done`, if set, follows the rows of each
 // sequence record (embed_inputs); .rvec inputs are then refused (Error(usage)): they hold no
-// bases.
+// bases. Without `embed_vectors` sequences are not embedded: their rows come with a null vector
+// (RecordEmbedder), and .rvec inputs are refused.
 InputRowStats read_input_rows(const std::vector<std::string>& inputs, const EmbedParams& params,
                               const std::string& params_owner, int extra_threads,
                               const Messages& messages, bool show_progress,
                               const RowConsumer& consume,
                               const std::function<void()>& batch_done = {}, RecordRange range = {},
-                              const RecordDone& record_done = {});
+                              const RecordDone& record_done = {}, bool embed_vectors = true);
 
 } // namespace ruvec::cli

@@ -39,13 +39,15 @@ PY
 # Also vectors of other dims than the index's.
 ruvec=$3
 zcat "$data/genomes/phage_lambda.fa.gz" "$data/genomes/virus_dwv.fa.gz" >two.fa
-"$ruvec" index -d 16 -k 9 -M 4 -w 1000 --kmer-index -o plain.rvx two.fa
+"$ruvec" index -d 16 -k 9 -M 4 -w 1000 --content both -o plain.rvx two.fa
 "$ruvec" quantize -t pq -m 2 --eval 0 -o index.rvx plain.rvx >/dev/null
 "$ruvec" embed -d 32 -k 9 "$data/genomes/phage_phiX174.fa" -o dims32.rvec
 "$ruvec" index -d 16 -k 9 -M 4 -w 1000 -o vectors.rvx two.fa # no k-mer index
+"$ruvec" index -d 16 -k 9 -w 1000 --content kmers -o kmers.rvx two.fa # no vectors
 "$ruvec" info --json index.rvx >index.json
+"$ruvec" info --json kmers.rvx >kmers.json
 # python3-xxhash is a Debian package: Debian's python3 sees it, another python3 on PATH may not.
-/usr/bin/python3 - index.rvx index.json <<'PY'
+/usr/bin/python3 - index.rvx index.json kmers.rvx kmers.json <<'PY'
 import json, struct, sys, xxhash
 data = open(sys.argv[1], "rb").read()
 sections = json.load(open(sys.argv[2]))["sections"]
@@ -68,13 +70,17 @@ write("index-2e60-rows.rvx", resign(data[:56] + struct.pack("<Q", 1 << 60) + dat
 write("index-future-version.rvx", resign(data[:8] + struct.pack("<I", 99) + data[12:]))
 # The index with one more section, as a newer ruvec might write: laid out again (64-byte
 # alignment, table and header re-signed). A critical one this ruvec does not know is refused.
+def parts_of(data, sections):  # (tag, flags, bytes) of each section
+    return [(s["tag"].encode(), 1 if s.get("optional") else 0,
+             data[s["offset"]:s["offset"] + s["length"]]) for s in sections]
 def with_section(tag, flags, payload, replace=None):
-    parts = [(s["tag"].encode(), 1 if s.get("optional") else 0,
-              data[s["offset"]:s["offset"] + s["length"]]) for s in sections]
+    parts = parts_of(data, sections)
     if replace:  # (tag, payload): that section's bytes replaced, no section added
         parts = [(t, f, replace[1] if t == replace[0] else p) for t, f, p in parts]
     else:
         parts.append((tag, flags, payload))
+    return laid_out(data, parts)
+def laid_out(data, parts):  # the parts after data's header, laid out again and re-signed
     head_end = 256 + 32 * len(parts) + 8
     body, entries, at = b"", b"", head_end
     for t, f, p in parts:
@@ -97,6 +103,12 @@ seqs = next(s for s in sections if s["tag"] == "SEQS")
 seqs_bytes = data[seqs["offset"]:seqs["offset"] + seqs["length"]]
 count = struct.unpack_from("<Q", seqs_bytes)[0]
 write("index-bad-SEQS.rvx", with_section(None, 0, None, (b"SEQS", struct.pack("<Q", count + 1) + seqs_bytes[8:])))
+# An index of the read search alone (no VECT, no GRPH): with a graph entry point in its header;
+# without its read-search sections, so holding nothing to search.
+kmers = open(sys.argv[3], "rb").read()
+kmers_parts = parts_of(kmers, json.load(open(sys.argv[4]))["sections"])
+write("kmers-entry-point.rvx", resign(kmers[:100] + struct.pack("<I", 1) + kmers[104:]))
+write("kmers-no-sequences.rvx", laid_out(kmers, [p for p in kmers_parts if p[0] in (b"PROV", b"NAME", b"ROWS")]))
 PY
 # .rvec cut short and with a flipped byte in its block.
 "$ruvec" embed --quiet -d 16 -k 9 -w 500 two.fa -o windows.rvec

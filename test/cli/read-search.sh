@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
-# The read search: ruvec index --kmer-index keeps the sequences and a k-mer index of their
-# samples (sections SEQS, KIDX, RECS), and ruvec search then finds queries by the k-mers they
-# share: reads cut from a genome land on the windows holding them with identity 1, the same
-# hits at any -@, after --add as when built at once, none after --remove; inputs it cannot use
-# are refused with a message.
+# The read search: ruvec index --content kmers keeps the sequences and a k-mer index of their
+# samples (sections SEQS, KIDX, RECS) and no vectors, and ruvec search then finds queries by the
+# k-mers they share: reads cut from a genome land on the windows holding them with identity 1,
+# the same hits at any -@, after --add as when built at once, none after --remove, the same
+# bytes from an index that also holds vectors (--content both); inputs it cannot use are
+# refused with a message.
 #   bash test/cli/read-search.sh path/to/ruvec SOURCE_DIR        (CTest cli-read-search)
 . "$(dirname "$0")/lib.sh"
 bundled_reads
 
 genomes=("$data"/genomes/*.fa*)
-run "$ruvec" index -d 256 --kmer-index -o k.rvx "${genomes[@]}"
-check "index --kmer-index: exit 0" test $status -eq 0
+run "$ruvec" index -d 256 --content kmers -o k.rvx "${genomes[@]}"
+check "index --content kmers: exit 0" test $status -eq 0
 "$ruvec" info k.rvx >info.txt
 check "info lists the read search's sections" test "$(grep -cE '^section	(SEQS|KIDX|RECS) ' info.txt)" -eq 3
+check "... and no vectors nor graph" test "$(grep -cE '^section	(VECT|GRPH) ' info.txt)" -eq 0
+check "info says there is no graph" grep -q "^graph	none: the read search alone" info.txt
 check "info describes the read search" grep -qE "^read search	syncmer k 21 s 6 t 7; [0-9]+ sequences of [0-9]+ bases" info.txt
 "$ruvec" info --json k.rvx >info.json
 check "info --json: read_search holds the sampler and counts" python3 -c '
 import json
 r = json.load(open("info.json"))["read_search"]
 assert (r["sampler"], r["k"], r["s"], r["t"]) == ("syncmer", 21, 6, 7), r
-assert r["sequences"] > 0 and r["bases"] > r["postings"] > 0, r'
+assert r["sequences"] > 0 and r["bases"] > r["postings"] > 0, r
+assert json.load(open("info.json"))["graph"] is None'
 "$ruvec" index -d 256 -o novectors-check.rvx "$data/genomes/phage_phiX174.fa" 2>/dev/null
 check "info --json: read_search is null without one" python3 -c '
 import json, subprocess, sys
@@ -50,15 +54,19 @@ check "--per-target: one hit per query and target" test "$(tail -n +2 out | cut 
 "$ruvec" search k.rvx "$reads" >reads1.tsv 2>/dev/null
 "$ruvec" search -@ 3 k.rvx "$reads" >reads3.tsv 2>/dev/null
 check "search: the same hits at -@ 0 and -@ 3" same_file reads1.tsv reads3.tsv
+run "$ruvec" index -d 256 --content both -o both.rvx "${genomes[@]}"
+check "index --content both: exit 0" test $status -eq 0
+"$ruvec" search both.rvx "$reads" >both.tsv 2>/dev/null
+check "search: the same bytes from an index that also holds vectors" same_file reads1.tsv both.tsv
 check "the reads' top hits are DWV and VDV-1" awk -F'\t' '
     NR > 1 && $7 == 1 { n++; if ($4 ~ /virus_dwv|virus_vdv1/) v++ } END { exit !(n > 0.3 * '"$n_reads"' && v >= 0.99 * n) }' reads1.tsv
-"$ruvec" index -@ 2 -d 256 --kmer-index -o k2.rvx "${genomes[@]}" 2>/dev/null
+"$ruvec" index -@ 2 -d 256 --content kmers -o k2.rvx "${genomes[@]}" 2>/dev/null
 sections() { "$ruvec" info "$1" | grep '^section' | grep -v PROV | cut -f2 | sed 's/ offset [0-9]*//'; }
 check "index: the same sections at -@ 0 and -@ 2" same_file <(sections k.rvx) <(sections k2.rvx)
 
 # --add: the same hits as the index built at once; --remove: none from the removed genome.
 last=${genomes[${#genomes[@]}-1]}
-"$ruvec" index -d 256 --kmer-index -o part.rvx "${genomes[@]:0:${#genomes[@]}-1}" 2>/dev/null
+"$ruvec" index -d 256 --content kmers -o part.rvx "${genomes[@]:0:${#genomes[@]}-1}" 2>/dev/null
 run "$ruvec" index --add part.rvx "$last"
 check "--add: exit 0" test $status -eq 0
 "$ruvec" search part.rvx "$reads" >added.tsv 2>/dev/null
@@ -70,15 +78,26 @@ check "--remove: no hit left in the removed genome" test ! -s removed.tsv
 
 # What the read search cannot use.
 "$ruvec" index -d 256 -o plain.rvx "${genomes[@]}" 2>/dev/null
-run "$ruvec" index --add plain.rvx --kmer-index "$last"
-check "--add --kmer-index to an index without one: exit 1" test $status -eq 1
-check "... saying to rebuild it" grep -q "plain.rvx has no k-mer index to add to: rebuild it with --kmer-index" err
+run "$ruvec" index --add plain.rvx --content kmers "$last"
+check "--add --content kmers to an index of vectors: exit 1" test $status -eq 1
+check "... saying what it holds" grep -q "plain.rvx holds vectors, not kmers: leave --content out" err
 "$ruvec" embed -d 256 -w 1000 --step 500 -o g.rvec "$last" 2>/dev/null
-run "$ruvec" index --kmer-index -o fromrvec.rvx g.rvec
-check "--kmer-index from .rvec vectors: exit 1" test $status -eq 1
+run "$ruvec" index --content both -o fromrvec.rvx g.rvec
+check "--content both from .rvec vectors: exit 1" test $status -eq 1
 check "... naming the input" grep -q "g.rvec: an .rvec holds vectors, not the bases the k-mer index needs" err
 check "... nothing written" test ! -e fromrvec.rvx
 "$ruvec" embed -d 256 -o cut.rvec cut.fa 2>/dev/null
-run "$ruvec" search -v k.rvx cut.rvec
+run "$ruvec" search -v both.rvx cut.rvec
 check ".rvec queries: the vector search, said so" grep -q "vector search: .rvec queries hold no bases" err
+run "$ruvec" search k.rvx cut.rvec
+check ".rvec queries of an index without vectors: exit 1" test $status -eq 1
+check "... saying to give sequences" grep -q "k.rvx holds the read search's k-mer index, no vectors: give the queries as sequences" err
+run "$ruvec" quantize -t sq8 -o q.rvx k.rvx
+check "quantize of an index without vectors: exit 1, saying so" eval 'test $status -eq 1 && grep -q "no vectors to quantize" err'
+run "$ruvec" search --exact k.rvx cut.fa
+check "--exact on the read search: a warning that it has no effect" grep -q "warning: --exact has no effect: the read search" err
+cp out exact.tsv
+check "... and the same hits" same_file exact.tsv cut.tsv
+run "$ruvec" search --min-sim 0.999 k.rvx "$reads"
+check "--min-sim on the read search: every hit at or above that identity" awk -F'\t' 'NR > 1 && $10 < 0.999 { exit 1 }' out
 finish

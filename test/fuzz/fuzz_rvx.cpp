@@ -1,7 +1,8 @@
 // libFuzzer target: the .rvx loader, every section, then the loaded index in use: searched by
-// graph, by brute force and (with a k-mer index) by bases, described and saved again. Built with every checksum accepted
-// (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION), so a mutated section reaches the validation that
-// must stop a hostile file whose checksums are right.
+// graph and by brute force (with vectors) and by bases (with a k-mer index), described and
+// saved again. Built with every checksum accepted (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION), so
+// a mutated section reaches the validation that must stop a hostile file whose checksums are
+// right.
 #include "ruvec/error.hpp"
 #include "ruvec/index.hpp"
 #include "ruvec/io.hpp"
@@ -21,12 +22,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         ruvec::SearchOptions options;
         options.top = 3;
         options.ef = 16;
-        index.search(query.data(), options, hits);
-        for (const ruvec::SearchHit& hit : hits) index.row_name(hit.row);
-        options.per_target = true;
-        index.search(query.data(), options, hits);
-        options.exact = true;
-        index.search(query.data(), options, hits);
+        if (index.has_vectors()) { // an index of the read search alone has none to search
+            index.search(query.data(), options, hits);
+            for (const ruvec::SearchHit& hit : hits) index.row_name(hit.row);
+            options.per_target = true;
+            index.search(query.data(), options, hits);
+            options.exact = true;
+            index.search(query.data(), options, hits);
+        }
         if (index.sequence_search()) { // the read search over the loaded k-mer index
             options.exact = false;
             index.search_bases("ACGTTGCAACGGTACCATGGCATTACGATCGATCGGATCCAAGCTTGCATGC",

@@ -51,7 +51,10 @@ for type in sq8 binary; do
 done
 "$ruvec" quantize -t sq8 --drop-float --eval 0 -o "$work/sq8-dropped.rvx" "$work/l2.rvx" >/dev/null
 # The read search's sections (SEQS, KIDX, RECS), of two sequences.
-"$ruvec" index $tiny -M 4 -w 300 --kmer-index -o "$work/kmers.rvx" "$work/lambda.fa" \
+"$ruvec" index $tiny -M 4 -w 300 --content both -o "$work/kmers.rvx" "$work/lambda.fa" \
+    "$data/genomes/phage_phiX174.fa"
+# The read search alone: no VECT, no GRPH.
+"$ruvec" index $tiny -w 300 --content kmers -o "$work/kmers-only.rvx" "$work/lambda.fa" \
     "$data/genomes/phage_phiX174.fa"
 cp "$work"/*.rvx "$out/rvx/"
 # And one file of each older format version, read by their fixed section lists.
