@@ -36,15 +36,33 @@ QueryKmers::QueryKmers(std::string_view query, uint32_t k, bool canonical)
     std::sort(kmers_.begin(), kmers_.end());
     kmers_.erase(std::unique(kmers_.begin(), kmers_.end()), kmers_.end());
     found_.assign(kmers_.size(), 0);
+    unsigned bits = 1;
+    while ((size_t{1} << bits) < 2 * kmers_.size()) ++bits;
+    slot_shift_ = 64 - bits;
+    slot_kmers_.assign(size_t{1} << bits, 0);
+    slot_index_.assign(size_t{1} << bits, 0);
+    const size_t mask = slot_kmers_.size() - 1;
+    for (size_t i = 0; i < kmers_.size(); ++i) {
+        size_t slot = (kmers_[i] * 0x9E3779B97F4A7C15ull) >> slot_shift_;
+        while (slot_kmers_[slot] != 0) slot = (slot + 1) & mask;
+        slot_kmers_[slot] = kmers_[i] + 1;
+        slot_index_[slot] = static_cast<uint32_t>(i);
+    }
+}
+
+uint32_t QueryKmers::find(uint64_t kmer) const noexcept {
+    const size_t mask = slot_kmers_.size() - 1;
+    for (size_t slot = (kmer * 0x9E3779B97F4A7C15ull) >> slot_shift_;; slot = (slot + 1) & mask) {
+        if (slot_kmers_[slot] == kmer + 1) return slot_index_[slot];
+        if (slot_kmers_[slot] == 0) return UINT32_MAX;
+    }
 }
 
 uint64_t QueryKmers::shared_with(std::string_view target) {
     uint64_t shared = 0;
     for_each_kmer(target, k_, canonical_, [&](uint64_t kmer) {
-        const auto at = std::lower_bound(kmers_.begin(), kmers_.end(), kmer);
-        if (at == kmers_.end() || *at != kmer) return;
-        const auto i = static_cast<uint32_t>(at - kmers_.begin());
-        if (found_[i]) return;
+        const uint32_t i = find(kmer);
+        if (i == UINT32_MAX || found_[i]) return;
         found_[i] = 1;
         touched_.push_back(i);
         ++shared;

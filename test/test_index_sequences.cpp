@@ -65,11 +65,8 @@ Index sequence_index(const Genomes& g, int threads = 2) {
 
 std::vector<SearchHit> read_hits(const Index& index, const std::string& read,
                                  const SearchOptions& o = options(5, false)) {
-    Embedder embedder(index.embed_params());
-    std::vector<float> vector(index.embed_params().dims);
-    REQUIRE(embedder.embed(read, vector.data()) > 0);
     std::vector<SearchHit> hits;
-    index.search_bases(read, vector.data(), o, hits);
+    index.search_bases(read, o, hits);
     return hits;
 }
 
@@ -132,6 +129,38 @@ TEST_CASE("index_sequences: a read's hits are the windows holding it, identity f
     CHECK(mutated_hits[0].identity == doctest::Approx(1.0 - 1.0 / 150).epsilon(0.003));
     // From elsewhere: nothing.
     CHECK(read_hits(index, random_genomes(1, 150, 99).bases[0].substr(0, 150)).empty());
+}
+
+TEST_CASE("index_sequences: a fragment is scored whole, so a strain differing in a few bases "
+          "ranks below its source") {
+    // Strain b is strain a with 4 substitutions in [6000, 9000); b comes first in the index,
+    // so a window-by-window search, or ties by row, would favour it.
+    Genomes g = random_genomes(1, 20000, 61);
+    std::string a = g.bases[0], b = a;
+    for (size_t at : {6100, 6900, 7700, 8500}) b[at] = b[at] == 'A' ? 'C' : 'A';
+    Genomes strains;
+    strains.names = {"strain_b", "strain_a", "other"};
+    strains.bases = {b, a, random_genomes(1, 20000, 62).bases[0]};
+    const Index index = sequence_index(strains);
+    SearchOptions o = options(5, false);
+    o.per_target = true;
+    const std::string fragment = a.substr(5000, 5000);
+    std::vector<SearchHit> hits = read_hits(index, fragment, o);
+    REQUIRE(hits.size() == 2);
+    CHECK(index.row_name(hits[0].row) == "strain_a");
+    CHECK(hits[0].identity == 1.0f);
+    CHECK(index.row_name(hits[1].row) == "strain_b");
+    // 4 substitutions in 5000 bases: about 84 of 4980 k-mers lost, identity about 0.9992.
+    CHECK(hits[1].identity == doctest::Approx(1.0 - 4.0 / 5000).epsilon(0.0003));
+    // From b, the other way round.
+    hits = read_hits(index, b.substr(5000, 5000), o);
+    REQUIRE(hits.size() == 2);
+    CHECK(index.row_name(hits[0].row) == "strain_b");
+    // Without per target, the windows of the best region come first, those holding most of it
+    // before the others.
+    hits = read_hits(index, fragment, options(3, false));
+    REQUIRE(hits.size() == 3);
+    for (const SearchHit& hit : hits) CHECK(index.row_name(hit.row) == "strain_a");
 }
 
 TEST_CASE("index_sequences: per target, the top and the similarity floor apply") {

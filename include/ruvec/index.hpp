@@ -226,16 +226,19 @@ public:
     // threads (the same index at any count); save() does it on one if it is still to do.
     void index_sequences(int threads);
     const SequenceSearch* sequence_search() const noexcept { return sequences_.get(); }
-    // Neighbours of a query by its bases, through the k-mer index: the candidate regions of the
-    // collection ranked by the exact k-mers they share with the query, then the live windows in
-    // them by the k-mers each shares with it (ties: nearer by vector, then the lower row). The
-    // identity comes from the shared k-mers (shared_kmers.hpp), and min_similarity applies to
-    // it: hits of a lower identity are left out. `query` (dims floats, the query's embedding;
-    // normalised here under cosine) gives the similarity and distance, against each window's
-    // vector embedded again from its stored bases, so they are the same numbers whether or not
-    // the index keeps vectors. --per-target applies as it does to search(). Thread-safe; needs
-    // keep_sequences.
-    void search_bases(std::string_view bases, const float* query, const SearchOptions& options,
+    // Neighbours of a query by its bases, through the k-mer index, the query taken whole
+    // whatever its length: the candidate regions of the collection ranked by the exact k-mers
+    // the whole query shares with each, so that a fragment or long read is told from a strain
+    // 99.9% alike by the few k-mers where they differ (not window by window); then the live
+    // windows overlapping each region, by the k-mers each shares with the query (ties: nearer
+    // by vector, then the lower row). A window is a hit of the best region it overlaps; its
+    // identity is the whole query's to that region (shared_kmers.hpp), and min_similarity
+    // applies to it: hits of a lower identity are left out. The similarity and distance are
+    // those of the query's vector to the window's, both embedded here from their bases (and
+    // normalised as add() and search() normalise them), so they are the numbers ruvec embed's
+    // vectors give whether or not the index keeps vectors. --per-target applies as it does to
+    // search(). Thread-safe; needs keep_sequences.
+    void search_bases(std::string_view bases, const SearchOptions& options,
                       std::vector<SearchHit>& hits) const;
 
     GraphStats graph_stats() const;

@@ -29,9 +29,17 @@ public:
 private:
     uint32_t k_;
     bool canonical_;
+    // Where k-mer `kmer` is in kmers_, or UINT32_MAX when the query lacks it.
+    uint32_t find(uint64_t kmer) const noexcept;
+
     std::vector<uint64_t> kmers_;    // sorted
     std::vector<uint8_t> found_;     // per k-mer of kmers_: seen in the current target
     std::vector<uint32_t> touched_;  // indexes set in found_, to clear them
+    // An open-addressing table of kmers_ (at most half full), so that each k-mer of a target is
+    // looked up in about one probe: slots hold k-mer + 1 (0: empty) and its index in kmers_.
+    std::vector<uint64_t> slot_kmers_;
+    std::vector<uint32_t> slot_index_;
+    unsigned slot_shift_ = 63; // 64 - log2(slots)
 };
 
 } // namespace ruvec

@@ -46,12 +46,16 @@ CommandSpec search_spec(SearchCli& cli) {
     return {
         "search",
         {"[options] <db.rvx> <query.fa|query.fq|query.rvec|-> [...]"},
-        "Nearest neighbours of every query record (or window) in an index. Queries are\n"
-        "embedded with the index's own parameters; embedding options, if given, must agree.\n"
+        "Nearest neighbours of every query record (or window) in an index. An index with\n"
+        "k-mers (index --content kmers or both) takes each query record whole, however long,\n"
+        "and ranks the windows of the regions it matches by the exact k-mers they share (the\n"
+        "read search); otherwise each window of a query is embedded with the index's\n"
+        "parameters and searched by vector. Embedding options, if given, must agree.\n"
         "One line per hit, in query order, nearest first; coordinates are 1-based, inclusive.\n"
         "Columns: query query_start query_end target target_start target_end rank\n"
         "         similarity distance identity\n"
-        "identity: per-base identity estimated from the similarity and k, 0 when the\n"
+        "identity: the read search's from the k-mers the query shares with the region it\n"
+        "matches; the vector search's estimated from the similarity and k, 0 when the\n"
         "similarity is within hashing noise (see man ruvec-search).\n",
         {{"Search options:",
           {option("-n,--top", "INT", o.top, "neighbours per query [" + std::to_string(d.top) + "]")
@@ -195,8 +199,7 @@ int search_main(int argc, char** argv) {
     std::vector<VecRow> queries;
     std::vector<float> vectors;
     std::vector<std::string> query_bases; // by_bases: each query's bases
-    std::vector<VecRow> record_rows;      // by_bases: the rows of the record being read...
-    std::vector<float> record_vectors;    // ...and their vectors, until its bases come
+    bool record_has_row = false;          // by_bases: the record being read has a valid k-mer
     std::vector<std::vector<SearchHit>> results;
     uint64_t searched = 0, hits_written = 0;
     const int threads = common.threads + 1;
@@ -207,8 +210,7 @@ int search_main(int argc, char** argv) {
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
         for (size_t i = 0; i < n; ++i) {
             try {
-                index.search_bases(query_bases[i], &vectors[i * params.dims], cli.options,
-                                   results[i]);
+                index.search_bases(query_bases[i], cli.options, results[i]);
             } catch (...) {
 #pragma omp critical(ruvec_search_by_bases_failure)
                 if (!failure) failure = std::current_exception();
@@ -236,12 +238,15 @@ int search_main(int argc, char** argv) {
         vectors.clear();
     };
 
+    // The read search takes each query whole, however long (Index::search_bases): one row per
+    // record, not embedded here (search_bases embeds what it reports).
+    EmbedParams query_params = params;
+    if (by_bases) query_params.window = query_params.step = 0;
     const InputRowStats stats = read_input_rows(
-        inputs, params, db_path, common.threads, messages, /*show_progress=*/true,
+        inputs, query_params, db_path, common.threads, messages, /*show_progress=*/true,
         [&](const VecRow& row, const float* vector) {
             if (by_bases) {
-                record_rows.push_back(row);
-                record_vectors.insert(record_vectors.end(), vector, vector + params.dims);
+                record_has_row = true;
                 return;
             }
             queries.push_back(row);
@@ -250,18 +255,14 @@ int search_main(int argc, char** argv) {
         },
         search_round, {},
         by_bases ? RecordDone([&](const SeqRecord& record) {
-            for (size_t i = 0; i < record_rows.size(); ++i) {
-                const VecRow& row = record_rows[i];
-                queries.push_back(row);
-                vectors.insert(vectors.end(), &record_vectors[i * params.dims],
-                               &record_vectors[(i + 1) * params.dims]);
-                query_bases.emplace_back(record.seq, row.start, row.end - row.start);
-                if (queries.size() == queries_per_round) search_round();
-            }
-            record_rows.clear();
-            record_vectors.clear();
+            if (!record_has_row) return; // no valid k-mer: warned about, not searched
+            record_has_row = false;
+            queries.push_back({record.name, 0, record.seq.size()});
+            query_bases.push_back(record.seq);
+            if (queries.size() == queries_per_round) search_round();
         })
-                 : RecordDone());
+                 : RecordDone(),
+        /*embed_vectors=*/!by_bases);
     search_round();
     output.commit();
 

@@ -47,6 +47,16 @@ check "a read cut from phiX174 hits its windows with identity 1" awk -F'\t' '
              if ($1 == "forward" && !($5 <= 1001 && $6 >= 1150)) bad = 1
              if ($1 == "reverse" && !($5 <= 3001 && $6 >= 3150)) bad = 1 }
     END { exit bad || n < 2 }' cut.tsv
+# A 5 kbp fragment is one query, taken whole (query columns 1 and 5000), found with identity 1.
+python3 - "$data/genomes/phage_phiX174.fa" <<'PY' >fragment.fa
+import sys
+seq = "".join(l.strip() for l in open(sys.argv[1]) if not l.startswith(">"))
+print(f">fragment\n{seq[100:5100]}")
+PY
+run "$ruvec" search -n 3 k.rvx fragment.fa
+check "a fragment is searched whole: every hit spans query bases 1-5000" awk -F'\t' '
+    NR > 1 { n++; if ($2 != 1 || $3 != 5000 || $4 !~ /phiX174/ || $10 != "1.0000") bad = 1 }
+    END { exit bad || n != 3 }' out
 run "$ruvec" search --per-target k.rvx cut.fa
 check "--per-target: one hit per query and target" test "$(tail -n +2 out | cut -f1,4 | sort | uniq -d | wc -l)" -eq 0
 
