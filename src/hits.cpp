@@ -13,17 +13,23 @@ namespace ruvec {
 
 const char* const hits_tsv_header = "query\tquery_start\tquery_end\ttarget\ttarget_start\t"
                                     "target_end\trank\tsimilarity\tdistance\tidentity\n";
+const char* const hits_tsv_read_search_header =
+    "query\tquery_start\tquery_end\ttarget\ttarget_start\ttarget_end\trank\tsimilarity\t"
+    "distance\tidentity\tshared_kmers\n";
 
 void append_hits(std::string& out, const VecRow& query, const std::vector<SearchHit>& hits,
                  const Index& index, HitsFormat format, bool full_precision) {
     // "%.9g" gives back the same float when read (ruvec merge ranks by it); "%.6f" is for people.
-    const char* const tsv_numbers = full_precision ? "\t%llu\t%llu\t%zu\t%.9g\t%.9g\t%.4f\n"
-                                                   : "\t%llu\t%llu\t%zu\t%.6f\t%.6f\t%.4f\n";
+    const char* const tsv_numbers = full_precision ? "\t%llu\t%llu\t%zu\t%.9g\t%.9g\t"
+                                                   : "\t%llu\t%llu\t%zu\t%.6f\t%.6f\t";
     const char* const json_numbers =
         full_precision ? ",\"target_start\":%llu,\"target_end\":%llu,\"rank\":%zu,"
-                         "\"similarity\":%.9g,\"distance\":%.9g,\"identity\":%.4f}\n"
+                         "\"similarity\":%.9g,\"distance\":%.9g,\"identity\":"
                        : ",\"target_start\":%llu,\"target_end\":%llu,\"rank\":%zu,"
-                         "\"similarity\":%.6f,\"distance\":%.6f,\"identity\":%.4f}\n";
+                         "\"similarity\":%.6f,\"distance\":%.6f,\"identity\":";
+    // The read search's identity is a float that --min-sim compares: full precision gives it
+    // back exactly, as it does the similarity.
+    const char* const identity_format = full_precision ? "%.9g" : "%.4f";
     const EmbedParams& params = index.embed_params();
     const auto query_start = static_cast<unsigned long long>(query.start + 1);
     const auto query_end = static_cast<unsigned long long>(query.end);
@@ -33,10 +39,11 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
         const Window target = index.row_window(hit.row);
         // The read search's identity is from exact shared k-mers; the vector search's, from the
         // similarity.
+        const bool by_kmers = hit.identity >= 0;
         const double identity =
-            hit.identity >= 0 ? hit.identity
-                              : estimate_identity(hit.similarity, query.end - query.start,
-                                                  target.end - target.start, params.k, params.dims);
+            by_kmers ? hit.identity
+                     : estimate_identity(hit.similarity, query.end - query.start,
+                                         target.end - target.start, params.k, params.dims);
         const std::string& target_name = index.row_name(hit.row);
         const auto target_start = static_cast<unsigned long long>(target.start + 1);
         const auto target_end = static_cast<unsigned long long>(target.end);
@@ -46,8 +53,17 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
             out += numbers;
             out += target_name;
             std::snprintf(numbers, sizeof numbers, tsv_numbers, target_start, target_end, rank + 1,
-                          hit.similarity, hit.distance, identity);
+                          hit.similarity, hit.distance);
             out += numbers;
+            std::snprintf(numbers, sizeof numbers, by_kmers ? identity_format : "%.4f",
+                          identity);
+            out += numbers;
+            if (by_kmers) {
+                std::snprintf(numbers, sizeof numbers, "\t%llu",
+                              static_cast<unsigned long long>(hit.shared_kmers));
+                out += numbers;
+            }
+            out += '\n';
         } else {
             out += "{\"query\":\"" + json_escape(query.name) + "\"";
             std::snprintf(numbers, sizeof numbers, ",\"query_start\":%llu,\"query_end\":%llu",
@@ -55,9 +71,34 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
             out += numbers;
             out += ",\"target\":\"" + json_escape(target_name) + "\"";
             std::snprintf(numbers, sizeof numbers, json_numbers, target_start, target_end, rank + 1,
-                          hit.similarity, hit.distance, identity);
+                          hit.similarity, hit.distance);
             out += numbers;
+            std::snprintf(numbers, sizeof numbers, by_kmers ? identity_format : "%.4f",
+                          identity);
+            out += numbers;
+            if (by_kmers) {
+                std::snprintf(numbers, sizeof numbers, ",\"shared_kmers\":%llu",
+                              static_cast<unsigned long long>(hit.shared_kmers));
+                out += numbers;
+            }
+            out += "}\n";
         }
+    }
+}
+
+void append_unmatched(std::string& out, const VecRow& query, HitsFormat format,
+                      bool read_search) {
+    char numbers[64];
+    std::snprintf(numbers, sizeof numbers, "%llu", static_cast<unsigned long long>(query.start + 1));
+    const std::string start = numbers;
+    std::snprintf(numbers, sizeof numbers, "%llu", static_cast<unsigned long long>(query.end));
+    const std::string end = numbers;
+    if (format == HitsFormat::tsv) {
+        out += query.name + "\t" + start + "\t" + end + "\t*\t*\t*\t0\t*\t*\t*";
+        out += read_search ? "\t*\n" : "\n";
+    } else {
+        out += "{\"query\":\"" + json_escape(query.name) + "\",\"query_start\":" + start +
+               ",\"query_end\":" + end + ",\"target\":null,\"rank\":0}\n";
     }
 }
 
@@ -66,7 +107,8 @@ namespace {
 // Two names of up to 65,535 bytes (the .rvx limit) and the numbers fit easily.
 constexpr size_t max_line_bytes = size_t{1} << 20;
 constexpr size_t read_bytes = size_t{1} << 16;
-constexpr size_t columns = 10;
+constexpr size_t columns = 10;             // the vector search's
+constexpr size_t read_search_columns = 11; // and shared_kmers
 
 bool all_digits(std::string_view text) {
     return !text.empty() && text.size() <= 19 &&
@@ -93,9 +135,19 @@ std::string_view header_line() {
     return header.substr(0, header.size() - 1);
 }
 
+std::string_view read_search_header_line() {
+    const std::string_view header = hits_tsv_read_search_header;
+    return header.substr(0, header.size() - 1);
+}
+
 } // namespace
 
 void append_hit_line(std::string& out, const HitLine& hit, uint64_t rank, bool full_precision) {
+    if (rank == 0) { // a query without hits
+        out += hit.query + "\t" + hit.query_range + "\t*\t*\t*\t0\t*\t*\t*";
+        out += hit.shared_kmers >= 0 ? "\t*\n" : "\n";
+        return;
+    }
     out += hit.query;
     out += '\t';
     out += hit.query_range;
@@ -116,6 +168,10 @@ void append_hit_line(std::string& out, const HitLine& hit, uint64_t rank, bool f
     }
     out += '\t';
     out += hit.identity;
+    if (hit.shared_kmers >= 0) {
+        out += '\t';
+        out += std::to_string(hit.shared_kmers);
+    }
     out += '\n';
 }
 
@@ -162,15 +218,15 @@ void HitsTsvReader::parse(const std::string& line, HitLine& hit) const {
     if (line[0] == '{')
         throw Error(ErrorKind::input,
                     where() + "JSON; merge reads the TSV of ruvec search (--format tsv)");
-    if (line == header_line())
+    if (line == header_line() || line == read_search_header_line())
         throw Error(ErrorKind::input,
                     where() + "a second header line: give each shard's output as its own file");
-    std::string_view field[columns];
+    std::string_view field[read_search_columns];
     size_t count = 0, begin = 0;
     for (;;) {
         const size_t tab = line.find('\t', begin);
-        if (count == columns) {
-            count = columns + 1;
+        if (count == read_search_columns) {
+            count = read_search_columns + 1;
             break;
         }
         field[count++] = std::string_view(line).substr(
@@ -178,11 +234,38 @@ void HitsTsvReader::parse(const std::string& line, HitLine& hit) const {
         if (tab == std::string::npos) break;
         begin = tab + 1;
     }
-    if (count != columns)
+    if (count != columns && count != read_search_columns)
         throw Error(ErrorKind::input,
                     where() + (count > columns ? "more" : "fewer") +
                         " than the 10 columns of ruvec search TSV (query query_start query_end "
-                        "target target_start target_end rank similarity distance identity)");
+                        "target target_start target_end rank similarity distance identity; the "
+                        "read search's 11th: shared_kmers)");
+    if (field[6] == "0") { // a query without hits: its name and range, the rest as printed
+        for (size_t c : {size_t{3}, size_t{4}, size_t{5}, size_t{7}, size_t{8}, size_t{9},
+                         size_t{10}})
+            if (c < count && field[c] != "*")
+                throw Error(ErrorKind::input, where() + "rank 0 (a query without hits) with '" +
+                                                  std::string(field[c].substr(0, 40)) +
+                                                  "' in column " + std::to_string(c + 1) +
+                                                  ", not '*'");
+        for (size_t c : {size_t{1}, size_t{2}})
+            if (!all_digits(field[c]))
+                throw Error(ErrorKind::input, where() + "column " + std::to_string(c + 1) +
+                                                  " is '" + std::string(field[c].substr(0, 40)) +
+                                                  "', not a whole number");
+        hit = HitLine{};
+        hit.query.assign(field[0]);
+        hit.query_range.assign(field[1].data(),
+                               field[2].data() + field[2].size() - field[1].data());
+        hit.target = "*";
+        hit.shared_kmers = count == read_search_columns ? 0 : -1;
+        if (hit.query.empty()) throw Error(ErrorKind::input, where() + "empty query name");
+        return;
+    }
+    if (count == read_search_columns && !all_digits(field[10]))
+        throw Error(ErrorKind::input, where() + "column 11 (shared_kmers) is '" +
+                                          std::string(field[10].substr(0, 40)) +
+                                          "', not a whole number");
     for (size_t c : {size_t{1}, size_t{2}, size_t{4}, size_t{5}, size_t{6}})
         if (!all_digits(field[c]))
             throw Error(ErrorKind::input, where() + "column " + std::to_string(c + 1) + " is '" +
@@ -204,13 +287,18 @@ void HitsTsvReader::parse(const std::string& line, HitLine& hit) const {
     hit.target.assign(field[3]);
     hit.target_range.assign(field[4].data(), field[5].data() + field[5].size() - field[4].data());
     hit.rank = std::strtoull(std::string(field[6]).c_str(), nullptr, 10);
-    if (hit.rank == 0) throw Error(ErrorKind::input, where() + "rank 0: ranks start at 1");
+    if (hit.rank == 0) throw Error(ErrorKind::input, where() + "rank 0 written as '" +
+                                                       std::string(field[6]) + "'");
     hit.similarity = parse_float(7, "similarity");
     hit.distance = parse_float(8, "distance");
-    parse_float(9, "identity");
+    hit.identity_value = parse_float(9, "identity");
     hit.similarity_text.assign(field[7]);
     hit.distance_text.assign(field[8]);
     hit.identity.assign(field[9]);
+    hit.shared_kmers = count == read_search_columns
+                           ? static_cast<int64_t>(std::strtoull(std::string(field[10]).c_str(),
+                                                                nullptr, 10))
+                           : -1;
 }
 
 bool HitsTsvReader::next(QueryHits& out) {
@@ -222,11 +310,13 @@ bool HitsTsvReader::next(QueryHits& out) {
         have_pending_ = false;
     } else {
         if (!next_line(line)) return false;
-        if (line_number_ == 1 && line == header_line() && !next_line(line)) return false;
+        if (line_number_ == 1 && (line == header_line() || line == read_search_header_line()) &&
+            !next_line(line))
+            return false;
         out.hits.emplace_back();
         parse(line, out.hits.back());
         out.first_line = line_number_;
-        if (out.hits.back().rank != 1)
+        if (out.hits.back().rank > 1)
             throw Error(ErrorKind::input, name_ + ":" + std::to_string(line_number_) + ": rank " +
                                               std::to_string(out.hits.back().rank) +
                                               " where a query's hits start at rank 1");
@@ -234,7 +324,7 @@ bool HitsTsvReader::next(QueryHits& out) {
     while (next_line(line)) {
         HitLine hit;
         parse(line, hit);
-        if (hit.rank == 1) {
+        if (hit.rank <= 1) { // the next query's first hit, or its unmatched line
             pending_ = std::move(hit);
             pending_line_ = line_number_;
             have_pending_ = true;

@@ -79,7 +79,7 @@ void Index::search_bases(std::string_view bases, const SearchOptions& requested,
     struct Candidate {
         uint64_t shared; // k-mers the window shares with the query, within its region
         uint32_t row;
-        uint32_t region; // the best region of the run it overlaps, an index into `regions`
+        uint32_t region; // the region it is a hit of, an index into `regions`
         float distance;  // by vector; computed only where it decides the order (ties)
     };
     const auto vector_distance = [&](const Candidate& candidate) {
@@ -97,114 +97,92 @@ void Index::search_bases(std::string_view bases, const SearchOptions& requested,
         return graph_impl_->distance(query_vector.data(), window_vector.data());
     };
 
-    // Runs of regions sharing as many k-mers, best first; each run's windows (those not hits of
-    // a better region) ranked by the k-mers each shares, then by distance. Runs are taken until
-    // they hold `top` hits (per target: of distinct names): no later run can place a hit before
-    // them, so the windows of weaker regions are never compared.
+    // Region by region, in the order SequenceSearch ranks them (most shared k-mers first, then
+    // by sequence, strand and start, so the order of regions of two shards is that of one index
+    // of both, which is what lets ruvec merge join their hits exactly); each region's windows
+    // (those not hits of a better region) ranked by the k-mers each shares with the query
+    // within the region, then by distance, then by row. Regions are taken until they hold
+    // `top` hits (per target: of distinct names): no later region can place a hit before them,
+    // so the windows of weaker regions are never compared.
     std::vector<std::pair<float, uint32_t>> found; // (distance, row), in hit order
-    std::vector<float> identities;                 // of each found row
-    std::vector<uint32_t> taken;                   // rows in `found`, sorted
+    std::vector<uint64_t> found_shared;            // the region's shared k-mers, per found
+    std::vector<uint32_t> taken;                   // rows of better regions, sorted
     std::vector<char> name_seen(requested.per_target ? names_.size() : 0, 0);
-    std::vector<Candidate> run_windows;
+    std::vector<Candidate> windows;
     size_t hits_so_far = 0;
-    for (size_t run = 0; run < regions.size() && hits_so_far < top;) {
-        const uint64_t region_shared = regions[run].shared;
-        const double identity = kmers.identity(region_shared);
-        if (identity < requested.min_similarity) break; // weaker runs are lower still
-        size_t end = run;
-        while (end < regions.size() && regions[end].shared == region_shared) ++end;
-        // The live windows overlapping the run's regions. A sequence's rows come with starts
+    for (size_t r = 0; r < regions.size() && hits_so_far < top; ++r) {
+        const SequenceHit& region = regions[r];
+        if (kmers.identity(region.shared) < requested.min_similarity)
+            break; // weaker regions are lower still
+        // The live windows overlapping the region. A sequence's rows come with starts
         // increasing and ends not decreasing (windows_of), so the first overlapping one is
         // found by binary search: the cost follows the regions, not the sequences' length.
-        run_windows.clear();
-        for (size_t r = run; r < end; ++r) {
-            const SequenceHit& region = regions[r];
-            const uint64_t first = record_first_row_[region.record];
-            const uint64_t last = region.record + 1 < record_first_row_.size()
-                                      ? record_first_row_[region.record + 1]
-                                      : sequenced_rows_;
-            const auto begin = rows_.begin() + static_cast<std::ptrdiff_t>(first);
-            const auto stop = rows_.begin() + static_cast<std::ptrdiff_t>(last);
-            auto row = std::partition_point(
-                begin, stop, [&](const RowInfo& info) { return info.end <= region.start; });
-            for (; row != stop && row->start < region.end; ++row) {
-                const auto number = static_cast<uint32_t>(row - rows_.begin());
-                if (!(row->flags & rvx_row_deleted) &&
-                    !std::binary_search(taken.begin(), taken.end(), number))
-                    run_windows.push_back({0, number, static_cast<uint32_t>(r), 0.0f});
-            }
-        }
-        // Each window once, with the first region of the run it overlaps.
-        std::sort(run_windows.begin(), run_windows.end(),
-                  [](const Candidate& a, const Candidate& b) {
-                      return a.row != b.row ? a.row < b.row : a.region < b.region;
-                  });
-        run_windows.erase(std::unique(run_windows.begin(), run_windows.end(),
-                                      [](const Candidate& a, const Candidate& b) {
-                                          return a.row == b.row;
-                                      }),
-                          run_windows.end());
         // The k-mers a window shares with the query where it overlaps the region: all of the
-        // region's when the window holds it (a read inside a window, read from the sequence
-        // no further), fewer for a window holding part of it.
-        size_t kept = 0;
-        for (Candidate& candidate : run_windows) {
-            const RowInfo& info = rows_[candidate.row];
-            const SequenceHit& region = regions[candidate.region];
-            const uint64_t from = std::max(info.start, region.start);
-            const uint64_t to = std::min(info.end, region.end);
-            if (from == region.start && to == region.end) {
-                candidate.shared = region.shared;
-            } else {
+        // region's when the window holds it (a read inside a window, read from the sequence no
+        // further), fewer for a window holding part of it.
+        windows.clear();
+        const uint64_t first = record_first_row_[region.record];
+        const uint64_t last = region.record + 1 < record_first_row_.size()
+                                  ? record_first_row_[region.record + 1]
+                                  : sequenced_rows_;
+        const auto begin = rows_.begin() + static_cast<std::ptrdiff_t>(first);
+        const auto stop = rows_.begin() + static_cast<std::ptrdiff_t>(last);
+        auto row = std::partition_point(
+            begin, stop, [&](const RowInfo& info) { return info.end <= region.start; });
+        for (; row != stop && row->start < region.end; ++row) {
+            const auto number = static_cast<uint32_t>(row - rows_.begin());
+            if ((row->flags & rvx_row_deleted) ||
+                std::binary_search(taken.begin(), taken.end(), number))
+                continue;
+            const uint64_t from = std::max(row->start, region.start);
+            const uint64_t to = std::min(row->end, region.end);
+            uint64_t shared = region.shared;
+            if (from != region.start || to != region.end) {
                 sequences.extract(region.record, from, to, scratch.bases);
-                candidate.shared = kmers.shared_with(scratch.bases);
+                shared = kmers.shared_with(scratch.bases);
             }
-            if (candidate.shared > 0) run_windows[kept++] = candidate;
+            if (shared > 0) windows.push_back({shared, number, static_cast<uint32_t>(r), 0.0f});
         }
-        run_windows.resize(kept);
-        std::sort(run_windows.begin(), run_windows.end(),
-                  [](const Candidate& a, const Candidate& b) {
-                      return a.shared != b.shared ? a.shared > b.shared : a.row < b.row;
-                  });
+        std::sort(windows.begin(), windows.end(), [](const Candidate& a, const Candidate& b) {
+            return a.shared != b.shared ? a.shared > b.shared : a.row < b.row;
+        });
         // Windows sharing as many k-mers go by distance. Vectors are embedded only for the
         // windows of a tie that can still give a hit (a window's vector costs as much as the
         // rest of its search), and only ties of more than one need them to be ordered.
-        for (size_t tie = 0; tie < run_windows.size() && hits_so_far < top;) {
+        for (size_t tie = 0; tie < windows.size() && hits_so_far < top;) {
             size_t tie_end = tie + 1;
-            while (tie_end < run_windows.size() &&
-                   run_windows[tie_end].shared == run_windows[tie].shared)
+            while (tie_end < windows.size() && windows[tie_end].shared == windows[tie].shared)
                 ++tie_end;
             bool gives_hit = !requested.per_target;
             for (size_t i = tie; i < tie_end && !gives_hit; ++i)
-                gives_hit = !name_seen[rows_[run_windows[i].row].name];
+                gives_hit = !name_seen[rows_[windows[i].row].name];
             if (gives_hit) {
                 for (size_t i = tie; i < tie_end; ++i)
-                    run_windows[i].distance = vector_distance(run_windows[i]);
-                std::sort(run_windows.begin() + static_cast<std::ptrdiff_t>(tie),
-                          run_windows.begin() + static_cast<std::ptrdiff_t>(tie_end),
+                    windows[i].distance = vector_distance(windows[i]);
+                std::sort(windows.begin() + static_cast<std::ptrdiff_t>(tie),
+                          windows.begin() + static_cast<std::ptrdiff_t>(tie_end),
                           [](const Candidate& a, const Candidate& b) {
                               return a.distance != b.distance ? a.distance < b.distance
                                                               : a.row < b.row;
                           });
                 for (size_t i = tie; i < tie_end && hits_so_far < top; ++i) {
-                    const Candidate& candidate = run_windows[i];
-                    found.emplace_back(candidate.distance, candidate.row);
-                    identities.push_back(static_cast<float>(identity));
+                    found.emplace_back(windows[i].distance, windows[i].row);
+                    found_shared.push_back(region.shared);
+                    const uint32_t name = rows_[windows[i].row].name;
                     if (!requested.per_target) {
                         ++hits_so_far;
-                    } else if (!name_seen[rows_[candidate.row].name]) {
-                        name_seen[rows_[candidate.row].name] = 1;
+                    } else if (!name_seen[name]) {
+                        name_seen[name] = 1;
                         ++hits_so_far;
                     }
                 }
             }
             tie = tie_end;
         }
-        // Every window of the run is spoken for: a weaker region overlapping it does not
-        // offer it again.
-        for (const Candidate& candidate : run_windows) taken.push_back(candidate.row);
+        // The region's windows are spoken for: a weaker region overlapping them does not offer
+        // them again.
+        for (const Candidate& window : windows) taken.push_back(window.row);
         std::sort(taken.begin(), taken.end());
-        run = end;
     }
     // Hits as the vector search makes them (per target, top), in this order; the identity floor
     // was applied above.
@@ -215,7 +193,8 @@ void Index::search_bases(std::string_view bases, const SearchOptions& requested,
     for (SearchHit& hit : hits) {
         size_t i = 0;
         while (found[i].second != hit.row) ++i;
-        hit.identity = identities[i];
+        hit.shared_kmers = found_shared[i];
+        hit.identity = static_cast<float>(kmers.identity(hit.shared_kmers));
     }
 }
 

@@ -61,12 +61,36 @@ TEST_CASE("hits: the TSV reader checks every line") {
               .find("of 'r1'") != std::string::npos);
     CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\n").find("fewer than the 10") !=
           std::string::npos);
-    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\tx\n").find("more than") !=
+    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\t7\tx\n").find("more than") !=
           std::string::npos);
+    // The read search's 11th column, shared_kmers, is a whole number.
+    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\tx\n") ==
+          "hits.tsv:1: column 11 (shared_kmers) is 'x', not a whole number");
+    const std::vector<QueryHits> read_search = read_all(
+        std::string(hits_tsv_read_search_header) + "r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\t42\n");
+    REQUIRE(read_search.size() == 1);
+    CHECK(read_search[0].hits[0].shared_kmers == 42);
+    CHECK(read_search[0].hits[0].identity_value == 0.9f);
+    // Unmatched lines (rank 0): alone for their query, '*' where the hits' numbers are.
+    const std::vector<QueryHits> unmatched =
+        read_all("r1\t1\t150\t*\t*\t*\t0\t*\t*\t*\n"
+                 "r2\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\n"
+                 "r3\t1\t72\t*\t*\t*\t0\t*\t*\t*\n");
+    REQUIRE(unmatched.size() == 3);
+    CHECK(unmatched[0].hits.size() == 1);
+    CHECK(unmatched[0].hits[0].rank == 0);
+    CHECK(unmatched[2].hits[0].query == "r3");
+    CHECK(read_error("r1\t1\t150\t*\t*\t*\t0\t*\t*\t*\n"
+                     "r1\t1\t150\tg1\t1\t5000\t2\t0.5\t0.5\t0.9\n")
+              .find("rank 2 of query 'r1' follows rank 0") != std::string::npos);
+    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t0\t*\t*\t*\n") ==
+          "hits.tsv:1: rank 0 (a query without hits) with 'g1' in column 4, not '*'");
     CHECK(read_error("r1\tone\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.97\n") ==
           "hits.tsv:1: column 2 is 'one', not a whole number");
     CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t0\t0.5\t0.5\t0.97\n").find("rank 0") !=
           std::string::npos);
+    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t00\t0.5\t0.5\t0.97\n") ==
+          "hits.tsv:1: rank 0 written as '00'");
     CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\tnan\t0.5\t0.97\n") ==
           "hits.tsv:1: similarity 'nan' is not a number");
     CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5x\t0.97\n") ==

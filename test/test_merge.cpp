@@ -1,6 +1,7 @@
 // Merging (merge.cpp): hits are ranked by distance with ties to the earlier input, and the hits
 // of shard searches merged by merge_query_hits are the hits of one search over one index of all.
 #include "index_test_support.hpp"
+#include "ruvec/error.hpp"
 #include "ruvec/hits.hpp"
 #include "ruvec/merge.hpp"
 #include "ruvec/shard.hpp"
@@ -72,6 +73,37 @@ TEST_CASE("merge: hits are ranked by distance, ties to the earlier input, then t
     const std::string kept = merge_texts({a, b}, options);
     CHECK(kept.find("gD") != std::string::npos);
     CHECK(kept.find("gB") == std::string::npos);
+}
+
+TEST_CASE("merge: the read search's hits rank by shared k-mers; unmatched lines hold no hit") {
+    // Shard a found r1 in two windows of one region (31 shared k-mers) and nothing for r2;
+    // shard b found r1 in a region sharing more, and r2.
+    const std::string a = "r1\t1\t72\tgA\t1\t10\t1\t0.300000\t0.700000\t0.9757\t31\n"
+                          "r1\t1\t72\tgA\t5\t15\t2\t0.400000\t0.600000\t0.9757\t31\n"
+                          "r2\t1\t72\t*\t*\t*\t0\t*\t*\t*\t*\n";
+    const std::string b = "r1\t1\t72\tgB\t1\t10\t1\t0.100000\t0.900000\t0.9900\t40\n"
+                          "r1\t1\t72\tgB\t5\t15\t2\t0.050000\t0.950000\t0.9600\t20\n"
+                          "r2\t1\t72\tgC\t1\t10\t1\t0.200000\t0.800000\t0.9200\t9\n";
+    MergeOptions options;
+    options.top = 3;
+    std::string merged = merge_texts({a, b}, options);
+    CHECK(merged == std::string(hits_tsv_header) +
+                        "r1\t1\t72\tgB\t1\t10\t1\t0.100000\t0.900000\t0.9900\t40\n"
+                        "r1\t1\t72\tgA\t1\t10\t2\t0.300000\t0.700000\t0.9757\t31\n"
+                        "r1\t1\t72\tgA\t5\t15\t3\t0.400000\t0.600000\t0.9757\t31\n"
+                        "r2\t1\t72\tgC\t1\t10\t1\t0.200000\t0.800000\t0.9200\t9\n");
+    // The floor is on the identity; a query left without hits gets its unmatched line when
+    // asked for.
+    options.min_similarity = 0.95f;
+    options.unmatched = true;
+    merged = merge_texts({a, b}, options);
+    CHECK(merged.substr(merged.find("r2")) == "r2\t1\t72\t*\t*\t*\t0\t*\t*\t*\t*\n");
+    options.unmatched = false;
+    CHECK(merge_texts({a, b}, options).find("r2") == std::string::npos);
+    // Hits of the two searches do not mix.
+    const std::string vectors = "r1\t1\t72\tgA\t1\t10\t1\t0.3\t0.7\t0.97\n"
+                                "r2\t1\t72\tgA\t1\t10\t1\t0.3\t0.7\t0.97\n";
+    CHECK_THROWS_AS(merge_texts({a, vectors}, options), Error);
 }
 
 TEST_CASE("merge: searches of contiguous shards merge into the search of the whole index") {

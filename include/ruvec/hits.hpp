@@ -16,17 +16,28 @@ namespace ruvec {
 
 enum class HitsFormat { tsv, jsonl };
 
-// The TSV header line, newline included.
+// The TSV header line, newline included: of the vector search, and of the read search, which
+// adds an 11th column, shared_kmers (what its hits are ranked by, and ruvec merge with them).
 extern const char* const hits_tsv_header;
+extern const char* const hits_tsv_read_search_header;
 
 // Appends one line per hit of `query` (rank 1 first): query and target with 1-based inclusive
-// coordinates, rank, similarity, distance and the identity estimate (estimate_identity).
-// Similarity and distance have 6 decimals, or with `full_precision` 9 significant digits, which
-// read back as the same float (what ruvec merge needs to rank the hits of shards exactly).
+// coordinates, rank, similarity, distance and the identity (the read search's from shared
+// k-mers, the vector search's estimate_identity), and for the read search's hits
+// (SearchHit::identity >= 0) shared_kmers. Similarity and distance have 6 decimals and the
+// identity 4, or with `full_precision` 9 significant digits, which read back as the same float
+// (what ruvec merge needs to rank the hits of shards exactly and apply --min-sim to them).
 void append_hits(std::string& out, const VecRow& query, const std::vector<SearchHit>& hits,
                  const Index& index, HitsFormat format, bool full_precision = false);
 
-// One line of `ruvec search` TSV, its numeric columns parsed and its text columns kept.
+// Appends the line of a query without a hit (ruvec search --unmatched), as minimap2
+// --paf-no-hit writes one: target "*", rank 0, the numbers "*" (JSON: target null, rank 0);
+// with an 11th column "*" for the read search. It keeps the query's place in the output, so
+// ruvec merge can join shards in which different queries found hits.
+void append_unmatched(std::string& out, const VecRow& query, HitsFormat format, bool read_search);
+
+// One line of `ruvec search` TSV, its numeric columns parsed and its text columns kept. A
+// query's unmatched line (append_unmatched) has rank 0 and the numbers 0.
 struct HitLine {
     std::string query;       // query name
     std::string query_range; // "start\tend" as printed
@@ -36,10 +47,14 @@ struct HitLine {
     float similarity = 0; // as parsed
     float distance = 0;   // as parsed
     std::string identity; // as printed
+    float identity_value = 0; // as parsed
     std::string similarity_text, distance_text;
+    // The read search's 11th column; -1 on a line of the vector search, which has 10.
+    int64_t shared_kmers = -1;
 };
 
-// The hits of one query in one input: a run of lines whose ranks go 1, 2, 3...
+// The hits of one query in one input: a run of lines whose ranks go 1, 2, 3..., or its one
+// unmatched line (rank 0).
 struct QueryHits {
     std::vector<HitLine> hits;
     uint64_t first_line = 0; // line number of rank 1, for messages
@@ -75,7 +90,8 @@ private:
 
 // Appends `hit` as a line of the TSV with rank `rank`. Similarity and distance are printed as
 // `ruvec search` prints them: "%.6f", or "%.9g" with `full_precision`; text that already reads so
-// is copied as it is (nothing to add, nothing to lose).
+// is copied as it is (nothing to add, nothing to lose). Rank 0: the query's unmatched line
+// (append_unmatched), from its query, range and kind (shared_kmers >= 0: the read search).
 void append_hit_line(std::string& out, const HitLine& hit, uint64_t rank, bool full_precision);
 
 // "%.9g": enough significant digits to read the same float back.

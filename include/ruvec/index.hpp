@@ -71,6 +71,9 @@ struct SearchHit {
     // (shared_kmers.hpp); negative for hits of the vector search, whose identity is estimated
     // from the similarity (estimate_identity).
     float identity = -1.0f;
+    // The read search's rank: the distinct k-mers the whole query shares with the region the
+    // hit's window lies in (hits come in decreasing order of it); 0 for the vector search.
+    uint64_t shared_kmers = 0;
 };
 
 // Which part of a larger collection an index holds (ruvec index --shard): shard `shard` of

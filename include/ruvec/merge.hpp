@@ -22,11 +22,14 @@ struct MergeOptions {
     size_t top = 5;              // hits per query
     bool per_target = false;     // keep the best hit per target name
     bool full_precision = false; // print similarity and distance with 9 significant digits
+    bool unmatched = false;      // a query left without hits gets its unmatched line (rank 0)
     float min_similarity = -std::numeric_limits<float>::infinity();
 };
 
-// Ranks the hits of one query gathered from every input (`per_input[i]` from input i) and
-// appends the merged lines, ranks renumbered, to `out`. Similarity and distance are printed as
+// Ranks the hits of one query gathered from every input (`per_input[i]` from input i; an
+// input's unmatched line, rank 0, holds no hit) and appends the merged lines, ranks renumbered,
+// to `out`. The read search's hits (11 columns) rank by shared_kmers, the vector search's by
+// distance; the two do not mix (Error(input)). Similarity and distance are printed as
 // `ruvec search` prints them: "%.6f", or "%.9g" with full_precision. Returns the lines appended.
 size_t merge_query_hits(const std::vector<const QueryHits*>& per_input, const MergeOptions& options,
                         std::string& out);

@@ -38,25 +38,32 @@ CommandSpec merge_spec(MergeCli& cli) {
             {"[options] <hits1.tsv> <hits2.tsv> [...]"},
             "Merges the TSV of ruvec search run on each shard of an index (ruvec index --shard)\n"
             "with the same queries into the top hits per query, ranked as one search over one\n"
-            "index of all the shards ranks them: by distance, ties to the earlier input (give\n"
-            "the shards in order), then to the earlier rank. Ranks are renumbered; other\n"
-            "columns are kept. Inputs may be gzipped; '-' is standard input.\n"
+            "index of all the shards ranks them: by distance (the read search's hits, with\n"
+            "their 11th column: by shared_kmers), ties to the earlier input (give the shards\n"
+            "in order), then to the earlier rank. Ranks are renumbered; other columns are\n"
+            "kept. Inputs may be gzipped; '-' is standard input.\n"
             "For the same bytes as one search, search the shards with --full-precision (6\n"
             "decimals can make unequal distances equal), the same -n (or more), with\n"
-            "--min-sim none (every query must have hits in every non-empty input: give\n"
-            "--min-sim here), and with --exact (the graph is approximate, shard by shard).\n",
+            "--min-sim none and --unmatched (every query must be in every non-empty input:\n"
+            "give --min-sim here), and with --exact (the graph is approximate, shard by shard).\n"
+            "The read search's candidate filters work shard by shard (man ruvec-merge).\n",
             {{"Merge options:",
               {option("-n,--top", "INT", o.top,
-                      "hits per query [the most any input has for its first query]")
+                      "hits per query [the most any input has for its first query\n"
+                      "with hits; the read search's: required]")
                    .check(not_negative())
                    .given(&cli.top_given),
                option("--min-sim", "FLOAT", o.min_similarity,
-                      "report only hits with at least this similarity"),
+                      "report only hits with at least this similarity (the read\n"
+                      "search's: identity, as search applies it)"),
                flag("--per-target", o.per_target,
                     "the best hit per target name (as search --per-target)"),
                flag("--full-precision", o.full_precision,
                     "\nsimilarity and distance as the inputs give them, for merging\n"
                     "merged files again [6 decimals, as ruvec search]"),
+               flag("--unmatched", o.unmatched,
+                    "a line for each query left without hits, as search --unmatched\n"
+                    "prints it (the inputs' own such lines are read, never copied)"),
                flag("--no-header", cli.no_header, "leave out the TSV header line"),
                flag("--allow-empty", cli.allow_empty,
                     "accept inputs without any hit (shards whose vectors were all\n"
@@ -104,7 +111,9 @@ int merge_main(int argc, char** argv) {
         readers.emplace_back(*sources.back(), input);
     }
     OutputFile output(common.output);
-    if (!cli.no_header) output.write(hits_tsv_header);
+    // The header of the inputs' search (the read search's has an 11th column), once the first
+    // query says which; with no query at all, the vector search's.
+    bool header_written = cli.no_header;
 
     // Lock-step: each input holds the same queries in the same order. An input without any hit
     // (a shard whose vectors were all removed, with --allow-empty) sits out.
@@ -116,6 +125,7 @@ int merge_main(int argc, char** argv) {
     // query looks like a query with fewer hits, which a search of every query with -n rarely is.
     std::vector<size_t> first_hits(inputs.size(), 0), last_hits(inputs.size(), 0);
     size_t most_hits = 0;
+    bool top_unset = options.top == 0; // -n not given: the first query with hits sets it
     uint64_t queries = 0, hits_written = 0;
     std::string text;
     for (;;) {
@@ -129,8 +139,11 @@ int merge_main(int argc, char** argv) {
                 if (queries_read[i] != 0 || !cli.allow_empty) ended = i;
                 continue;
             }
-            if (queries_read[i]++ == 0) first_hits[i] = current[i].hits.size();
-            last_hits[i] = current[i].hits.size();
+            ++queries_read[i];
+            // An unmatched line (rank 0) is not a hit, and cannot be cut short.
+            const size_t hits = current[i].hits[0].rank == 0 ? 0 : current[i].hits.size();
+            if (first_hits[i] == 0) first_hits[i] = hits;
+            last_hits[i] = hits > 0 ? hits : SIZE_MAX;
             if (leader == inputs.size()) {
                 leader = i;
             } else {
@@ -143,10 +156,20 @@ int merge_main(int argc, char** argv) {
                                     std::to_string(current[leader].first_line) + " has " +
                                     query_label(a) +
                                     ": the inputs must be searches of the same queries, each "
-                                    "with hits (search with --min-sim none to merge)");
+                                    "in every one (search with --min-sim none --unmatched to "
+                                    "merge)");
+                if ((a.shared_kmers >= 0) != (b.shared_kmers >= 0))
+                    throw Error(ErrorKind::input,
+                                inputs[i] + ":" + std::to_string(current[i].first_line) +
+                                    ": hits of the " +
+                                    (b.shared_kmers >= 0 ? "read search (11 columns)"
+                                                         : "vector search (10 columns)") +
+                                    " where " + inputs[leader] + " has those of the " +
+                                    (a.shared_kmers >= 0 ? "read search" : "vector search") +
+                                    ": search every shard alike");
             }
             gathered.push_back(&current[i]);
-            most_hits = std::max(most_hits, current[i].hits.size());
+            most_hits = std::max(most_hits, hits);
         }
         if (ended != inputs.size() && leader != inputs.size()) {
             if (queries_read[ended] == 0)
@@ -162,15 +185,28 @@ int merge_main(int argc, char** argv) {
                             query_label(current[leader].hits[0]) + " (truncated?)");
         }
         if (leader == inputs.size()) break;
-        if (options.top == 0) options.top = most_hits; // what the shards were searched with
+        if (top_unset && most_hits > 0) { // what the shards were searched with
+            options.top = most_hits;
+            top_unset = false;
+        }
+        if (top_unset && current[leader].hits[0].shared_kmers >= 0)
+            throw Error(ErrorKind::usage,
+                        "give -n, the -n the shards were searched with: the read search's queries "
+                        "have the hits they find, so their count does not say it");
+        if (!header_written) {
+            output.write(current[leader].hits[0].shared_kmers >= 0 ? hits_tsv_read_search_header
+                                                                   : hits_tsv_header);
+            header_written = true;
+        }
         text.clear();
         hits_written += merge_query_hits(gathered, options, text);
         output.write(text);
         ++queries;
     }
+    if (!header_written) output.write(hits_tsv_header);
     output.commit();
     for (size_t i = 0; i < inputs.size(); ++i)
-        if (queries_read[i] > 1 && last_hits[i] < first_hits[i])
+        if (queries_read[i] > 1 && last_hits[i] < first_hits[i] && last_hits[i] != SIZE_MAX)
             messages.warning(inputs[i] + ": its last query has " + std::to_string(last_hits[i]) +
                              " hits, its first " + std::to_string(first_hits[i]) +
                              ": truncated at the end of a line?");

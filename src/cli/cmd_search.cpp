@@ -32,6 +32,7 @@ struct SearchCli {
     std::string format = "tsv";          // --format
     bool no_header = false;              // --no-header
     bool full_precision = false;         // --full-precision
+    bool unmatched = false;              // --unmatched
     std::string min_similarity = "auto"; // --min-sim: a number, auto or none
     bool ef_given = false, rerank_given = false, hamming_given = false;
     std::vector<std::string> operands;
@@ -94,6 +95,10 @@ CommandSpec search_spec(SearchCli& cli) {
                 "windows of it)"),
            option("--format", "STR", cli.format, "tsv or jsonl (one JSON object per hit) [tsv]"),
            flag("--no-header", cli.no_header, "leave out the TSV header line"),
+           flag("--unmatched", cli.unmatched,
+                "a line for each query without a hit: target '*', rank 0 (as\n"
+                "minimap2 --paf-no-hit), so ruvec merge can join shards that found\n"
+                "different queries"),
            flag("--full-precision", cli.full_precision,
                 "\nsimilarity and distance with 9 significant digits (the float\n"
                 "exactly): for ruvec merge of the searches of shards")},
@@ -193,7 +198,8 @@ int search_main(int argc, char** argv) {
 
     OutputFile output(common.output);
     const bool tsv = cli.format == "tsv";
-    if (tsv && !cli.no_header) output.write(hits_tsv_header);
+    if (tsv && !cli.no_header)
+        output.write(by_bases ? hits_tsv_read_search_header : hits_tsv_header);
     const HitsFormat format = tsv ? HitsFormat::tsv : HitsFormat::jsonl;
 
     std::vector<VecRow> queries;
@@ -229,6 +235,8 @@ int search_main(int argc, char** argv) {
         text.clear();
         for (size_t i = 0; i < n; ++i) {
             append_hits(text, queries[i], results[i], index, format, cli.full_precision);
+            if (cli.unmatched && results[i].empty())
+                append_unmatched(text, queries[i], format, by_bases);
             hits_written += results[i].size();
         }
         output.write(text);

@@ -86,6 +86,26 @@ echo phage_phiX174 >names.txt
 "$ruvec" search --no-header removed.rvx cut.fa >removed.tsv 2>/dev/null
 check "--remove: no hit left in the removed genome" test ! -s removed.tsv
 
+# Shards: three searched with --unmatched and merged are the bytes of one search of the whole
+# (the read search's hits ranked by shared_kmers, its 11th column).
+for i in 1 2 3; do
+    "$ruvec" index -d 256 --content kmers --shard $i/3 -o shard$i.rvx "${genomes[@]}" 2>/dev/null
+    "$ruvec" search --full-precision --unmatched --min-sim none -n 4 shard$i.rvx "$reads" fragment.fa >shard$i.tsv 2>/dev/null
+done
+"$ruvec" search --full-precision --unmatched --min-sim none -n 4 k.rvx "$reads" fragment.fa >whole.tsv 2>/dev/null
+check "search: the read search's header has shared_kmers" test "$(head -1 whole.tsv | cut -f11)" = shared_kmers
+check "--unmatched: a line for each query without a hit" test "$(awk -F'\t' '$7 == 0 && $4 == "*"' whole.tsv | wc -l)" -gt 0
+run "$ruvec" merge -n 4 --unmatched --full-precision shard1.tsv shard2.tsv shard3.tsv
+check "merge of the shards: exit 0" test $status -eq 0
+cp out merged.tsv
+check "merge of the shards: the bytes of one search of the whole" same_file merged.tsv whole.tsv
+run "$ruvec" merge --full-precision shard1.tsv shard2.tsv shard3.tsv
+check "merge of read-search hits without -n: exit 1, asking for it" eval 'test $status -eq 1 && grep -q "give -n, the -n the shards were searched with" err'
+"$ruvec" index -d 256 --shard 3/3 -o vectors3.rvx "${genomes[@]}" 2>/dev/null
+"$ruvec" search --full-precision --unmatched --min-sim none -n 4 vectors3.rvx "$reads" fragment.fa >vectors3.tsv 2>/dev/null
+run "$ruvec" merge -n 4 shard1.tsv shard2.tsv vectors3.tsv
+check "merge of read-search and vector hits: exit 1, naming the file" eval 'test $status -eq 1 && grep -q "vectors3.tsv:2: hits of the vector search (10 columns) where shard1.tsv has those of the read search" err'
+
 # What the read search cannot use.
 "$ruvec" index -d 256 -o plain.rvx "${genomes[@]}" 2>/dev/null
 run "$ruvec" index --add plain.rvx --content kmers "$last"
