@@ -3,20 +3,21 @@
 # same run, and prints time, peak memory and accuracy of each with its ratio to ruvec's
 # (scripts/score-peers.py makes the table from the outputs left in OUTDIR):
 #   reads     simulated reads (wgsim, 150 bp, 1% errors, seed 11) of SOURCES genomes, each
-#             assigned to the genome of its best hit among all GENOMES: ruvec index (1 kbp
-#             windows, step 500) + search, against minimap2 -x sr (index + map). Truth: the
-#             genome each read was drawn from; scored per strain and per species group.
+#             assigned to the genome of its best hit among all GENOMES: ruvec index (its
+#             default, the read search; 1 kbp windows, step 500) + search, against minimap2 -x
+#             sr (index + map). Truth: the genome each read was drawn from; scored per strain
+#             and per species group.
 #   presence  which genomes the pooled reads came from: the top S genomes (S = number of
 #             sources) by reads assigned (ruvec, minimap2), against mash sketch + mash screen -w
 #             (by identity).
 #   genomes   each genome's nearest other genome (one vector per record for ruvec; mash sketch +
 #             mash dist), correct when it is of the same species group (groups of 2 or more,
 #             plasmids left out: plasmids of one strain are different molecules).
-#   vectors   the 10 nearest windows of every read: ruvec search as the reads task ran it (it
-#             picks brute force itself when the graph would visit about every vector), the HNSW
-#             graph forced with --ef GRAPH_EF, and ruvec search --exact, against brute force over
-#             the same vectors in NumPy (cosine, the system BLAS), whose answer is the truth for
-#             recall@10.
+#   vectors   the 10 nearest windows of every read in an index of vectors (--content
+#             vectors): ruvec search with its defaults (it picks brute force itself when the
+#             graph would visit about every vector), the HNSW graph forced with --ef GRAPH_EF,
+#             and ruvec search --exact, against brute force over the same vectors in NumPy
+#             (cosine, the system BLAS), whose answer is the truth for recall@10.
 #
 # Usage: scripts/bench-peers.sh RUVEC [OUTDIR]
 #   RUVEC   the ruvec binary to measure
@@ -136,8 +137,8 @@ measure minimap2 reads map minimap2 -x sr -t "$threads" -o minimap2.reads.paf re
 measure mash presence sketch mash sketch -p "$threads" -o refs refs/*
 measure mash presence screen sh -c "exec mash screen -p $threads -w refs.msh reads.fq >mash.screen.tsv"
 
-# genomes
-measure ruvec genomes index "$ruvec" index -@ "$at" --quiet -w 0 -o whole.rvx refs/*
+# genomes: one vector per genome
+measure ruvec genomes index "$ruvec" index -@ "$at" --quiet --content vectors -w 0 -o whole.rvx refs/*
 measure ruvec genomes search "$ruvec" search --min-sim none -@ "$at" --quiet -n 5 --no-header -o ruvec.genomes.tsv whole.rvx refs/*
 measure mash genomes sketch mash sketch -p "$threads" -o refs refs/*
 measure mash genomes dist sh -c "exec mash dist -p $threads refs.msh refs.msh >mash.dist.tsv"
@@ -145,8 +146,10 @@ measure mash genomes dist sh -c "exec mash dist -p $threads refs.msh refs.msh >m
 # vectors: the embeddings both brute forces read (made once, not timed against either)
 "$ruvec" embed -@ "$at" --quiet -w 1000 --step 500 -o windows.npy refs/* 2>>log
 "$ruvec" embed -@ "$at" --quiet -o reads.npy reads.fq 2>>log
-measure ruvec-graph vectors search "$ruvec" search --min-sim none -@ "$at" --quiet --ef "${GRAPH_EF:-512}" -n 10 --no-header -o ruvec.graph.tsv windows.rvx reads.fq
-measure ruvec-exact vectors search "$ruvec" search --min-sim none -@ "$at" --quiet --exact -n 10 --no-header -o ruvec.exact.tsv windows.rvx reads.fq
+measure ruvec-vectors vectors index "$ruvec" index -@ "$at" --quiet --content vectors -w 1000 --step 500 -o vectors.rvx refs/*
+measure ruvec-vectors vectors search "$ruvec" search --min-sim none -@ "$at" --quiet "${ef[@]}" -n 10 --no-header -o ruvec.vectors.tsv vectors.rvx reads.fq
+measure ruvec-graph vectors search "$ruvec" search --min-sim none -@ "$at" --quiet --ef "${GRAPH_EF:-512}" -n 10 --no-header -o ruvec.graph.tsv vectors.rvx reads.fq
+measure ruvec-exact vectors search "$ruvec" search --min-sim none -@ "$at" --quiet --exact -n 10 --no-header -o ruvec.exact.tsv vectors.rvx reads.fq
 measure numpy-exact vectors brute-force env OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
     /usr/bin/python3 "$here/exact-knn.py" windows.npy reads.npy 10 numpy.exact.tsv
 

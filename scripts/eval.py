@@ -440,8 +440,10 @@ def main():
                     break
                 g.write(line)
 
-    # ruvec: one index of windows, searched by every query type as a user would (its defaults),
-    # then by brute force and by the graph at the default ef, for recall.
+    # ruvec: one index of windows, searched by every query type as a user would (its defaults:
+    # the read search, unless --index-args says otherwise); for recall, the graph at the default
+    # ef against brute force, in that index if it holds vectors, else in one of vectors built
+    # with the same options.
     index_args = shlex.split(args.index_args)
     search_args = shlex.split(args.search_args)
     timer.run("ruvec", "index", "index", [ruvec, "index", "-@", at] + quiet + index_args + ["-o", "windows.rvx"] + refs)
@@ -454,21 +456,40 @@ def main():
                         "quantization": (info.get("quantization") or {}).get("type", "none"),
                         "memory_bytes": sum(v for v in info["memory"].values() if isinstance(v, int)),
                         **{k: info["embedding"][k] for k in ("k", "dims", "weight", "window", "step")}}
+    metrics["index"]["read_search"] = info.get("read_search") is not None
     query_types = ["reads", "fragments"] + (["honeybee"] if has_honeybee else [])
     recall_types = [] if args.no_recall else query_types
     ef = args.graph_ef or default_ef(ruvec)
     metrics["settings"]["graph_ef"] = ef
-    def search(kind, task, output, options):
+    graph_index = "windows.rvx"
+    if recall_types and (info.get("read_search") is not None or info.get("graph") is None):
+        # Sequence queries of an index with k-mers take the read search: the graph's recall is
+        # measured in an index of vectors alone, of the same embedding.
+        vector_args, skip = [], False
+        for arg in index_args:
+            if skip or arg == "--content":
+                skip = not skip
+                continue
+            vector_args.append(arg)
+        graph_index = "vectors.rvx"
+        timer.run("ruvec", "vectors", "index", [ruvec, "index", "-@", at] + quiet + vector_args +
+                  ["--content", "vectors", "-o", graph_index] + refs)
+        if args.quantize:
+            timer.run("ruvec", "vectors", "quantize", [ruvec, "quantize", "-@", at, "--quiet", "-t", args.quantize,
+                                                       "-o", graph_index, graph_index])
+    def search(kind, task, output, options, index="windows.rvx"):
         timer.run("ruvec", task, "search", [ruvec, "search", "-@", at] + quiet + options +
-                  ["-o", output, "windows.rvx", f"{kind}.fq"])
+                  ["-o", output, index, f"{kind}.fq"])
 
     for kind in query_types:
         if kind != "honeybee":  # classification, as a user would search: the defaults
             search(kind, kind, f"ruvec.{kind}.tsv",
                    search_args + (["--per-target", "-n", "5"] if kind == "fragments" else ["-n", "1"]))
         if kind in recall_types:
-            search(kind, f"{kind}-exact", f"ruvec.{kind}.exact.tsv", ["--exact", "-n", "10", "--min-sim", "none"])
-            search(kind, f"{kind}-graph", f"ruvec.{kind}.graph.tsv", ["-n", "10", "--min-sim", "none", "--ef", str(ef)])
+            search(kind, f"{kind}-exact", f"ruvec.{kind}.exact.tsv", ["--exact", "-n", "10", "--min-sim", "none"],
+                   graph_index)
+            search(kind, f"{kind}-graph", f"ruvec.{kind}.graph.tsv", ["-n", "10", "--min-sim", "none", "--ef", str(ef)],
+                   graph_index)
 
     for kind in ("reads", "fragments"):
         hits = ruvec_hits(os.path.join(out, f"ruvec.{kind}.tsv"))
@@ -579,7 +600,8 @@ def genome_pairs(args, genomes, timer, ruvec, at, metrics, out):
         for gid in genomes.ids:  # one record per genome: its records joined by an N
             f.write(f">{gid}\n{'N'.join(genomes.sequences[gid].values())}\n")
     n = len(genomes.ids)
-    timer.run("ruvec", "genomes", "index", [ruvec, "index", "-@", at, "--quiet", "-w", "0", "-o", "whole.rvx", "whole.fa"])
+    timer.run("ruvec", "genomes", "index", [ruvec, "index", "-@", at, "--quiet", "--content", "vectors", "-w", "0",
+                                            "-o", "whole.rvx", "whole.fa"])
     timer.run("ruvec", "genomes", "search", [ruvec, "search", "-@", at, "--quiet", "--exact", "-n", str(n),
                                              "--min-sim", "none", "-o", "ruvec.genomes.tsv", "whole.rvx", "whole.fa"])
     similarity = {}
@@ -661,10 +683,10 @@ def fmt(value, digits=4):
 def report(metrics):
     s = metrics["settings"]
     idx = metrics["index"]
-    print(f"# ruvec accuracy on {s['genomes']} genomes: index of {idx['vectors']} vectors "
+    what = "the read search's k-mer index" if idx.get("read_search") else "vectors"
+    print(f"# ruvec accuracy on {s['genomes']} genomes: index of {idx['vectors']} windows, {what} "
           f"(k {idx['k']}, {idx['dims']} dims, window {idx['window']}, step {idx['step']}, quantization "
-          f"{idx['quantization']}; {idx['file_bytes'] / 1e6:.1f} MB file, {idx['memory_bytes'] / 1e6:.1f} MB "
-          f"loaded), "
+          f"{idx['quantization']}; {idx['file_bytes'] / 1e6:.1f} MB file), "
           f"{s['reads_per_genome']} reads and {s['fragments_per_genome']} fragments per genome, "
           f"{s['threads']} threads")
     print(f"# {metrics['reads_shared_verbatim']:.4f} of the reads occur verbatim (error-free) in more than one genome")

@@ -174,10 +174,10 @@ def main():
 
     window = lambda f: f"{f[3]}:{f[4]}-{f[5]}"
     truth = top10(run.path("numpy.exact.tsv"), 0, lambda f: f[2], 3)
-    default = top10(run.path("ruvec.reads.tsv"), 0, window, 7)
+    default = top10(run.path("ruvec.vectors.tsv"), 0, window, 7)
     graph = top10(run.path("ruvec.graph.tsv"), 0, window, 7)
     exact = top10(run.path("ruvec.exact.tsv"), 0, window, 7)
-    search_seconds, search_kb = run.times[("ruvec", "reads")]["search"]
+    search_seconds, search_kb = run.times[("ruvec-vectors", "vectors")]["search"]
     rows.append(("vectors", "ruvec search", "search", search_seconds, search_kb / 1024,
                  f"recall@10 {recall(default, truth):.4f} ({len(truth)} queries)"))
     add("vectors", "ruvec graph", "ruvec-graph", "vectors", f"recall@10 {recall(graph, truth):.4f}")

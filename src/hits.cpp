@@ -115,11 +115,12 @@ bool all_digits(std::string_view text) {
            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// "%.6f" as printed: an optional minus, digits, a point and six digits.
-bool six_decimals(std::string_view text) {
+// "%.6f" (decimals 6) or "%.4f" (4) as printed: an optional minus, digits, a point and the
+// decimals.
+bool fixed_decimals(std::string_view text, size_t decimals) {
     if (!text.empty() && text[0] == '-') text.remove_prefix(1);
     const size_t point = text.find('.');
-    return point != std::string_view::npos && point > 0 && text.size() - point == 7 &&
+    return point != std::string_view::npos && point > 0 && text.size() - point == decimals + 1 &&
            all_digits(text.substr(0, point)) && all_digits(text.substr(point + 1));
 }
 
@@ -161,13 +162,21 @@ void append_hit_line(std::string& out, const HitLine& hit, uint64_t rank, bool f
          {std::pair<const std::string&, float>(hit.similarity_text, hit.similarity),
           std::pair<const std::string&, float>(hit.distance_text, hit.distance)}) {
         out += '\t';
-        if (full_precision || six_decimals(text))
+        if (full_precision || fixed_decimals(text, 6))
             out += text; // as the search printed it: nothing to add, nothing to lose
         else
             append_float_six(out, value);
     }
     out += '\t';
-    out += hit.identity;
+    // The read search's identity, printed in full for merging, goes back to 4 decimals as search
+    // prints it.
+    if (full_precision || fixed_decimals(hit.identity, 4)) {
+        out += hit.identity;
+    } else {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.4f", static_cast<double>(hit.identity_value));
+        out += text;
+    }
     if (hit.shared_kmers >= 0) {
         out += '\t';
         out += std::to_string(hit.shared_kmers);

@@ -1,5 +1,6 @@
-// ruvec index: builds an HNSW index (.rvx) from sequences or .rvec files, adds to one, or marks
-// sequences of one deleted. Every change rewrites the whole file under a temporary name.
+// ruvec index: builds an index (.rvx: the read search's k-mer index, vectors in an HNSW graph,
+// or both) from sequences or .rvec files, adds to one, or marks sequences of one deleted. Every
+// change rewrites the whole file under a temporary name.
 #include "commands.hpp"
 #include "common.hpp"
 #include "embed_options.hpp"
@@ -117,10 +118,13 @@ CommandSpec index_spec(IndexCli& cli) {
         "index",
         {"[options] -o db.rvx <in.fa|in.fq|in.rvec|-> [...]",
          "--add db.rvx [options] <in.fa|in.fq|in.rvec|-> [...]", "--remove db.rvx <NAMES.txt|->"},
-        "Builds an HNSW index of one vector per window of each record (records no longer\n"
-        "than a window are one vector; -w 0: one per record), embedding FASTA/FASTQ on the\n"
-        "fly; .rvec inputs (from ruvec embed) are used as stored and fix the embedding\n"
-        "options. Sequence names must be unique. The graph does not depend on -@.\n",
+        "Builds an index of the windows of each record (records no longer than a window\n"
+        "are one; -w 0: one per record). By default (--content kmers) it keeps each\n"
+        "sequence, 2 bits a base, with a k-mer index of its sampled k-mers, which ruvec\n"
+        "search finds reads and fragments by (the read search); --content vectors embeds\n"
+        "each window into a vector linked in an HNSW graph (.rvec inputs, from ruvec embed,\n"
+        "are used as stored and fix the embedding options). Sequence names must be unique.\n"
+        "The index does not depend on -@.\n",
         {{"Index options:",
           {option("-M", "INT", g.params.M,
                   "links per node, 2 M on the bottom level, " + std::to_string(min_M) + "-" +
@@ -156,7 +160,7 @@ CommandSpec index_spec(IndexCli& cli) {
                   "ruvec search finds reads and fragments by the k-mers they share,\n"
                   "FASTA/FASTQ inputs only), vectors (a vector per window linked in\n"
                   "an HNSW graph: quantize, .rvec queries) or both; --add keeps\n"
-                  "the index's [vectors]"),
+                  "the index's [kmers; vectors for .rvec inputs]"),
            option("--max-memory", "SIZE", cli.max_memory,
                   "stop with a message, before the index outgrows SIZE of\n"
                   "memory (K, M, G, T: powers of 1024) [the machine's memory, or\n"
@@ -236,11 +240,16 @@ int index_main(int argc, char** argv) {
         return 0;
     }
 
-    const IndexContent content = parse_content(cli.content.empty() ? "vectors" : cli.content);
     const MemoryLimit memory_limit = memory_limit_option(cli.max_memory);
     const std::vector<std::string> inputs = gather_inputs(operands, common.list_files);
     if (inputs.empty())
         throw Error(ErrorKind::usage, "no input: give FILE or '-' for standard input");
+    // The default: the read search for sequences, vectors for .rvec inputs (which hold no
+    // bases). It is decided before the inputs are read, from the first one.
+    bool rvec_inputs = false;
+    for (const std::string& input : inputs) rvec_inputs = rvec_inputs || is_rvec_file(input);
+    const IndexContent content =
+        parse_content(!cli.content.empty() ? cli.content : rvec_inputs ? "vectors" : "kmers");
 
     // The index (new or loaded) fixes the parameters every input is embedded or checked with.
     Index index = [&] {
@@ -295,8 +304,11 @@ int index_main(int argc, char** argv) {
     std::snprintf(rate, sizeof rate, "%.0f %s/s", static_cast<double>(added) / usage.wall_seconds,
                   what);
     messages.info(std::to_string(added) + " " + what + " added (" +
-                  std::to_string(stats.embedded.records) + " records embedded, " +
-                  std::to_string(stats.rvec_rows) + " vectors read), " +
+                  std::to_string(stats.embedded.records) +
+                  (index.has_vectors() ? " records embedded, " + std::to_string(stats.rvec_rows) +
+                                             " vectors read), "
+                                       : " records of " + std::to_string(stats.embedded.bases) +
+                                             " bases), ") +
                   std::to_string(index.rows()) + " in the index; " + rate + "; " + describe(usage));
     return 0;
 }

@@ -59,8 +59,9 @@ CommandSpec merge_spec(MergeCli& cli) {
                flag("--per-target", o.per_target,
                     "the best hit per target name (as search --per-target)"),
                flag("--full-precision", o.full_precision,
-                    "\nsimilarity and distance as the inputs give them, for merging\n"
-                    "merged files again [6 decimals, as ruvec search]"),
+                    "\nsimilarity and distance (and the read search's identity) as\n"
+                    "the inputs give them, for merging merged files again [6 decimals,\n"
+                    "the identity 4, as ruvec search]"),
                flag("--unmatched", o.unmatched,
                     "a line for each query left without hits, as search --unmatched\n"
                     "prints it (the inputs' own such lines are read, never copied)"),
@@ -126,6 +127,7 @@ int merge_main(int argc, char** argv) {
     std::vector<size_t> first_hits(inputs.size(), 0), last_hits(inputs.size(), 0);
     size_t most_hits = 0;
     bool top_unset = options.top == 0; // -n not given: the first query with hits sets it
+    bool read_search_inputs = false;   // hits of the read search (11 columns)
     uint64_t queries = 0, hits_written = 0;
     std::string text;
     for (;;) {
@@ -193,9 +195,9 @@ int merge_main(int argc, char** argv) {
             throw Error(ErrorKind::usage,
                         "give -n, the -n the shards were searched with: the read search's queries "
                         "have the hits they find, so their count does not say it");
+        read_search_inputs = current[leader].hits[0].shared_kmers >= 0;
         if (!header_written) {
-            output.write(current[leader].hits[0].shared_kmers >= 0 ? hits_tsv_read_search_header
-                                                                   : hits_tsv_header);
+            output.write(read_search_inputs ? hits_tsv_read_search_header : hits_tsv_header);
             header_written = true;
         }
         text.clear();
@@ -210,7 +212,8 @@ int merge_main(int argc, char** argv) {
             messages.warning(inputs[i] + ": its last query has " + std::to_string(last_hits[i]) +
                              " hits, its first " + std::to_string(first_hits[i]) +
                              ": truncated at the end of a line?");
-    if (cli.top_given && options.top > most_hits && queries > 0)
+    // (The read search's queries have the hits they find: fewer than -n says nothing there.)
+    if (cli.top_given && options.top > most_hits && queries > 0 && !read_search_inputs)
         messages.warning("-n " + std::to_string(options.top) + " but the inputs hold at most " +
                          std::to_string(most_hits) +
                          " hits per query: hits the shards did not report are missing");

@@ -42,7 +42,7 @@ zcat "$data/genomes/phage_lambda.fa.gz" "$data/genomes/virus_dwv.fa.gz" >two.fa
 "$ruvec" index -d 16 -k 9 -M 4 -w 1000 --content both -o plain.rvx two.fa
 "$ruvec" quantize -t pq -m 2 --eval 0 -o index.rvx plain.rvx >/dev/null
 "$ruvec" embed -d 32 -k 9 "$data/genomes/phage_phiX174.fa" -o dims32.rvec
-"$ruvec" index -d 16 -k 9 -M 4 -w 1000 -o vectors.rvx two.fa # no k-mer index
+"$ruvec" index -d 16 -k 9 -M 4 -w 1000 --content vectors -o vectors.rvx two.fa # no k-mer index
 "$ruvec" index -d 16 -k 9 -w 1000 --content kmers -o kmers.rvx two.fa # no vectors
 "$ruvec" info --json index.rvx >index.json
 "$ruvec" info --json kmers.rvx >kmers.json

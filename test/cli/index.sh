@@ -8,26 +8,26 @@
 genomes=$data/genomes
 bundled_reads
 zcat "$genomes/phage_lambda.fa.gz" >lambda.fa
-run "$ruvec" index -v -w 1000 --step 500 -o g.rvx "$genomes"/*.fa*
+run "$ruvec" index --content vectors -v -w 1000 --step 500 -o g.rvx "$genomes"/*.fa*
 check "index genomes: exit 0" test $status -eq 0
 check "index: summary with -v" grep -qE "^ruvec index: [0-9]+ vectors added .* vectors/s" err
 check "index: magic" test "$(head -c 8 g.rvx | od -An -c | tr -s ' ')" = ' 211 R V X \r \n 032 \n'
 check "index: no temporary file left" test -z "$(ls g.rvx.* 2>/dev/null)"
 # index's default windows: 1000 every 500; --step alone steps them, -w alone abuts them.
 for flags in "" "--step 250" "-w 2000" "-w 0"; do
-    "$ruvec" index $flags -o d.rvx lambda.fa 2>/dev/null
+    "$ruvec" index --content vectors $flags -o d.rvx lambda.fa 2>/dev/null
     "$ruvec" info --json d.rvx | python3 -c 'import json, sys; e = json.load(sys.stdin)["embedding"]; print(e["window"], e["step"])' >>defaults.txt
 done
 check "index: default window 1000 step 500, --step alone, -w alone, -w 0" test "$(tr '\n' ' ' <defaults.txt)" = "1000 500 1000 250 2000 2000 0 0 "
 # An index of .rvec vectors answers as the index of the sequences they were embedded from.
 "$ruvec" search g.rvx "$reads" >from-fasta.tsv
 "$ruvec" embed -w 1000 --step 500 "$genomes"/*.fa* -o genomes.rvec
-"$ruvec" index -o from-rvec.rvx genomes.rvec
+"$ruvec" index --content vectors -o from-rvec.rvx genomes.rvec
 "$ruvec" search from-rvec.rvx "$reads" >from-rvec.tsv
 check "index from .rvec = index from FASTA (hits)" same_file from-rvec.tsv from-fasta.tsv
 
 # --add and --remove rewrite the index; a name is refused twice.
-"$ruvec" index -w 1000 --step 500 -o part.rvx $(ls "$genomes"/*.fa* | grep -v virus_dwv)
+"$ruvec" index --content vectors -w 1000 --step 500 -o part.rvx $(ls "$genomes"/*.fa* | grep -v virus_dwv)
 cp part.rvx part-before.rvx
 run "$ruvec" index --add part.rvx "$genomes/virus_dwv.fa.gz"
 check "--add: exit 0" test $status -eq 0
@@ -59,15 +59,15 @@ run "$ruvec" index --add part.rvx "$genomes/virus_dwv.fa.gz"
 check "a removed name can be added again" test $status -eq 0
 
 # Builds that are refused, with the reason.
-run "$ruvec" index -o dup.rvx lambda.fa lambda.fa
+run "$ruvec" index --content vectors -o dup.rvx lambda.fa lambda.fa
 check "duplicate names in one build are refused" grep -q "sequence name 'phage_lambda.1' is already in the index" err
 check "refused build leaves no file" test -z "$(ls dup.rvx* 2>/dev/null)"
-run "$ruvec" index -o empty.rvx "$data/genomes/phage_phiX174.fa" -k 31 -w 20
+run "$ruvec" index --content vectors -o empty.rvx "$data/genomes/phage_phiX174.fa" -k 31 -w 20
 check "no vectors at all: refused" test $status -eq 1
-run "$ruvec" index lambda.fa
+run "$ruvec" index --content vectors lambda.fa
 check "index without -o: message" grep -q "^ruvec index: give the index file with -o db.rvx$" err
-run "$ruvec" index -M 1 -o m.rvx lambda.fa
+run "$ruvec" index --content vectors -M 1 -o m.rvx lambda.fa
 check "-M 1: message" grep -q "^ruvec index: -M must be 2..512, not 1$" err
-run "$ruvec" index --metric manhattan -o m.rvx lambda.fa
+run "$ruvec" index --content vectors --metric manhattan -o m.rvx lambda.fa
 check "unknown metric: message" grep -q "^ruvec index: unknown --metric 'manhattan' (cosine, l2 or ip)$" err
 finish

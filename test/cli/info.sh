@@ -4,7 +4,7 @@
 #   bash test/cli/info.sh path/to/ruvec SOURCE_DIR        (CTest cli-info)
 . "$(dirname "$0")/lib.sh"
 
-"$ruvec" index -w 1000 --step 500 -o g.rvx "$data/genomes"/*.fa* 2>/dev/null
+"$ruvec" index --content vectors -w 1000 --step 500 -o g.rvx "$data/genomes"/*.fa* 2>/dev/null
 run "$ruvec" info --json g.rvx
 check "info --json: exit 0" test $status -eq 0
 check "info --json parses and holds the parameters" python3 -c '

@@ -25,7 +25,7 @@ prepare_kind() {
 # start_kind KIND: the run, in a subshell that exec makes the ruvec process a kill reaches.
 start_kind() {
     case $1 in
-    0|1) exec "$ruvec" index -d $dims -o out.rvx "${genomes[@]}" 2>/dev/null ;;
+    0|1) exec "$ruvec" index --content vectors -d $dims -o out.rvx "${genomes[@]}" 2>/dev/null ;;
     2) exec "$ruvec" index --add add.rvx add-reads.fq 2>/dev/null ;;
     esac
 }
@@ -53,7 +53,7 @@ while :; do
     dims=$((dims * factor))
     [ $dims -gt 65536 ] && dims=65536
 done
-"$ruvec" index -d $dims -w 0 -o old.rvx "${genomes[@]}" 2>/dev/null
+"$ruvec" index --content vectors -d $dims -w 0 -o old.rvx "${genomes[@]}" 2>/dev/null
 cp old.rvx ref/old.rvx
 zcat "$reads" >ref/add-reads.fq
 all_reads_ms=$(time_kind 2 1) n_reads=2000

@@ -9,10 +9,10 @@ bundled_reads
 # The fixture of shards.sh without its checks: an index of the genomes in test-data and its
 # three shards, each searched exactly for the reads.
 ls "$data"/genomes/*.fa* >refs.txt
-"$ruvec" index -w 2000 -o all.rvx -l refs.txt 2>/dev/null
+"$ruvec" index --content vectors -w 2000 -o all.rvx -l refs.txt 2>/dev/null
 "$ruvec" search --min-sim none --exact -n 10 all.rvx "$reads" >all.tsv 2>/dev/null
 for i in 1 2 3; do
-    "$ruvec" index --shard $i/3 -w 2000 -o s$i.rvx -l refs.txt 2>/dev/null
+    "$ruvec" index --content vectors --shard $i/3 -w 2000 -o s$i.rvx -l refs.txt 2>/dev/null
     "$ruvec" search --min-sim none --exact -n 10 --full-precision s$i.rvx "$reads" >s$i.tsv 2>/dev/null
 done
 

@@ -7,7 +7,7 @@
 genomes=$data/genomes
 zcat "$genomes/phage_lambda.fa.gz" >lambda.fa
 # 1024 dims: the figures below (bytes per vector, pq -m) are written for them.
-"$ruvec" index -d 1024 -w 1000 --step 500 -o g.rvx "$genomes"/*.fa* 2>/dev/null
+"$ruvec" index --content vectors -d 1024 -w 1000 --step 500 -o g.rvx "$genomes"/*.fa* 2>/dev/null
 rows=$("$ruvec" info --json g.rvx | python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"])')
 # Every lambda window, searched as a query through the graph, finds itself first (or its
 # identical copy in lambda_NEB3011, the same genome). The float graph needs ef 256 for that

@@ -24,8 +24,8 @@ r = json.load(open("info.json"))["read_search"]
 assert (r["sampler"], r["k"], r["s"], r["t"]) == ("syncmer", 21, 6, 7), r
 assert r["sequences"] > 0 and r["bases"] > r["postings"] > 0, r
 assert json.load(open("info.json"))["graph"] is None'
-"$ruvec" index -d 256 -o novectors-check.rvx "$data/genomes/phage_phiX174.fa" 2>/dev/null
-check "info --json: read_search is null without one" python3 -c '
+"$ruvec" index -d 256 --content vectors -o novectors-check.rvx "$data/genomes/phage_phiX174.fa" 2>/dev/null
+check "info --json: read_search is null in an index of vectors" python3 -c '
 import json, subprocess, sys
 d = json.loads(subprocess.run([sys.argv[1], "info", "--json", "novectors-check.rvx"], capture_output=True).stdout)
 assert d["read_search"] is None' "$ruvec"
@@ -101,13 +101,13 @@ cp out merged.tsv
 check "merge of the shards: the bytes of one search of the whole" same_file merged.tsv whole.tsv
 run "$ruvec" merge --full-precision shard1.tsv shard2.tsv shard3.tsv
 check "merge of read-search hits without -n: exit 1, asking for it" eval 'test $status -eq 1 && grep -q "give -n, the -n the shards were searched with" err'
-"$ruvec" index -d 256 --shard 3/3 -o vectors3.rvx "${genomes[@]}" 2>/dev/null
+"$ruvec" index -d 256 --content vectors --shard 3/3 -o vectors3.rvx "${genomes[@]}" 2>/dev/null
 "$ruvec" search --full-precision --unmatched --min-sim none -n 4 vectors3.rvx "$reads" fragment.fa >vectors3.tsv 2>/dev/null
 run "$ruvec" merge -n 4 shard1.tsv shard2.tsv vectors3.tsv
 check "merge of read-search and vector hits: exit 1, naming the file" eval 'test $status -eq 1 && grep -q "vectors3.tsv:2: hits of the vector search (10 columns) where shard1.tsv has those of the read search" err'
 
 # What the read search cannot use.
-"$ruvec" index -d 256 -o plain.rvx "${genomes[@]}" 2>/dev/null
+"$ruvec" index -d 256 --content vectors -o plain.rvx "${genomes[@]}" 2>/dev/null
 run "$ruvec" index --add plain.rvx --content kmers "$last"
 check "--add --content kmers to an index of vectors: exit 1" test $status -eq 1
 check "... saying what it holds" grep -q "plain.rvx holds vectors, not kmers: leave --content out" err

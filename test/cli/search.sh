@@ -9,7 +9,7 @@
 genomes=$data/genomes
 bundled_reads
 zcat "$genomes/phage_lambda.fa.gz" >lambda.fa
-"$ruvec" index -w 1000 --step 500 -o g.rvx "$genomes"/*.fa* 2>/dev/null
+"$ruvec" index --content vectors -w 1000 --step 500 -o g.rvx "$genomes"/*.fa* 2>/dev/null
 
 # Reads: HNSW and brute force agree; every DWV read finds DWV. --min-sim none: every read
 # gets its 5 hits, also the bee reads that match nothing here.

@@ -8,14 +8,14 @@
 
 bundled_reads
 ls "$data"/genomes/*.fa* >refs.txt
-"$ruvec" index -w 2000 -o all.rvx -l refs.txt 2>/dev/null
+"$ruvec" index --content vectors -w 2000 -o all.rvx -l refs.txt 2>/dev/null
 "$ruvec" embed -w 2000 -o all.rvec -l refs.txt 2>/dev/null
 "$ruvec" info --json all.rvx >info_all.json
 for i in 1 2 3; do
-    run "$ruvec" index --shard $i/3 -w 2000 -o s$i.rvx -l refs.txt
+    run "$ruvec" index --content vectors --shard $i/3 -w 2000 -o s$i.rvx -l refs.txt
     check "index --shard $i/3 exits 0" test $status -eq 0
     "$ruvec" info --json s$i.rvx >info$i.json
-    run "$ruvec" index --shard $i/3 -o r$i.rvx all.rvec
+    run "$ruvec" index --content vectors --shard $i/3 -o r$i.rvx all.rvec
     check "index --shard $i/3 of the .rvec exits 0" test $status -eq 0
 done
 check "info shows the shard" grep -q "^shard	2/3: records 176-351 of 442 in the inputs$" <("$ruvec" info s2.rvx)
@@ -35,7 +35,7 @@ rows = [info["rows"] for info in infos]
 assert sum(rows) == json.load(open("info_all.json"))["rows"], rows
 assert max(rows) - min(rows) <= 10, rows'
 mkdir threads && cp refs.txt threads/ &&
-    (cd threads && "$ruvec" index -@ 2 --shard 2/3 -w 2000 -o s2.rvx -l refs.txt 2>/dev/null)
+    (cd threads && "$ruvec" index --content vectors -@ 2 --shard 2/3 -w 2000 -o s2.rvx -l refs.txt 2>/dev/null)
 check "a shard does not depend on -@" same_file threads/s2.rvx s2.rvx
 
 # Exact searches of the shards, merged, are the exact search of the whole index.
@@ -78,12 +78,12 @@ if [ -z "${RUVEC_TEST_TSAN:-}" ]; then
     check "no output is left by the interrupted search" test ! -e mapped.tsv -a "$(ls | grep -c 'mapped.tsv')" -eq 0
 fi
 
-run "$ruvec" index --shard 4/3 -o x.rvx -l refs.txt
+run "$ruvec" index --content vectors --shard 4/3 -o x.rvx -l refs.txt
 check "--shard 4/3 exits 1" test $status -eq 1
 check "--shard 4/3 says how to write it" grep -q "give i/n with 1 <= i <= n" err
-run "$ruvec" index --shard 1/443 -o x.rvx -l refs.txt
+run "$ruvec" index --content vectors --shard 1/443 -o x.rvx -l refs.txt
 check "more shards than records are refused" grep -q "^ruvec index: --shard 1/443: the inputs hold 442 records, fewer than 443 shards$" err
-run "$ruvec" index --shard 1/2 -o x.rvx - <"$data/genomes/phage_phiX174.fa"
+run "$ruvec" index --content vectors --shard 1/2 -o x.rvx - <"$data/genomes/phage_phiX174.fa"
 check "--shard refuses standard input" grep -q "give files, not '-'" err
 run "$ruvec" index --shard 1/2 --add s1.rvx "$data/genomes/phage_phiX174.fa"
 check "--shard refuses --add" test $status -eq 1

@@ -55,7 +55,7 @@ quantize_all() { # THREADS: quantized indexes of mix.rvx and graph searches by t
 }
 # Index builds and searches are byte-identical whatever -@ (the provenance leaves -@ out).
 for threads in $thread_counts; do
-    (cd t$threads && "$ruvec" index -@ $threads -d $dims -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
+    (cd t$threads && "$ruvec" index --content vectors -@ $threads -d $dims -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
         "$ruvec" search -@ $threads mix.rvx "$reads" >hits.tsv &&
         "$ruvec" search -@ $threads --exact --per-target mix.rvx "$reads" >exact.tsv &&
         quantize_all $threads)
@@ -72,7 +72,7 @@ for isa in $isas; do
     if RUVEC_ISA=$isa "$ruvec" --version >/dev/null 2>&1; then
         check "embed with RUVEC_ISA=$isa" embed_all isa-$isa $isa 1
         (cd isa-$isa && export RUVEC_ISA=$isa &&
-            "$ruvec" index -@ 1 -d $dims -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
+            "$ruvec" index --content vectors -@ 1 -d $dims -w 1000 --step 500 -o mix.rvx ../mix.fa "$reads" &&
             "$ruvec" search -@ 1 mix.rvx "$reads" >hits.tsv &&
             "$ruvec" search -@ 1 --exact --per-target mix.rvx "$reads" >exact.tsv &&
             quantize_all 1)

@@ -89,25 +89,35 @@ embed-quiet            quiet.tsv                    ruvec embed -@ 2 -k 31 -d 64
 embed-defaults         defaults.rvec,defaults.tsv   ruvec embed -@ 2 virus_dwv.fa.gz -o defaults.rvec && ruvec embed -@ 2 phage_phiX174.fa -o defaults.tsv
 
 # index: every metric and option, from sequences, .rvec and stdin; --add, --remove, shards
-index-cosine           cosine.rvx                   ruvec index -@ 2 -d 256 -o cosine.rvx -l genomes.txt
-index-l2               l2.rvx                       ruvec index -@ 2 -d 256 --metric l2 -o l2.rvx -l genomes.txt
-index-ip               ip.rvx                       ruvec index -@ 2 -d 256 --metric ip -o ip.rvx -l genomes.txt
-index-records          records.rvx                  ruvec index -@ 2 -d 256 -w 0 -o records.rvx -l genomes.txt
-index-params           params.rvx                   ruvec index -@ 2 -d 256 -M 6 --ef-construction 40 --seed 7 -o params.rvx -l genomes.txt
+index-cosine           cosine.rvx                   ruvec index --content vectors -@ 2 -d 256 -o cosine.rvx -l genomes.txt
+index-l2               l2.rvx                       ruvec index --content vectors -@ 2 -d 256 --metric l2 -o l2.rvx -l genomes.txt
+index-ip               ip.rvx                       ruvec index --content vectors -@ 2 -d 256 --metric ip -o ip.rvx -l genomes.txt
+index-records          records.rvx                  ruvec index --content vectors -@ 2 -d 256 -w 0 -o records.rvx -l genomes.txt
+index-params           params.rvx                   ruvec index --content vectors -@ 2 -d 256 -M 6 --ef-construction 40 --seed 7 -o params.rvx -l genomes.txt
 index-rvec             from-rvec.rvx                ruvec index -@ 2 -o from-rvec.rvx window-long.rvec
 index-v1-rvec          from-v1-rvec.rvx             ruvec index -@ 2 -o from-v1-rvec.rvx genomes-v1.rvec
-index-stdin            stdin.rvx                    ruvec index -@ 2 -d 64 -o stdin.rvx - <phage_phiX174.fa
-index-tetra            tetra.rvx                    ruvec index -@ 2 -k 4 --exact -w 5000 --step 2500 --weight log -o tetra.rvx -l genomes.txt
-index-defaults         defaults.rvx                 ruvec index -@ 2 -o defaults.rvx virus_dwv.fa.gz virus_vdv1.fa.gz phage_phiX174.fa
-index-base             base.rvx                     ruvec index -@ 2 -d 256 -o base.rvx phage_phiX174.fa virus_dwv.fa.gz virus_vdv1.fa.gz
+index-stdin            stdin.rvx                    ruvec index --content vectors -@ 2 -d 64 -o stdin.rvx - <phage_phiX174.fa
+index-tetra            tetra.rvx                    ruvec index --content vectors -@ 2 -k 4 --exact -w 5000 --step 2500 --weight log -o tetra.rvx -l genomes.txt
+index-defaults         defaults.rvx                 ruvec index --content vectors -@ 2 -o defaults.rvx virus_dwv.fa.gz virus_vdv1.fa.gz phage_phiX174.fa
+index-base             base.rvx                     ruvec index --content vectors -@ 2 -d 256 -o base.rvx phage_phiX174.fa virus_dwv.fa.gz virus_vdv1.fa.gz
 index-add              added.rvx                    ruvec index -@ 2 --add base.rvx -o added.rvx virus_hiv1.fa.gz mt_human.fa.gz
 index-add-rvec         added-rvec.rvx               ruvec index -@ 2 --add from-v1-rvec.rvx -o added-rvec.rvx plasmid_ssonnei_E.fa.gz
 index-remove           removed.rvx                  ruvec index --remove cosine.rvx remove.txt -o removed.rvx
 index-remove-stdin     removed-stdin.rvx            ruvec index --remove cosine.rvx - -o removed-stdin.rvx <remove.txt
 index-remove-again     removed-again.rvx            ruvec index --remove removed.rvx remove.txt -o removed-again.rvx
-index-shard1           shard1.rvx                   ruvec index -@ 2 -d 256 --shard 1/3 -o shard1.rvx -l genomes.txt
-index-shard2           shard2.rvx                   ruvec index -@ 2 -d 256 --shard 2/3 -o shard2.rvx -l genomes.txt
-index-shard3           shard3.rvx                   ruvec index -@ 2 -d 256 --shard 3/3 -o shard3.rvx -l genomes.txt
+index-shard1           shard1.rvx                   ruvec index --content vectors -@ 2 -d 256 --shard 1/3 -o shard1.rvx -l genomes.txt
+index-shard2           shard2.rvx                   ruvec index --content vectors -@ 2 -d 256 --shard 2/3 -o shard2.rvx -l genomes.txt
+index-shard3           shard3.rvx                   ruvec index --content vectors -@ 2 -d 256 --shard 3/3 -o shard3.rvx -l genomes.txt
+# the read search (the default content, --content kmers): built, added to, removed from, shards
+index-kmers            kmers.rvx                    ruvec index -@ 2 -d 256 -o kmers.rvx -l genomes.txt
+index-kmers-both       kmers-both.rvx               ruvec index -@ 2 -d 256 --content both -o kmers-both.rvx -l genomes.txt
+index-kmers-base       kmers-base.rvx               ruvec index -@ 2 -d 256 -o kmers-base.rvx phage_phiX174.fa virus_dwv.fa.gz virus_vdv1.fa.gz
+index-kmers-add        kmers-added.rvx              ruvec index -@ 2 --add kmers-base.rvx -o kmers-added.rvx virus_hiv1.fa.gz mt_human.fa.gz
+index-kmers-remove     kmers-removed.rvx            ruvec index --remove kmers.rvx remove.txt -o kmers-removed.rvx
+index-kmers-shard1     kmers-shard1.rvx             ruvec index -@ 2 -d 256 --shard 1/3 -o kmers-shard1.rvx -l genomes.txt
+index-kmers-shard2     kmers-shard2.rvx             ruvec index -@ 2 -d 256 --shard 2/3 -o kmers-shard2.rvx -l genomes.txt
+index-kmers-shard3     kmers-shard3.rvx             ruvec index -@ 2 -d 256 --shard 3/3 -o kmers-shard3.rvx -l genomes.txt
+index-kmers-stdin      kmers-stdin.rvx              ruvec index -@ 2 -d 64 -o kmers-stdin.rvx - <phage_phiX174.fa
 
 # quantize: every code and option, the report as text and JSON
 quantize-sq8           sq8.rvx                      ruvec quantize -@ 2 -t sq8 -o sq8.rvx cosine.rvx | untimed
@@ -217,12 +227,30 @@ search-shard2          shard2.hits.tsv              ruvec search -@ 2 --exact --
 search-shard3          shard3.hits.tsv              ruvec search -@ 2 --exact --full-precision --min-sim none -n 10 -o shard3.hits.tsv shard3.rvx reads.fq
 search-shard2-default  -                            ruvec search -@ 2 shard2.rvx reads.fq queries.fa
 search-shard2-graph    -                            ruvec search -@ 2 --ef 8 --min-sim none shard2.rvx reads.fq
+search-kmers           -                            ruvec search -@ 2 kmers.rvx reads.fq
+search-kmers-both      -                            ruvec search -@ 2 kmers-both.rvx reads.fq
+search-kmers-jsonl     -                            ruvec search -@ 2 --format jsonl -n 3 kmers.rvx reads.fq
+search-kmers-per-target -                           ruvec search -@ 2 --per-target -n 3 kmers.rvx reads.fq
+search-kmers-whole     -                            ruvec search -@ 2 --per-target -n 3 kmers.rvx virus_hiv1.fa.gz queries.fa
+search-kmers-min-sim   -                            ruvec search -@ 2 --min-sim 0.97 -n 10 kmers.rvx reads.fq
+search-kmers-unmatched -                            ruvec search -@ 2 --unmatched --full-precision kmers.rvx reads.fq
+search-kmers-added     -                            ruvec search -@ 2 kmers-added.rvx reads.fq
+search-kmers-removed   -                            ruvec search -@ 2 kmers-removed.rvx reads.fq
+search-kmers-rvec-both -                            ruvec search -@ 2 --min-sim none kmers-both.rvx reads.rvec
+search-kmers-shard1    kmers-shard1.hits.tsv        ruvec search -@ 2 --full-precision --unmatched --min-sim none -n 10 -o kmers-shard1.hits.tsv kmers-shard1.rvx reads.fq
+search-kmers-shard2    kmers-shard2.hits.tsv        ruvec search -@ 2 --full-precision --unmatched --min-sim none -n 10 -o kmers-shard2.hits.tsv kmers-shard2.rvx reads.fq
+search-kmers-shard3    kmers-shard3.hits.tsv        ruvec search -@ 2 --full-precision --unmatched --min-sim none -n 10 -o kmers-shard3.hits.tsv kmers-shard3.rvx reads.fq
+merge-kmers            -                            ruvec merge -n 10 --full-precision kmers-shard1.hits.tsv kmers-shard2.hits.tsv kmers-shard3.hits.tsv
+merge-kmers-unmatched  -                            ruvec merge -n 10 --unmatched --min-sim 0.97 kmers-shard1.hits.tsv kmers-shard2.hits.tsv kmers-shard3.hits.tsv
 merge                  -                            ruvec merge shard1.hits.tsv shard2.hits.tsv shard3.hits.tsv
 merge-options          -                            ruvec merge -n 3 --min-sim 0.2 --per-target shard1.hits.tsv shard2.hits.tsv shard3.hits.tsv
 merge-full-precision   merged.tsv                   ruvec merge --full-precision --no-header -o merged.tsv shard1.hits.tsv shard2.hits.tsv shard3.hits.tsv
 merge-stdin-list       -                            ruvec merge -n 5 -l shard-hits.txt - <shard1.hits.tsv
 
 # info, text and JSON, on every index kind
+info-kmers             -                            ruvec info kmers.rvx
+info-kmers-json        -                            ruvec info --json kmers.rvx
+info-kmers-both        -                            ruvec info kmers-both.rvx
 info-cosine            -                            ruvec info cosine.rvx
 info-cosine-json       -                            ruvec info --json cosine.rvx
 info-output            info.txt                     ruvec info -o info.txt l2.rvx
@@ -304,7 +332,13 @@ error-add-existing     -                            ruvec index --add base.rvx -
 error-add-dropped      -                            ruvec index --add sq8-drop.rvx -o mismatch.rvx virus_hiv1.fa.gz
 error-remove-unknown   -                            ruvec index --remove base.rvx genomes.txt -o mismatch.rvx
 error-shard-stdin      -                            ruvec index -d 64 --shard 1/2 -o mismatch.rvx - <phage_phiX174.fa
-error-max-memory       -                            ruvec index -d 256 --max-memory 100K -o mismatch.rvx -l genomes.txt
+error-max-memory       -                            ruvec index --content vectors -d 256 --max-memory 100K -o mismatch.rvx -l genomes.txt
+error-max-memory-kmers -                            ruvec index -d 256 --max-memory 100K -o mismatch.rvx -l genomes.txt
+error-kmers-rvec-query -                            ruvec search kmers.rvx reads.rvec
+error-kmers-quantize   -                            ruvec quantize -t sq8 -o mismatch.rvx kmers.rvx
+error-kmers-add-vectors -                           ruvec index --add kmers.rvx --content vectors -o mismatch.rvx virus_hiv1.fa.gz
+error-merge-kmers-mixed -                           ruvec merge -n 10 kmers-shard1.hits.tsv shard2.hits.tsv
+error-merge-kmers-no-n -                            ruvec merge kmers-shard1.hits.tsv kmers-shard2.hits.tsv
 error-quantize-m       -                            ruvec quantize -t pq -m 7 -o mismatch.rvx cosine.rvx
 error-merge-not-hits   -                            ruvec merge shard1.hits.tsv remove.txt
 error-not-an-index     -                            ruvec info genomes-v1.rvec

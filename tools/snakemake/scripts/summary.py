@@ -12,7 +12,7 @@ def summarise(hits_path, out):
     queries = 0
     with open(hits_path, newline="") as hits:
         for row in csv.DictReader(hits, delimiter="\t"):
-            if row["rank"] != "1":
+            if row["rank"] != "1":  # a query's best hit only (rank 0: a query without hits)
                 continue
             queries += 1
             entry = best[row["target"]]

@@ -1,6 +1,6 @@
 // ruvec search: nearest neighbours of query sequences in an index, as TSV. For shards that
-// RUVEC_MERGE joins, give ext.args = "--full-precision --min-sim none" (and --exact for one
-// index's answer).
+// RUVEC_MERGE joins, give ext.args = "--full-precision --min-sim none --unmatched -n N" (and,
+// for shards of vectors, --exact for one index's answer).
 process RUVEC_SEARCH {
     tag "$meta.id"
     label 'process_medium'
