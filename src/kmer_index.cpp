@@ -45,18 +45,40 @@ void KmerIndex::Builder::absorb(Builder&& other) {
 }
 
 KmerIndex KmerIndex::Builder::finish(uint64_t bases, int threads) {
-    (void)threads; // one sort for now: the result is the same at any thread count
     KmerIndex index;
     index.sampler_ = params_;
     index.bases_ = bases;
     const uint32_t b = index.bucket_bits_ = bucket_bits_for(postings_.size());
     // Sorted by bucket and key (the hash's top b + 32 bits), then by posting: a total order of
-    // what was added, whatever the order it came in.
+    // what was added, whatever the order it came in or the thread count. The postings are
+    // first dealt into parts by the hash's top bits (an order the sort keeps), which are then
+    // sorted on every thread: the sort is most of the work of a large index once sampling runs
+    // in parallel.
     const unsigned drop = 32 - b;
-    std::sort(postings_.begin(), postings_.end(), [drop](const auto& x, const auto& y) {
+    const auto before = [drop](const std::pair<uint64_t, uint64_t>& x,
+                               const std::pair<uint64_t, uint64_t>& y) {
         const uint64_t kx = x.first >> drop, ky = y.first >> drop;
         return kx != ky ? kx < ky : x.second < y.second;
-    });
+    };
+    constexpr unsigned part_bits = 8;
+    constexpr size_t parts = size_t{1} << part_bits;
+    if (threads <= 1 || postings_.size() < (size_t{1} << 16)) {
+        std::sort(postings_.begin(), postings_.end(), before);
+    } else {
+        std::vector<size_t> part_start(parts + 1, 0);
+        for (const auto& posting : postings_) ++part_start[(posting.first >> (64 - part_bits)) + 1];
+        for (size_t j = 0; j < parts; ++j) part_start[j + 1] += part_start[j];
+        std::vector<std::pair<uint64_t, uint64_t>> dealt(postings_.size());
+        std::vector<size_t> next(part_start.begin(), part_start.end() - 1);
+        for (const auto& posting : postings_) dealt[next[posting.first >> (64 - part_bits)]++] = posting;
+        postings_.clear();
+        postings_.shrink_to_fit();
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+        for (size_t j = 0; j < parts; ++j)
+            std::sort(dealt.begin() + static_cast<std::ptrdiff_t>(part_start[j]),
+                      dealt.begin() + static_cast<std::ptrdiff_t>(part_start[j + 1]), before);
+        postings_.swap(dealt);
+    }
     const uint64_t buckets = uint64_t{1} << b;
     index.bucket_starts_.assign(buckets + 1, 0);
     index.keys_.resize(postings_.size());

@@ -127,6 +127,27 @@ TEST_CASE("kmer_index: the same bytes whatever the order sequences were added in
     CHECK(back.sampler().seed == p.seed);
 }
 
+TEST_CASE("kmer_index: the same bytes at any thread count, its sort split into parts") {
+    // Enough postings (more than 65,536) that finish() deals them into parts sorted on threads.
+    std::mt19937 rng(8);
+    const std::string bases = random_bases(1'200'000, rng);
+    SamplerParams p;
+    p.kind = SamplerKind::fracminhash;
+    p.c = 8; // about 1 k-mer in 8: 150,000 postings
+    std::string first;
+    for (int threads : {1, 2, 5}) {
+        KmerIndex::Builder builder(p);
+        builder.add(bases.substr(600'000), 600'000); // the second half first
+        builder.add(bases.substr(0, 600'000 + p.k - 1), 0);
+        const KmerIndex index = builder.finish(bases.size(), threads);
+        REQUIRE(index.postings() > 65'536);
+        if (threads == 1)
+            first = encoded(index);
+        else
+            CHECK(encoded(index) == first);
+    }
+}
+
 TEST_CASE("kmer_index: an empty index has empty buckets and finds nothing") {
     SamplerParams p;
     KmerIndex::Builder builder(p);
