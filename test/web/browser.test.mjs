@@ -110,7 +110,7 @@ describe('page', () => {
     let expectedTsv;
     before(() => {
         const rvx = join(work, 'cli.rvx');
-        ruvecCli('index', '-d', String(dims), '-w', '1000', '--step', '500', '-o', rvx, ...genomes);
+        ruvecCli('index', '--content', 'vectors', '-d', String(dims), '-w', '1000', '--step', '500', '-o', rvx, ...genomes);
         expectedTsv = ruvecCli('search', '--per-target', '-n', '3', rvx, reads);
     });
 
@@ -168,7 +168,7 @@ describe('page', () => {
         const manifest = JSON.parse(readFileSync(join(root, 'web/demo/manifest.json'), 'utf8'));
         const demo = (f) => join(root, 'web/demo', f);
         const rvx = join(work, 'demo.rvx');
-        ruvecCli('index', '-w', String(manifest.params.window), '--step', String(manifest.params.step), '-o', rvx,
+        ruvecCli('index', '--content', 'vectors', '-w', String(manifest.params.window), '--step', String(manifest.params.step), '-o', rvx,
             ...manifest.references.map(demo));
         const expected = ruvecCli('search', '--per-target', '-n', String(manifest.params.top), rvx, ...manifest.queries.map(demo));
         assert.equal(readFileSync(await downloaded(page, '#download-tsv'), 'utf8'), expected);

@@ -260,7 +260,7 @@ describe('search hits are the CLI\'s text', { skip }, () => {
         test(`--metric ${metric}: -n 5, --per-target, -n 12 --min-sim 0.2`, () => {
             const db = path.join(tmp, `${metric}.rvx`);
             // 512 dimensions: the comparison does not depend on them, the time does.
-            runOk(['index', '--quiet', ...args, '-d', '512', '-w', '1000', '--step', '500', '-o', db,
+            runOk(['index', '--content', 'vectors', '--quiet', ...args, '-d', '512', '-w', '1000', '--step', '500', '-o', db,
                 ...targets]);
             const embed = { dims: 512, window: 1000, step: 500 };
             const searches = [
@@ -294,7 +294,7 @@ describe('search hits are the CLI\'s text', { skip }, () => {
     for (const { metric, args, embed } of oddDims) {
         test(`${args.join(' ')}: -n 7 --per-target`, () => {
             const db = path.join(tmp, 'odd.rvx');
-            runOk(['index', '--quiet', ...args, '-w', '1000', '--step', '500', '-o', db,
+            runOk(['index', '--content', 'vectors', '--quiet', ...args, '-w', '1000', '--step', '500', '-o', db,
                 ...targets]);
             const expected = runOk(['search', '--quiet', '--exact', '-n', '7', '--per-target', db,
                 ...queryFiles]).stdout.toString();

@@ -96,7 +96,7 @@ for (const backend of ['wasm-simd', 'wasm']) {
         test('an index built here is the CLI\'s file, byte for byte, and searches the same', () => {
             const rvx = join(work, `${backend}-cli.rvx`);
             // 512 dimensions: the graph build under scalar wasm is the test's time, not its point.
-            ruvecCli('index', '-d', '512', '-w', '1000', '--step', '500', '-o', rvx, ...genomes);
+            ruvecCli('index', '--content', 'vectors', '-d', '512', '-w', '1000', '--step', '500', '-o', rvx, ...genomes);
             const cliIndex = ruvec.loadIndex(fileBytes(rvx), 'cli.rvx');
             const params = { dims: 512, window: 1000, step: 500 };
             const built = ruvec.buildIndex(embedAll(ruvec, genomes, params), {
@@ -159,7 +159,7 @@ for (const backend of ['wasm-simd', 'wasm']) {
 
         test('damaged indexes are refused with the CLI\'s message', () => {
             const rvx = join(work, `${backend}-damaged.rvx`);
-            ruvecCli('index', '-o', rvx, genomes[0]);
+            ruvecCli('index', '--content', 'vectors', '-o', rvx, genomes[0]);
             const bytes = fileBytes(rvx);
             for (const [what, damaged] of [
                 ['truncated', bytes.subarray(0, bytes.length - 100)],
