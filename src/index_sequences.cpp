@@ -67,12 +67,14 @@ void Index::search_bases(std::string_view bases, const SearchOptions& requested,
     QueryKmers& kmers = *scratch.kmers; // the query's k-mers, from the regions' ranking
     const PackedSequences& sequences = sequences_->sequences();
 
-    // Vectors, embedded when a tie in shared k-mers needs them: the query's once, each
-    // window's from its bases (normalised as add() and search() normalise theirs).
+    // Vectors, embedded only for windows that may be hits (their similarity is reported, and
+    // breaks ties in shared k-mers): the query's once, each window's from its bases, normalised
+    // as add() and search() normalise theirs. A vector whose k-mers cancel (Embedder::embed)
+    // has no direction: its distances are infinite.
     const size_t dims = embed_.dims;
     Embedder embedder(embed_);
     std::vector<float> query_vector, window_vector(dims);
-    bool query_embedded = false;
+    bool query_embedded = false, query_has_direction = false;
     const auto normalize = [&](std::vector<float>& v) {
         if (graph_.metric == Metric::cosine) simd::active().l2_normalize(v.data(), dims);
     };
@@ -85,14 +87,14 @@ void Index::search_bases(std::string_view bases, const SearchOptions& requested,
     const auto vector_distance = [&](const Candidate& candidate) {
         if (!query_embedded) {
             query_vector.assign(dims, 0.0f);
-            if (embedder.embed(bases, query_vector.data()) == 0) query_vector.assign(dims, 0.0f);
-            normalize(query_vector);
+            query_has_direction = embedder.embed(bases, query_vector.data()) > 0;
+            if (query_has_direction) normalize(query_vector);
             query_embedded = true;
         }
         const RowInfo& info = rows_[candidate.row];
         sequences.extract(regions[candidate.region].record, info.start, info.end, scratch.bases);
-        if (embedder.embed(scratch.bases, window_vector.data()) == 0)
-            return std::numeric_limits<float>::infinity(); // k-mers that cancel: no direction
+        if (!query_has_direction || embedder.embed(scratch.bases, window_vector.data()) == 0)
+            return std::numeric_limits<float>::infinity();
         normalize(window_vector);
         return graph_impl_->distance(query_vector.data(), window_vector.data());
     };
