@@ -33,7 +33,8 @@ KmerIndex::Builder::Builder(const SamplerParams& params) : params_(params) {
 void KmerIndex::Builder::add(std::string_view bases, uint64_t start) {
     scratch_.clear();
     sample_kmers(bases, params_, scratch_);
-    postings_.reserve(postings_.size() + scratch_.size());
+    // No exact reserve here: called once per piece of sequence, it would copy every posting
+    // collected so far each time (quadratic); the vector's own growth is geometric.
     for (const KmerSample& s : scratch_)
         postings_.emplace_back(s.hash, (start + s.position) << 1 | uint64_t{s.reverse});
 }

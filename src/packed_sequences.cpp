@@ -33,7 +33,10 @@ uint32_t PackedSequences::add(std::string_view bases) {
     if (bases.size() > packed_max_bases - total_bases())
         throw Error(ErrorKind::resource, "more than 2^40 bases to pack");
     const uint64_t record_start = total_bases();
-    packed_.reserve(packed_bytes(record_start + bases.size()));
+    // Room for the record, growing geometrically: reserving just enough for each record would
+    // copy the whole collection once per record (quadratic: minutes at 1 Gbp).
+    const size_t needed = packed_bytes(record_start + bases.size());
+    if (needed > packed_.capacity()) packed_.reserve(std::max(needed, 2 * packed_.capacity()));
     // The record's end, starts_.back(), grows as its bases are appended.
     starts_.push_back(record_start);
     for (char base : bases) {
