@@ -47,6 +47,10 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
         const std::string& target_name = index.row_name(hit.row);
         const auto target_start = static_cast<unsigned long long>(target.start + 1);
         const auto target_end = static_cast<unsigned long long>(target.end);
+        char identity_text[32];
+        std::snprintf(identity_text, sizeof identity_text, by_kmers ? identity_format : "%.4f",
+                      identity);
+        const std::string shared = by_kmers ? std::to_string(hit.shared_kmers) : std::string();
         if (format == HitsFormat::tsv) {
             std::snprintf(numbers, sizeof numbers, "\t%llu\t%llu\t", query_start, query_end);
             out += query.name;
@@ -55,14 +59,8 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
             std::snprintf(numbers, sizeof numbers, tsv_numbers, target_start, target_end, rank + 1,
                           hit.similarity, hit.distance);
             out += numbers;
-            std::snprintf(numbers, sizeof numbers, by_kmers ? identity_format : "%.4f",
-                          identity);
-            out += numbers;
-            if (by_kmers) {
-                std::snprintf(numbers, sizeof numbers, "\t%llu",
-                              static_cast<unsigned long long>(hit.shared_kmers));
-                out += numbers;
-            }
+            out += identity_text;
+            if (by_kmers) out += "\t" + shared;
             out += '\n';
         } else {
             out += "{\"query\":\"" + json_escape(query.name) + "\"";
@@ -73,14 +71,8 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
             std::snprintf(numbers, sizeof numbers, json_numbers, target_start, target_end, rank + 1,
                           hit.similarity, hit.distance);
             out += numbers;
-            std::snprintf(numbers, sizeof numbers, by_kmers ? identity_format : "%.4f",
-                          identity);
-            out += numbers;
-            if (by_kmers) {
-                std::snprintf(numbers, sizeof numbers, ",\"shared_kmers\":%llu",
-                              static_cast<unsigned long long>(hit.shared_kmers));
-                out += numbers;
-            }
+            out += identity_text;
+            if (by_kmers) out += ",\"shared_kmers\":" + shared;
             out += "}\n";
         }
     }
