@@ -55,7 +55,7 @@ step_opt=()
 if [ "${KEEP_INDEX:-0}" = 1 ] && [ -s genomes.rvx ]; then
     build_s="(reused)"
 else
-    build_s=$(wall "$ruvec" index -@ 1 -w 1000 "${step_opt[@]}" -o genomes.rvx "${genomes[@]}" 3>&1)
+    build_s=$(wall "$ruvec" index -@ 1 --content vectors -w 1000 "${step_opt[@]}" -o genomes.rvx "${genomes[@]}" 3>&1)
 fi
 n_vectors=$("$ruvec" info genomes.rvx | awk -F'\t' '$1 == "vectors" { print $2 }')
 echo "index: ${#genomes[@]} genome files, -w 1000 ${step_opt[*]}: $n_vectors; build $build_s s (ruvec index -@ 1)"

@@ -3,7 +3,7 @@
 # index of windows with reads as queries (see the .cpp for what it measures).
 # Usage: scripts/sq8-scale-choice.sh BUILD_DIR INDEX.rvx READS.fq[.gz] [OUTDIR]
 #   BUILD_DIR  a CMake build of ruvec (make): its ruvec and libruvec_core.a are used
-#   INDEX.rvx  a cosine index (e.g. of genome windows: ruvec index -w 1000 --step 500)
+#   INDEX.rvx  a cosine index of vectors (e.g. of genome windows: ruvec index --content vectors -w 1000 --step 500)
 #   READS      FASTA/FASTQ queries, embedded with the index's parameters
 set -euo pipefail
 if [ $# -lt 3 ] || [ "$1" = -h ] || [ "$1" = --help ]; then

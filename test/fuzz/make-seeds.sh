@@ -38,12 +38,12 @@ zhead "$data/reads/honeybee_2k.fq.gz" -n 12 >"$work/reads.fq"
 for f in "$work"/*.rvec; do { printf '\x3f'; cat "$f"; } >"$out/rvec/$(basename "$f")"; done
 
 # .rvx: each metric, each quantization (with and without float vectors), a shard, deleted rows.
-"$ruvec" index $tiny -M 4 -w 200 --step 100 -o "$work/cosine.rvx" "$work/lambda.fa"
-"$ruvec" index $tiny -M 4 -w 300 --metric l2 -o "$work/l2.rvx" "$work/lambda.fa"
-"$ruvec" index $tiny -M 4 -w 300 --metric ip -o "$work/ip.rvx" "$work/lambda.fa"
-"$ruvec" index $tiny -M 4 -w 300 -o "$work/two.rvx" "$work/lambda.fa" "$data/genomes/phage_phiX174.fa"
+"$ruvec" index --content vectors $tiny -M 4 -w 200 --step 100 -o "$work/cosine.rvx" "$work/lambda.fa"
+"$ruvec" index --content vectors $tiny -M 4 -w 300 --metric l2 -o "$work/l2.rvx" "$work/lambda.fa"
+"$ruvec" index --content vectors $tiny -M 4 -w 300 --metric ip -o "$work/ip.rvx" "$work/lambda.fa"
+"$ruvec" index --content vectors $tiny -M 4 -w 300 -o "$work/two.rvx" "$work/lambda.fa" "$data/genomes/phage_phiX174.fa"
 echo phage_phiX174.1 | "$ruvec" index --remove "$work/two.rvx" -o "$work/removed.rvx" -
-"$ruvec" index $tiny -M 4 -w 300 --shard 1/2 -o "$work/shard.rvx" "$work/lambda.fa" \
+"$ruvec" index --content vectors $tiny -M 4 -w 300 --shard 1/2 -o "$work/shard.rvx" "$work/lambda.fa" \
     "$data/genomes/phage_phiX174.fa"
 "$ruvec" quantize -t pq -m 2 --eval 0 -o "$work/pq.rvx" "$work/cosine.rvx" >/dev/null
 for type in sq8 binary; do
