@@ -246,8 +246,9 @@ int index_main(int argc, char** argv) {
         throw Error(ErrorKind::usage, "no input: give FILE or '-' for standard input");
     // The default: the read search for sequences, vectors for .rvec inputs (which hold no
     // bases). It is decided before the inputs are read, from the first one.
-    bool rvec_inputs = false;
-    for (const std::string& input : inputs) rvec_inputs = rvec_inputs || is_rvec_file(input);
+    // The first .rvec input's parameters, read once: they also fix a new index's embedding.
+    EmbedParams rvec_params;
+    const bool rvec_inputs = first_rvec_params(inputs, rvec_params);
     const IndexContent content =
         parse_content(!cli.content.empty() ? cli.content : rvec_inputs ? "vectors" : "kmers");
 
@@ -264,8 +265,8 @@ int index_main(int argc, char** argv) {
                                                   ": leave --content out");
             return loaded;
         }
-        EmbedParams params;
-        if (first_rvec_params(inputs, params))
+        EmbedParams params = rvec_params;
+        if (rvec_inputs)
             check_embed_options_agree(embed_options, params, "the .rvec input");
         else
             params = resolve_embed_options(embed_options);
