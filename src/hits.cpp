@@ -15,7 +15,7 @@ const char* const hits_tsv_header = "query\tquery_start\tquery_end\ttarget\ttarg
                                     "target_end\trank\tsimilarity\tdistance\tidentity\n";
 const char* const hits_tsv_read_search_header =
     "query\tquery_start\tquery_end\ttarget\ttarget_start\ttarget_end\trank\tsimilarity\t"
-    "distance\tidentity\tshared_kmers\n";
+    "distance\tidentity\tshared_kmers\tcopies\n";
 
 void append_hits(std::string& out, const VecRow& query, const std::vector<SearchHit>& hits,
                  const Index& index, HitsFormat format, bool full_precision) {
@@ -51,6 +51,7 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
         std::snprintf(identity_text, sizeof identity_text, by_kmers ? identity_format : "%.4f",
                       identity);
         const std::string shared = by_kmers ? std::to_string(hit.shared_kmers) : std::string();
+        const std::string copies = by_kmers ? std::to_string(hit.copies) : std::string();
         if (format == HitsFormat::tsv) {
             std::snprintf(numbers, sizeof numbers, "\t%llu\t%llu\t", query_start, query_end);
             out += query.name;
@@ -60,7 +61,7 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
                           hit.similarity, hit.distance);
             out += numbers;
             out += identity_text;
-            if (by_kmers) out += "\t" + shared;
+            if (by_kmers) out += "\t" + shared + "\t" + copies;
             out += '\n';
         } else {
             out += "{\"query\":\"" + json_escape(query.name) + "\"";
@@ -72,7 +73,7 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
                           hit.similarity, hit.distance);
             out += numbers;
             out += identity_text;
-            if (by_kmers) out += ",\"shared_kmers\":" + shared;
+            if (by_kmers) out += ",\"shared_kmers\":" + shared + ",\"copies\":" + copies;
             out += "}\n";
         }
     }
@@ -87,7 +88,7 @@ void append_unmatched(std::string& out, const VecRow& query, HitsFormat format,
     const std::string end = numbers;
     if (format == HitsFormat::tsv) {
         out += query.name + "\t" + start + "\t" + end + "\t*\t*\t*\t0\t*\t*\t*";
-        out += read_search ? "\t*\n" : "\n";
+        out += read_search ? "\t*\t*\n" : "\n";
     } else {
         out += "{\"query\":\"" + json_escape(query.name) + "\",\"query_start\":" + start +
                ",\"query_end\":" + end + ",\"target\":null,\"rank\":0}\n";
@@ -100,7 +101,7 @@ namespace {
 constexpr size_t max_line_bytes = size_t{1} << 20;
 constexpr size_t read_bytes = size_t{1} << 16;
 constexpr size_t columns = 10;             // the vector search's
-constexpr size_t read_search_columns = 11; // and shared_kmers
+constexpr size_t read_search_columns = 12; // and shared_kmers, copies
 
 bool all_digits(std::string_view text) {
     return !text.empty() && text.size() <= 19 &&
@@ -138,7 +139,7 @@ std::string_view read_search_header_line() {
 void append_hit_line(std::string& out, const HitLine& hit, uint64_t rank, bool full_precision) {
     if (rank == 0) { // a query without hits
         out += hit.query + "\t" + hit.query_range + "\t*\t*\t*\t0\t*\t*\t*";
-        out += hit.shared_kmers >= 0 ? "\t*\n" : "\n";
+        out += hit.shared_kmers >= 0 ? "\t*\t*\n" : "\n";
         return;
     }
     out += hit.query;
@@ -172,6 +173,8 @@ void append_hit_line(std::string& out, const HitLine& hit, uint64_t rank, bool f
     if (hit.shared_kmers >= 0) {
         out += '\t';
         out += std::to_string(hit.shared_kmers);
+        out += '\t';
+        out += std::to_string(hit.copies);
     }
     out += '\n';
 }
@@ -237,13 +240,17 @@ void HitsTsvReader::parse(const std::string& line, HitLine& hit) const {
     }
     if (count != columns && count != read_search_columns)
         throw Error(ErrorKind::input,
-                    where() + (count > columns ? "more" : "fewer") +
-                        " than the 10 columns of ruvec search TSV (query query_start query_end "
-                        "target target_start target_end rank similarity distance identity; the "
-                        "read search's 11th: shared_kmers)");
+                    where() +
+                        (count < columns ? "fewer than the 10 columns"
+                         : count > read_search_columns
+                             ? "more than the 12 columns"
+                             : "11 columns, not the 10 or the 12") +
+                        " of ruvec search TSV (query query_start query_end target target_start "
+                        "target_end rank similarity distance identity; the read search's 11th "
+                        "and 12th: shared_kmers copies)");
     if (field[6] == "0") { // a query without hits: its name and range, the rest as printed
         for (size_t c : {size_t{3}, size_t{4}, size_t{5}, size_t{7}, size_t{8}, size_t{9},
-                         size_t{10}})
+                         size_t{10}, size_t{11}})
             if (c < count && field[c] != "*")
                 throw Error(ErrorKind::input, where() + "rank 0 (a query without hits) with '" +
                                                   std::string(field[c].substr(0, 40)) +
@@ -263,10 +270,13 @@ void HitsTsvReader::parse(const std::string& line, HitLine& hit) const {
         if (hit.query.empty()) throw Error(ErrorKind::input, where() + "empty query name");
         return;
     }
-    if (count == read_search_columns && !all_digits(field[10]))
-        throw Error(ErrorKind::input, where() + "column 11 (shared_kmers) is '" +
-                                          std::string(field[10].substr(0, 40)) +
-                                          "', not a whole number");
+    if (count == read_search_columns)
+        for (const auto& [c, what] : {std::pair<size_t, const char*>(10, "11 (shared_kmers)"),
+                                      std::pair<size_t, const char*>(11, "12 (copies)")})
+            if (!all_digits(field[c]) || (c == 11 && (field[c] == "0" || field[c].size() > 9)))
+                throw Error(ErrorKind::input, where() + "column " + what + " is '" +
+                                                  std::string(field[c].substr(0, 40)) + "', not " +
+                                                  (c == 11 ? "a count from 1" : "a whole number"));
     for (size_t c : {size_t{1}, size_t{2}, size_t{4}, size_t{5}, size_t{6}})
         if (!all_digits(field[c]))
             throw Error(ErrorKind::input, where() + "column " + std::to_string(c + 1) + " is '" +
@@ -300,6 +310,9 @@ void HitsTsvReader::parse(const std::string& line, HitLine& hit) const {
                            ? static_cast<int64_t>(std::strtoull(std::string(field[10]).c_str(),
                                                                 nullptr, 10))
                            : -1;
+    hit.copies = count == read_search_columns
+                     ? static_cast<uint32_t>(std::strtoul(std::string(field[11]).c_str(), nullptr, 10))
+                     : 0;
 }
 
 bool HitsTsvReader::next(QueryHits& out) {

@@ -100,7 +100,7 @@ void Index::search_bases(std::string_view bases, const SearchOptions& requested,
     };
 
     // Region by region, in the order SequenceSearch ranks them (most shared k-mers first, then
-    // by sequence, strand and start, so the order of regions of two shards is that of one index
+    // most copies, then by sequence, strand and start, so the order of regions of two shards is that of one index
     // of both, which is what lets ruvec merge join their hits exactly); each region's windows
     // (those not hits of a better region) ranked by the k-mers each shares with the query
     // within the region, then by distance, then by row. Regions are taken until they hold
@@ -108,6 +108,7 @@ void Index::search_bases(std::string_view bases, const SearchOptions& requested,
     // so the windows of weaker regions are never compared.
     std::vector<std::pair<float, uint32_t>> found; // (distance, row), in hit order
     std::vector<uint64_t> found_shared;            // the region's shared k-mers, per found
+    std::vector<uint32_t> found_copies;            // and its copies
     std::vector<uint32_t> taken;                   // rows of better regions, sorted
     std::vector<char> name_seen(requested.per_target ? names_.size() : 0, 0);
     std::vector<Candidate> windows;
@@ -170,6 +171,7 @@ void Index::search_bases(std::string_view bases, const SearchOptions& requested,
                 for (size_t i = tie; i < tie_end && hits_so_far < top; ++i) {
                     found.emplace_back(windows[i].distance, windows[i].row);
                     found_shared.push_back(region.shared);
+                    found_copies.push_back(region.copies);
                     const uint32_t name = rows_[windows[i].row].name;
                     if (!requested.per_target) {
                         ++hits_so_far;
@@ -196,6 +198,7 @@ void Index::search_bases(std::string_view bases, const SearchOptions& requested,
         size_t i = 0;
         while (found[i].second != hit.row) ++i;
         hit.shared_kmers = found_shared[i];
+        hit.copies = found_copies[i];
         hit.identity = static_cast<float>(kmers.identity(hit.shared_kmers));
     }
 }

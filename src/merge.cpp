@@ -18,7 +18,7 @@ size_t merge_query_hits(const std::vector<const QueryHits*>& per_input, const Me
             if (!unmatched && ranked.empty()) read_search = hit.shared_kmers >= 0;
             if ((hit.shared_kmers >= 0) != read_search)
                 throw Error(ErrorKind::input, "query '" + hit.query +
-                                                  "': hits of the read search (11 columns) and "
+                                                  "': hits of the read search (12 columns) and "
                                                   "of the vector search (10) do not merge: "
                                                   "search every shard alike");
             if (hit.rank == 0)
@@ -29,10 +29,12 @@ size_t merge_query_hits(const std::vector<const QueryHits*>& per_input, const Me
     // Stable: equal keys keep input order, then rank order (see merge.hpp). The vector search:
     // by distance, similarity second, as it keeps bits the printed distance may have lost
     // (1 - cosine clamped at 0, Euclidean distance after a square root). The read search: by
-    // the k-mers the query shares with each hit's region.
+    // the k-mers the query shares with each hit's region, then the region's copies, as
+    // SequenceSearch ranks them.
     if (read_search)
         std::stable_sort(ranked.begin(), ranked.end(), [](const HitLine* a, const HitLine* b) {
-            return a->shared_kmers > b->shared_kmers;
+            if (a->shared_kmers != b->shared_kmers) return a->shared_kmers > b->shared_kmers;
+            return a->copies > b->copies;
         });
     else
         std::stable_sort(ranked.begin(), ranked.end(), [](const HitLine* a, const HitLine* b) {

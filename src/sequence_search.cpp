@@ -93,10 +93,23 @@ void SequenceSearch::search(std::string_view query, const SequenceSearchOptions&
         sequences_.extract(region.record, start, end, scratch.bases);
         const uint64_t shared = kmers.shared_with(scratch.bases);
         if (shared < std::max<uint64_t>(options.min_shared, 1)) continue;
-        hits.push_back({region.record, region.reverse, start, end, shared, kmers.identity(shared)});
+        hits.push_back({region.record, region.reverse, start, end, shared, 0, kmers.identity(shared)});
+    }
+    // Each region's copies: the regions of its record sharing as many k-mers (itself included).
+    std::sort(hits.begin(), hits.end(), [](const SequenceHit& a, const SequenceHit& b) {
+        return a.record != b.record ? a.record < b.record : a.shared > b.shared;
+    });
+    for (size_t first = 0; first < hits.size();) {
+        size_t last = first + 1;
+        while (last < hits.size() && hits[last].record == hits[first].record &&
+               hits[last].shared == hits[first].shared)
+            ++last;
+        for (size_t i = first; i < last; ++i) hits[i].copies = static_cast<uint32_t>(last - first);
+        first = last;
     }
     std::sort(hits.begin(), hits.end(), [](const SequenceHit& a, const SequenceHit& b) {
         if (a.shared != b.shared) return a.shared > b.shared;
+        if (a.copies != b.copies) return a.copies > b.copies;
         if (a.record != b.record) return a.record < b.record;
         if (a.reverse != b.reverse) return a.reverse < b.reverse;
         return a.start < b.start;

@@ -61,15 +61,24 @@ TEST_CASE("hits: the TSV reader checks every line") {
               .find("of 'r1'") != std::string::npos);
     CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\n").find("fewer than the 10") !=
           std::string::npos);
-    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\t7\tx\n").find("more than") !=
-          std::string::npos);
-    // The read search's 11th column, shared_kmers, is a whole number.
-    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\tx\n") ==
+    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\t7\t1\tx\n")
+              .find("more than the 12") != std::string::npos);
+    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\t7\n")
+              .find("11 columns, not the 10 or the 12") != std::string::npos);
+    // The read search's 11th column, shared_kmers, is a whole number; its 12th, copies, counts
+    // from 1 (a hit is a copy of itself).
+    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\tx\t1\n") ==
           "hits.tsv:1: column 11 (shared_kmers) is 'x', not a whole number");
-    const std::vector<QueryHits> read_search = read_all(
-        std::string(hits_tsv_read_search_header) + "r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\t42\n");
+    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\t7\t0\n") ==
+          "hits.tsv:1: column 12 (copies) is '0', not a count from 1");
+    CHECK(read_error("r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\t7\t-2\n") ==
+          "hits.tsv:1: column 12 (copies) is '-2', not a count from 1");
+    const std::vector<QueryHits> read_search =
+        read_all(std::string(hits_tsv_read_search_header) +
+                 "r1\t1\t150\tg1\t1\t5000\t1\t0.5\t0.5\t0.9\t42\t3\n");
     REQUIRE(read_search.size() == 1);
     CHECK(read_search[0].hits[0].shared_kmers == 42);
+    CHECK(read_search[0].hits[0].copies == 3);
     CHECK(read_search[0].hits[0].identity_value == 0.9f);
     // Unmatched lines (rank 0): alone for their query, '*' where the hits' numbers are.
     const std::vector<QueryHits> unmatched =

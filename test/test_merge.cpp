@@ -75,29 +75,30 @@ TEST_CASE("merge: hits are ranked by distance, ties to the earlier input, then t
     CHECK(kept.find("gB") == std::string::npos);
 }
 
-TEST_CASE("merge: the read search's hits rank by shared k-mers; unmatched lines hold no hit") {
+TEST_CASE("merge: the read search's hits rank by shared k-mers, then copies; unmatched lines hold no hit") {
     // Shard a found r1 in two windows of one region (31 shared k-mers) and nothing for r2;
-    // shard b found r1 in a region sharing more, and r2.
-    const std::string a = "r1\t1\t72\tgA\t1\t10\t1\t0.300000\t0.700000\t0.9757\t31\n"
-                          "r1\t1\t72\tgA\t5\t15\t2\t0.400000\t0.600000\t0.9757\t31\n"
-                          "r2\t1\t72\t*\t*\t*\t0\t*\t*\t*\t*\n";
-    const std::string b = "r1\t1\t72\tgB\t1\t10\t1\t0.100000\t0.900000\t0.9900\t40\n"
-                          "r1\t1\t72\tgB\t5\t15\t2\t0.050000\t0.950000\t0.9600\t20\n"
-                          "r2\t1\t72\tgC\t1\t10\t1\t0.200000\t0.800000\t0.9200\t9\n";
+    // shard b found r1 in a region sharing more, and in one sharing 31 too, of a sequence that
+    // holds 3 such copies (it goes before shard a's single copy), and r2.
+    const std::string a = "r1\t1\t72\tgA\t1\t10\t1\t0.300000\t0.700000\t0.9757\t31\t1\n"
+                          "r1\t1\t72\tgA\t5\t15\t2\t0.400000\t0.600000\t0.9757\t31\t1\n"
+                          "r2\t1\t72\t*\t*\t*\t0\t*\t*\t*\t*\t*\n";
+    const std::string b = "r1\t1\t72\tgB\t1\t10\t1\t0.100000\t0.900000\t0.9900\t40\t1\n"
+                          "r1\t1\t72\tgD\t5\t15\t2\t0.050000\t0.950000\t0.9757\t31\t3\n"
+                          "r2\t1\t72\tgC\t1\t10\t1\t0.200000\t0.800000\t0.9200\t9\t1\n";
     MergeOptions options;
     options.top = 3;
     std::string merged = merge_texts({a, b}, options);
     CHECK(merged == std::string(hits_tsv_header) +
-                        "r1\t1\t72\tgB\t1\t10\t1\t0.100000\t0.900000\t0.9900\t40\n"
-                        "r1\t1\t72\tgA\t1\t10\t2\t0.300000\t0.700000\t0.9757\t31\n"
-                        "r1\t1\t72\tgA\t5\t15\t3\t0.400000\t0.600000\t0.9757\t31\n"
-                        "r2\t1\t72\tgC\t1\t10\t1\t0.200000\t0.800000\t0.9200\t9\n");
+                        "r1\t1\t72\tgB\t1\t10\t1\t0.100000\t0.900000\t0.9900\t40\t1\n"
+                        "r1\t1\t72\tgD\t5\t15\t2\t0.050000\t0.950000\t0.9757\t31\t3\n"
+                        "r1\t1\t72\tgA\t1\t10\t3\t0.300000\t0.700000\t0.9757\t31\t1\n"
+                        "r2\t1\t72\tgC\t1\t10\t1\t0.200000\t0.800000\t0.9200\t9\t1\n");
     // The floor is on the identity; a query left without hits gets its unmatched line when
     // asked for.
     options.min_similarity = 0.95f;
     options.unmatched = true;
     merged = merge_texts({a, b}, options);
-    CHECK(merged.substr(merged.find("r2")) == "r2\t1\t72\t*\t*\t*\t0\t*\t*\t*\t*\n");
+    CHECK(merged.substr(merged.find("r2")) == "r2\t1\t72\t*\t*\t*\t0\t*\t*\t*\t*\t*\n");
     options.unmatched = false;
     CHECK(merge_texts({a, b}, options).find("r2") == std::string::npos);
     // Hits of the two searches do not mix.

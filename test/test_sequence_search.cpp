@@ -101,6 +101,38 @@ TEST_CASE("sequence_search: strains 99.9% alike are told apart by the whole frag
     CHECK(hits.size() == 1);
 }
 
+TEST_CASE("sequence_search: a repeat's read goes to the record holding most copies of it") {
+    // A 1 kbp element, once in record 0 and three times in record 1 (and on the reverse strand
+    // of record 2, twice): a read from it shares as many k-mers with every copy.
+    std::mt19937 rng(43);
+    const std::string element = random_bases(1000, rng);
+    std::vector<std::string> records(3);
+    records[0] = random_bases(5000, rng) + element + random_bases(5000, rng);
+    for (int copy = 0; copy < 3; ++copy) records[1] += random_bases(4000, rng) + element;
+    records[1] += random_bases(4000, rng);
+    for (int copy = 0; copy < 2; ++copy) records[2] += random_bases(4000, rng) + reverse_complement(element);
+    records[2] += random_bases(4000, rng);
+    SequenceSearch search{SamplerParams{}};
+    for (const std::string& record : records) search.add(record);
+    search.index_records(1);
+    SequenceSearch::Scratch scratch;
+    std::vector<SequenceHit> hits;
+    SequenceSearchOptions options;
+    options.top = 10;
+    search.search(element.substr(300, 150), options, scratch, hits);
+    REQUIRE(hits.size() == 6);
+    for (const SequenceHit& hit : hits) CHECK(hit.shared == hits[0].shared);
+    const uint32_t records_in_order[] = {1, 1, 1, 2, 2, 0};
+    const uint32_t copies_in_order[] = {3, 3, 3, 2, 2, 1};
+    for (size_t i = 0; i < hits.size(); ++i) {
+        CAPTURE(i);
+        CHECK(hits[i].record == records_in_order[i]);
+        CHECK(hits[i].copies == copies_in_order[i]);
+        CHECK(hits[i].reverse == (hits[i].record == 2));
+        if (i > 0 && hits[i].record == hits[i - 1].record) CHECK(hits[i].start > hits[i - 1].start);
+    }
+}
+
 TEST_CASE("sequence_search: the same k-mer index at any thread count and any cut of records") {
     std::mt19937 rng(43);
     std::vector<std::string> records = {random_bases(2'200'000, rng), random_bases(3000, rng),

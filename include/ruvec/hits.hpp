@@ -17,14 +17,15 @@ namespace ruvec {
 enum class HitsFormat { tsv, jsonl };
 
 // The TSV header line, newline included: of the vector search, and of the read search, which
-// adds an 11th column, shared_kmers (what its hits are ranked by, and ruvec merge with them).
+// adds an 11th and 12th column, shared_kmers and copies (what its hits are ranked by, and ruvec
+// merge with them).
 extern const char* const hits_tsv_header;
 extern const char* const hits_tsv_read_search_header;
 
 // Appends one line per hit of `query` (rank 1 first): query and target with 1-based inclusive
 // coordinates, rank, similarity, distance and the identity (the read search's from shared
 // k-mers, the vector search's estimate_identity), and for the read search's hits
-// (SearchHit::identity >= 0) shared_kmers. Similarity and distance have 6 decimals and the
+// (SearchHit::identity >= 0) shared_kmers and copies. Similarity and distance have 6 decimals and the
 // identity 4, or with `full_precision` 9 significant digits, which read back as the same float
 // (what ruvec merge needs to rank the hits of shards exactly and apply --min-sim to them).
 void append_hits(std::string& out, const VecRow& query, const std::vector<SearchHit>& hits,
@@ -32,7 +33,7 @@ void append_hits(std::string& out, const VecRow& query, const std::vector<Search
 
 // Appends the line of a query without a hit (ruvec search --unmatched), as minimap2
 // --paf-no-hit writes one: target "*", rank 0, the numbers "*" (JSON: target null, rank 0);
-// with an 11th column "*" for the read search. It keeps the query's place in the output, so
+// with an 11th and 12th column "*" for the read search. It keeps the query's place in the output, so
 // ruvec merge can join shards in which different queries found hits.
 void append_unmatched(std::string& out, const VecRow& query, HitsFormat format, bool read_search);
 
@@ -51,6 +52,7 @@ struct HitLine {
     std::string similarity_text, distance_text;
     // The read search's 11th column; -1 on a line of the vector search, which has 10.
     int64_t shared_kmers = -1;
+    uint32_t copies = 0; // the read search's 12th column
 };
 
 // The hits of one query in one input: a run of lines whose ranks go 1, 2, 3..., or its one

@@ -72,8 +72,11 @@ struct SearchHit {
     // from the similarity (estimate_identity).
     float identity = -1.0f;
     // The read search's rank: the distinct k-mers the whole query shares with the region the
-    // hit's window lies in (hits come in decreasing order of it); 0 for the vector search.
+    // hit's window lies in, then the region's copies, the regions of its sequence that share
+    // as many (itself included): hits come in decreasing order of the two. 0 for the vector
+    // search.
     uint64_t shared_kmers = 0;
+    uint32_t copies = 0;
 };
 
 // Which part of a larger collection an index holds (ruvec index --shard): shard `shard` of
@@ -231,7 +234,8 @@ public:
     const SequenceSearch* sequence_search() const noexcept { return sequences_.get(); }
     // Neighbours of a query by its bases, through the k-mer index, the query taken whole
     // whatever its length: the candidate regions of the collection ranked by the exact k-mers
-    // the whole query shares with each (SearchHit::shared_kmers; equal ones in sequence order),
+    // the whole query shares with each (SearchHit::shared_kmers; equal ones by their copies,
+    // then in sequence order),
     // so that a fragment or long read is told from a strain 99.9% alike by the few k-mers where
     // they differ (not window by window); then, region by region, the live windows overlapping
     // it, by the k-mers each shares with the query within the region (ties: nearer by vector,

@@ -28,8 +28,8 @@ struct MergeOptions {
 
 // Ranks the hits of one query gathered from every input (`per_input[i]` from input i; an
 // input's unmatched line, rank 0, holds no hit) and appends the merged lines, ranks renumbered,
-// to `out`. The read search's hits (11 columns) rank by shared_kmers, the vector search's by
-// distance; the two do not mix (Error(input)). Similarity and distance are printed as
+// to `out`. The read search's hits (12 columns) rank by shared_kmers then copies, the vector
+// search's by distance; the two do not mix (Error(input)). Similarity and distance are printed as
 // `ruvec search` prints them: "%.6f", or "%.9g" with full_precision. Returns the lines appended.
 size_t merge_query_hits(const std::vector<const QueryHits*>& per_input, const MergeOptions& options,
                         std::string& out);

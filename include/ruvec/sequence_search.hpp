@@ -31,6 +31,7 @@ struct SequenceHit {
     uint64_t start;   // the region compared, 0-based, half-open, within the record
     uint64_t end;
     uint64_t shared;  // distinct k-mers of the query found in the region
+    uint32_t copies;  // regions of the record sharing as many k-mers, this one included
     double identity;  // (shared / the query's distinct k-mers)^(1/k)
 };
 
@@ -63,8 +64,11 @@ public:
         // of the sequence (the index's windows) use them again.
         std::optional<QueryKmers> kmers;
     };
-    // The best hits of `query`, most shared k-mers first (then record, strand and start):
-    // deterministic. Needs index_records since the last add.
+    // The best hits of `query`, most shared k-mers first, then most copies (a read from a
+    // repeat goes to the sequence holding most copies of it, the likeliest source of a read
+    // drawn from the collection at random; minimap2 picks one of its equal alignments by
+    // chance), then record, strand and start: deterministic. A record's copies count only the
+    // candidate regions found (CandidateOptions::max_regions). Needs index_records since the last add.
     void search(std::string_view query, const SequenceSearchOptions& options, Scratch& scratch,
                 std::vector<SequenceHit>& hits) const;
 

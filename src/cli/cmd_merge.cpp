@@ -39,9 +39,9 @@ CommandSpec merge_spec(MergeCli& cli) {
             "Merges the TSV of ruvec search run on each shard of an index (ruvec index --shard)\n"
             "with the same queries into the top hits per query, ranked as one search over one\n"
             "index of all the shards ranks them: by distance (the read search's hits, with\n"
-            "their 11th column: by shared_kmers), ties to the earlier input (give the shards\n"
-            "in order), then to the earlier rank. Ranks are renumbered; other columns are\n"
-            "kept. Inputs may be gzipped; '-' is standard input.\n"
+            "their 11th and 12th columns: by shared_kmers, then copies), ties to the earlier\n"
+            "input (give the shards in order), then to the earlier rank. Ranks are\n"
+            "renumbered; other columns are kept. Inputs may be gzipped; '-' is standard input.\n"
             "For the same bytes as one search, search the shards with --full-precision (6\n"
             "decimals can make unequal distances equal), the same -n (or more), with\n"
             "--min-sim none and --unmatched (every query must be in every non-empty input:\n"
@@ -112,7 +112,7 @@ int merge_main(int argc, char** argv) {
         readers.emplace_back(*sources.back(), input);
     }
     OutputFile output(common.output);
-    // The header of the inputs' search (the read search's has an 11th column), once the first
+    // The header of the inputs' search (the read search's has 12 columns), once the first
     // query says which; with no query at all, the vector search's.
     bool header_written = cli.no_header;
 
@@ -127,7 +127,7 @@ int merge_main(int argc, char** argv) {
     std::vector<size_t> first_hits(inputs.size(), 0), last_hits(inputs.size(), 0);
     size_t most_hits = 0;
     bool top_unset = options.top == 0; // -n not given: the first query with hits sets it
-    bool read_search_inputs = false;   // hits of the read search (11 columns)
+    bool read_search_inputs = false;   // hits of the read search (12 columns)
     uint64_t queries = 0, hits_written = 0;
     std::string text;
     for (;;) {
@@ -164,7 +164,7 @@ int merge_main(int argc, char** argv) {
                     throw Error(ErrorKind::input,
                                 inputs[i] + ":" + std::to_string(current[i].first_line) +
                                     ": hits of the " +
-                                    (b.shared_kmers >= 0 ? "read search (11 columns)"
+                                    (b.shared_kmers >= 0 ? "read search (12 columns)"
                                                          : "vector search (10 columns)") +
                                     " where " + inputs[leader] + " has those of the " +
                                     (a.shared_kmers >= 0 ? "read search" : "vector search") +

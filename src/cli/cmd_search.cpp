@@ -54,7 +54,7 @@ CommandSpec search_spec(SearchCli& cli) {
         "parameters and searched by vector. Embedding options, if given, must agree.\n"
         "One line per hit, in query order, nearest first; coordinates are 1-based, inclusive.\n"
         "Columns: query query_start query_end target target_start target_end rank\n"
-        "         similarity distance identity (the read search: and shared_kmers)\n"
+        "         similarity distance identity (the read search: and shared_kmers copies)\n"
         "identity: the read search's from the k-mers the query shares with the region it\n"
         "matches; the vector search's estimated from the similarity and k, 0 when the\n"
         "similarity is within hashing noise (see man ruvec-search).\n",

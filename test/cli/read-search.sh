@@ -87,13 +87,13 @@ echo phage_phiX174 >names.txt
 check "--remove: no hit left in the removed genome" test ! -s removed.tsv
 
 # Shards: three searched with --unmatched and merged are the bytes of one search of the whole
-# (the read search's hits ranked by shared_kmers, its 11th column).
+# (the read search's hits ranked by shared_kmers and copies, its 11th and 12th columns).
 for i in 1 2 3; do
     "$ruvec" index -d 256 --content kmers --shard $i/3 -o shard$i.rvx "${genomes[@]}" 2>/dev/null
     "$ruvec" search --full-precision --unmatched --min-sim none -n 4 shard$i.rvx "$reads" fragment.fa >shard$i.tsv 2>/dev/null
 done
 "$ruvec" search --full-precision --unmatched --min-sim none -n 4 k.rvx "$reads" fragment.fa >whole.tsv 2>/dev/null
-check "search: the read search's header has shared_kmers" test "$(head -1 whole.tsv | cut -f11)" = shared_kmers
+check "search: the read search's header has shared_kmers and copies" test "$(head -1 whole.tsv | cut -f11-)" = "$(printf 'shared_kmers\tcopies')"
 check "--unmatched: a line for each query without a hit" test "$(awk -F'\t' '$7 == 0 && $4 == "*"' whole.tsv | wc -l)" -gt 0
 run "$ruvec" merge -n 4 --unmatched --full-precision shard1.tsv shard2.tsv shard3.tsv
 check "merge of the shards: exit 0" test $status -eq 0
@@ -105,6 +105,27 @@ check "merge of read-search hits without -n: exit 1, asking for it" eval 'test $
 "$ruvec" search --full-precision --unmatched --min-sim none -n 4 vectors3.rvx "$reads" fragment.fa >vectors3.tsv 2>/dev/null
 run "$ruvec" merge -n 4 shard1.tsv shard2.tsv vectors3.tsv
 check "merge of read-search and vector hits: exit 1, naming the file" eval 'test $status -eq 1 && grep -q "vectors3.tsv:2: hits of the vector search (10 columns) where shard1.tsv has those of the read search" err'
+
+# A read from a repeat, once in the first of two sequences and three times in the second (each
+# in a shard of its own): the second, holding most copies, goes first, in one index and in the
+# shards merged.
+python3 - "$data/genomes/phage_phiX174.fa" <<'PY' >repeats.fa
+import sys
+seq = "".join(l.strip() for l in open(sys.argv[1]) if not l.startswith(">"))
+element, spacer = seq[2000:3000], seq[3500:5000]
+print(f">once\n{seq[:1500]}{element}{seq[5000:]}")
+print(">thrice\n" + (spacer[:500] + element) * 3 + spacer)
+print(f">read\n{element[400:550]}", file=open("repeat-read.fa", "w"))
+PY
+"$ruvec" index -d 256 -o repeats.rvx repeats.fa 2>/dev/null
+"$ruvec" search --full-precision --unmatched --min-sim none -n 12 repeats.rvx repeat-read.fa >repeats.tsv 2>/dev/null
+check "a repeat's read: the sequence holding 3 copies first, then the one holding 1" test "$(awk -F'\t' 'NR > 1 { print $4 ":" $12 }' repeats.tsv | uniq | tr '\n' ' ')" = "thrice:3 once:1 "
+for i in 1 2; do
+    "$ruvec" index -d 256 --shard $i/2 -o repeats$i.rvx repeats.fa 2>/dev/null
+    "$ruvec" search --full-precision --unmatched --min-sim none -n 12 repeats$i.rvx repeat-read.fa >repeats$i.tsv 2>/dev/null
+done
+"$ruvec" merge -n 12 --unmatched --full-precision repeats1.tsv repeats2.tsv >repeats-merged.tsv 2>/dev/null
+check "... and merged from two shards, the bytes of one search" same_file repeats-merged.tsv repeats.tsv
 
 # What the read search cannot use.
 "$ruvec" index -d 256 --content vectors -o plain.rvx "${genomes[@]}" 2>/dev/null
