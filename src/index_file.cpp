@@ -405,10 +405,18 @@ Index Index::load(const RandomAccessSource& source, const std::string& source_na
         auto as_bytes = [](const std::string& s) {
             return reinterpret_cast<const unsigned char*>(s.data());
         };
-        std::string bytes = read_section(section(rvx_tag_sequences));
-        PackedSequences sequences = PackedSequences::decode(as_bytes(bytes), bytes.size(), source_name);
-        bytes = read_section(section(rvx_tag_kmers));
-        KmerIndex kmers = KmerIndex::decode(as_bytes(bytes), bytes.size(), source_name);
+        // The two large sections are read straight into place, checked on the way: a copy of
+        // their bytes would double the search's peak memory.
+        auto reader = [&](const RvxSection& s) {
+            return SectionReader(source, s.offset, s.length, s.checksum,
+                                 damaged("checksum mismatch in section " + rvx_section_title(s.tag))
+                                     .what());
+        };
+        SectionReader sequences_reader = reader(section(rvx_tag_sequences));
+        PackedSequences sequences = PackedSequences::decode(sequences_reader, source_name);
+        SectionReader kmers_reader = reader(section(rvx_tag_kmers));
+        KmerIndex kmers = KmerIndex::decode(kmers_reader, source_name);
+        std::string bytes;
         index.sequences_ =
             std::make_unique<SequenceSearch>(std::move(sequences), std::move(kmers), source_name);
         const PackedSequences& held = index.sequences_->sequences();

@@ -138,11 +138,22 @@ void KmerIndex::encode(ByteSink& out) const {
 
 KmerIndex KmerIndex::decode(const unsigned char* bytes, uint64_t length,
                             const std::string& where) {
+    SectionReader reader(std::string_view(reinterpret_cast<const char*>(bytes), length));
+    return decode(reader, where);
+}
+
+KmerIndex KmerIndex::decode(SectionReader& reader, const std::string& where) {
+    // A size that does not add up is reported once the checksum is known to be right (finish
+    // throws first if it is not).
     auto damaged = [&](const std::string& what) {
+        reader.finish();
         return Error(ErrorKind::corrupt,
                      where + ": k-mer index section: " + what + ": the file is damaged");
     };
+    const uint64_t length = reader.length();
     if (length < kidx_header_bytes) throw damaged("shorter than its header");
+    unsigned char bytes[kidx_header_bytes];
+    reader.read(bytes, kidx_header_bytes);
     KmerIndex index;
     SamplerParams& p = index.sampler_;
     const uint32_t kind = get_u32(bytes);
@@ -183,16 +194,15 @@ KmerIndex KmerIndex::decode(const unsigned char* bytes, uint64_t length,
         throw Error(ErrorKind::resource, where + ": cannot hold a k-mer index of " +
                                              std::to_string(postings) + " postings");
     }
-    const unsigned char* at = bytes + kidx_header_bytes;
-    std::memcpy(index.bucket_starts_.data(), at, 8 * (buckets + 1));
-    at += 8 * (buckets + 1);
-    // (memcpy takes no null pointer, which an empty vector's data() may be.)
-    if (postings > 0) std::memcpy(index.keys_.data(), at, 4 * postings);
-    at += 4 * postings;
+    // Each array read straight into its place (little-endian hosts, as encode writes them).
+    reader.read(index.bucket_starts_.data(), 8 * (buckets + 1));
+    if (postings > 0) reader.read(index.keys_.data(), 4 * postings);
+    unsigned char padding[8] = {};
+    reader.read(padding, padding_after_keys(postings));
+    if (postings > 0) reader.read(index.postings_.data(), 8 * postings);
+    reader.finish();
     for (uint64_t i = 0; i < padding_after_keys(postings); ++i)
-        if (at[i] != 0) throw damaged("padding is not zero");
-    at += padding_after_keys(postings);
-    if (postings > 0) std::memcpy(index.postings_.data(), at, 8 * postings);
+        if (padding[i] != 0) throw damaged("padding is not zero");
 
     if (index.bucket_starts_[0] != 0 || index.bucket_starts_[buckets] != postings)
         throw damaged("bucket table does not span the postings");

@@ -107,12 +107,24 @@ void PackedSequences::encode(ByteSink& out) const {
 
 PackedSequences PackedSequences::decode(const unsigned char* bytes, uint64_t length,
                                         const std::string& where) {
+    SectionReader reader(std::string_view(reinterpret_cast<const char*>(bytes), length));
+    return decode(reader, where);
+}
+
+PackedSequences PackedSequences::decode(SectionReader& reader, const std::string& where) {
+    // A size that does not add up is reported once the checksum is known to be right (finish
+    // throws first if it is not).
     auto damaged = [&](const std::string& what) {
+        reader.finish();
         return Error(ErrorKind::corrupt, where + ": sequence section: " + what + ": the file is damaged");
     };
+    const uint64_t length = reader.length();
     if (length < seqs_header_bytes) throw damaged("shorter than its header");
-    const uint64_t records = get_u64(bytes), bases = get_u64(bytes + 8), runs = get_u64(bytes + 16);
-    if (get_u64(bytes + 24) != 0) throw damaged("reserved bytes are not zero");
+    unsigned char header[seqs_header_bytes];
+    reader.read(header, seqs_header_bytes);
+    const uint64_t records = get_u64(header), bases = get_u64(header + 8),
+                   runs = get_u64(header + 16);
+    if (get_u64(header + 24) != 0) throw damaged("reserved bytes are not zero");
     if (records == 0 || records > UINT32_MAX - 1) throw damaged("record count out of range");
     if (bases > packed_max_bases) throw damaged("base count out of range");
     // Each part fits in the length before the next is sized, so no product overflows.
@@ -126,15 +138,20 @@ PackedSequences PackedSequences::decode(const unsigned char* bytes, uint64_t len
                       std::to_string(bases) + " bases need " +
                       std::to_string(packed_bytes(bases)));
     PackedSequences out;
+    std::vector<unsigned char> tables; // the record starts and N runs, parsed below
     try {
+        tables.resize(8 * (records + 1) + 16 * runs);
         out.starts_.resize(records + 1);
         out.runs_.resize(runs);
-        out.packed_.assign(bytes + length - left, bytes + length);
+        out.packed_.resize(left);
     } catch (const std::bad_alloc&) {
         throw Error(ErrorKind::resource,
                     where + ": cannot hold the sequences of " + std::to_string(bases) + " bases");
     }
-    const unsigned char* p = bytes + seqs_header_bytes;
+    reader.read(tables.data(), tables.size());
+    if (left > 0) reader.read(out.packed_.data(), left);
+    reader.finish();
+    const unsigned char* p = tables.data();
     for (uint64_t r = 0; r <= records; ++r, p += 8) {
         out.starts_[r] = get_u64(p);
         if (r == 0 ? out.starts_[0] != 0 : out.starts_[r] < out.starts_[r - 1])

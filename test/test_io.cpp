@@ -1,5 +1,6 @@
 // The core's byte streams over memory (io.hpp, io.cpp): what the WebAssembly build and the tests
-// read and write through, and the errors a read or rewrite out of range gives.
+// read and write through, the errors a read or rewrite out of range gives, and a section read
+// in pieces with its checksum checked at the end.
 #include "ruvec/io.hpp"
 
 #include "ruvec/error.hpp"
@@ -65,4 +66,37 @@ TEST_CASE("io: MemoryRandomSource reads any range inside it and refuses ranges o
     // Memory neither outlives its owner nor maps: callers read what they need now.
     CHECK_FALSE(static_cast<bool>(source.share()));
     CHECK(source.map() == static_cast<const char*>(nullptr));
+}
+
+TEST_CASE("io: SectionReader reads a section in pieces and checks its checksum at the end") {
+    const std::string file = "....section bytes....";
+    MemoryRandomSource source(file);
+    const std::string_view section = std::string_view(file).substr(4, 13);
+    const uint64_t sum = checksum64(section.data(), section.size());
+    {
+        SectionReader reader(source, 4, 13, sum, "bad sum");
+        CHECK(reader.length() == 13);
+        char piece[8] = {};
+        reader.read(piece, 7);
+        CHECK(std::string(piece, 7) == "section");
+        CHECK(reader.left() == 6);
+        CHECK_THROWS_AS(reader.read(piece, 7), Error); // past the section's end
+        reader.finish(); // reads " bytes" unseen: the checksum is of all 13
+        CHECK(reader.left() == 0);
+    }
+    {
+        SectionReader reader(source, 4, 13, sum ^ 1, "x.rvx: checksum mismatch in section KIDX");
+        char piece[3];
+        reader.read(piece, 3);
+        try {
+            reader.finish();
+            FAIL("a wrong checksum was accepted");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::corrupt);
+            CHECK(std::string(e.what()) == "x.rvx: checksum mismatch in section KIDX");
+        }
+    }
+    // Bytes in memory carry their own checksum.
+    SectionReader in_memory(section);
+    in_memory.finish();
 }

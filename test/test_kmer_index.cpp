@@ -217,4 +217,31 @@ TEST_CASE("kmer_index: a damaged section is refused, saying what is wrong") {
     CHECK(edited64(postings_at, (c.bases - p.k + 1) << 1) ==
           prefix + "a posting lies past the end of the sequences" + suffix);
     CHECK(edited64(48, 10) == prefix + "a posting lies past the end of the sequences" + suffix);
+
+    // Read from a file (SectionReader), a damaged section is first of all a checksum mismatch,
+    // whatever its damage looks like; with its checksum right, the damage is named.
+    auto read_from_file = [&](const std::string& bytes, uint64_t checksum) {
+        const std::string file = "head" + bytes + "tail";
+        MemoryRandomSource source(file);
+        SectionReader reader(source, 4, bytes.size(), checksum, "x.rvx: checksum mismatch");
+        try {
+            const KmerIndex read = KmerIndex::decode(reader, "x.rvx");
+            CHECK(encoded(read) == good);
+            return std::string("(accepted)");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::corrupt);
+            return std::string(e.what());
+        }
+    };
+    const uint64_t good_sum = checksum64(good.data(), good.size());
+    CHECK(read_from_file(good, good_sum) == "(accepted)");
+    std::string bad_bits = good;
+    put_u32(reinterpret_cast<unsigned char*>(&bad_bits[32]), 40);
+    CHECK(read_from_file(bad_bits, good_sum) == "x.rvx: checksum mismatch");
+    CHECK(read_from_file(bad_bits, checksum64(bad_bits.data(), bad_bits.size())) ==
+          prefix + "bucket bits 40 not in 1..32" + suffix);
+    std::string bad_posting = good;
+    put_u64(reinterpret_cast<unsigned char*>(&bad_posting[postings_at]), (c.bases - p.k + 1) << 1);
+    CHECK(read_from_file(bad_posting, good_sum) == "x.rvx: checksum mismatch");
+    CHECK(read_from_file(good.substr(0, 63), good_sum) == "x.rvx: checksum mismatch");
 }

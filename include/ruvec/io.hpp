@@ -2,6 +2,8 @@
 // WebAssembly build with memory, so the core itself never touches the file system.
 #pragma once
 
+#include "ruvec/format.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -74,6 +76,38 @@ public:
     // process mapping the same file shares one copy of its pages; valid while this source
     // lives. Null when the source cannot map (the default). Not for concurrent first calls.
     virtual const char* map() const { return nullptr; }
+};
+
+// One section of a file read front to back, each piece straight into where it belongs, its
+// checksum computed on the way: a decoder of a large section (the read search's k-mer index
+// and sequences) need not hold it twice, once as bytes and once decoded, to check it. A decoder
+// calls finish() before it trusts any field beyond the sizes it needs to allocate: finish reads
+// what is left, if anything, and throws the mismatch error when the checksum differs, so a
+// damaged section is reported as damaged, not as whatever its damage looks like.
+class SectionReader {
+public:
+    // `length` bytes at `offset` of `source` (the caller has checked they lie in it), whose
+    // XXH64 should be `checksum`; Error(corrupt, mismatch) otherwise.
+    SectionReader(const RandomAccessSource& source, uint64_t offset, uint64_t length,
+                  uint64_t checksum, std::string mismatch);
+    // Bytes already in memory, checked by the caller: their checksum is computed here, so
+    // finish() never throws (fuzzers and tests decode sections this way).
+    explicit SectionReader(std::string_view bytes);
+
+    uint64_t length() const noexcept { return length_; }
+    uint64_t left() const noexcept { return length_ - done_; }
+    // The next `size` bytes into `buffer`; `size` <= left() (Error(corrupt) otherwise).
+    void read(void* buffer, size_t size);
+    // Reads and checksums the rest; throws Error(corrupt, mismatch) if the checksum differs.
+    void finish();
+
+private:
+    std::unique_ptr<RandomAccessSource> owned_; // the memory source of the second constructor
+    const RandomAccessSource& source_;
+    uint64_t offset_, length_, done_ = 0;
+    uint64_t checksum_;
+    std::string mismatch_;
+    StreamingChecksum64 hash_;
 };
 
 // A RandomAccessSource over bytes already in memory.

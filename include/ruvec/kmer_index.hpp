@@ -90,8 +90,11 @@ public:
     // The KIDX section: its length in bytes, and its bytes written to `out`.
     uint64_t section_bytes() const noexcept;
     void encode(ByteSink& out) const;
-    // Reads and validates a KIDX section of `length` bytes. Throws Error(corrupt) naming
-    // `where` and what is wrong; Error(resource) if it cannot be held in memory.
+    // Reads and validates a KIDX section, its arrays read straight into place (the section is
+    // never held twice). Throws Error(corrupt) naming `where` and what is wrong (the reader's
+    // mismatch error when its checksum differs); Error(resource) if it cannot be held in memory.
+    static KmerIndex decode(SectionReader& reader, const std::string& where);
+    // The same, of `length` bytes in memory.
     static KmerIndex decode(const unsigned char* bytes, uint64_t length, const std::string& where);
 
 private:
