@@ -186,7 +186,7 @@ void check_sampler_params(const SamplerParams& p) {
 SamplerParams default_sampler(uint32_t k) {
     SamplerParams p;
     p.k = k;
-    p.s = k > 16 ? k - 15 : 1;
+    p.s = k > 11 ? k - 10 : 1;
     p.t = (k - p.s) / 2;
     return p;
 }

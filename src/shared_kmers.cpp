@@ -32,22 +32,27 @@ template <class Emit> void for_each_kmer(std::string_view seq, uint32_t k, bool 
 
 QueryKmers::QueryKmers(std::string_view query, uint32_t k, bool canonical)
     : k_(k), canonical_(canonical) {
+    // Every k-mer first (their count sizes the table), then each kept once, in the order they
+    // first occur: a table at most half full, without sorting (this runs for every query).
     for_each_kmer(query, k, canonical, [&](uint64_t kmer) { kmers_.push_back(kmer); });
-    std::sort(kmers_.begin(), kmers_.end());
-    kmers_.erase(std::unique(kmers_.begin(), kmers_.end()), kmers_.end());
-    found_.assign(kmers_.size(), 0);
     unsigned bits = 1;
     while ((size_t{1} << bits) < 2 * kmers_.size()) ++bits;
     slot_shift_ = 64 - bits;
     slot_kmers_.assign(size_t{1} << bits, 0);
     slot_index_.assign(size_t{1} << bits, 0);
     const size_t mask = slot_kmers_.size() - 1;
+    size_t distinct = 0;
     for (size_t i = 0; i < kmers_.size(); ++i) {
-        size_t slot = (kmers_[i] * 0x9E3779B97F4A7C15ull) >> slot_shift_;
-        while (slot_kmers_[slot] != 0) slot = (slot + 1) & mask;
-        slot_kmers_[slot] = kmers_[i] + 1;
-        slot_index_[slot] = static_cast<uint32_t>(i);
+        const uint64_t kmer = kmers_[i];
+        size_t slot = (kmer * 0x9E3779B97F4A7C15ull) >> slot_shift_;
+        while (slot_kmers_[slot] != 0 && slot_kmers_[slot] != kmer + 1) slot = (slot + 1) & mask;
+        if (slot_kmers_[slot] != 0) continue; // seen before
+        slot_kmers_[slot] = kmer + 1;
+        slot_index_[slot] = static_cast<uint32_t>(distinct);
+        kmers_[distinct++] = kmer;
     }
+    kmers_.resize(distinct);
+    found_.assign(distinct, 0);
 }
 
 uint32_t QueryKmers::find(uint64_t kmer) const noexcept {

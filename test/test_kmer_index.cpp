@@ -182,7 +182,7 @@ TEST_CASE("kmer_index: a damaged section is refused, saying what is wrong") {
     CHECK(damaged_message(good.substr(0, 63)) == prefix + "shorter than its header" + suffix);
     CHECK(edited32(0, 3) == prefix + "unknown sampler 3" + suffix);
     CHECK(edited32(4, 40) == prefix + "k-mer length 40 is not in 1..31" + suffix);
-    CHECK(edited32(16, 30) == prefix + "syncmer offset 30 is not in 0..15" + suffix);
+    CHECK(edited32(16, 30) == prefix + "syncmer offset 30 is not in 0..10" + suffix);
     CHECK(edited32(32, 0) == prefix + "bucket bits 0 not in 1..32" + suffix);
     CHECK(edited32(32, 40) == prefix + "bucket bits 40 not in 1..32" + suffix);
     CHECK(edited32(32, 31) == prefix + "shorter than its bucket table" + suffix);

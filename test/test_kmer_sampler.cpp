@@ -124,7 +124,7 @@ std::vector<SamplerParams> every_kind() {
     minimizer.kind = SamplerKind::minimizer;
     minimizer.k = 15;
     minimizer.w = 7;
-    syncmer.kind = SamplerKind::syncmer; // the defaults: k 21, s 6, t 7
+    syncmer.kind = SamplerKind::syncmer; // the defaults: k 21, s 11, t 5
     syncmer_edge.kind = SamplerKind::syncmer;
     syncmer_edge.k = 12; // even k: palindromic k-mers exist
     syncmer_edge.s = 4;
@@ -215,8 +215,8 @@ TEST_CASE("kmer_sampler: parameters out of range are refused, naming them") {
     q.s = 22;
     CHECK(message(q) == "syncmer s-mer length 22 is not in 1..21");
     q = p;
-    q.t = 16;
-    CHECK(message(q) == "syncmer offset 16 is not in 0..15");
+    q.t = 11;
+    CHECK(message(q) == "syncmer offset 11 is not in 0..10");
     q = p;
     q.kind = SamplerKind::minimizer;
     q.w = 0;

@@ -30,21 +30,23 @@ enum class SamplerKind : uint8_t {
 const char* sampler_kind_name(SamplerKind kind); // "minimizer", "syncmer", "fracminhash"
 bool parse_sampler_kind(std::string_view name, SamplerKind& kind);
 
-// The defaults: open syncmers of k 21, s 6, t 7, about 1 k-mer in 16. scripts/sampler-choice.py
+// The defaults: open syncmers of k 21, s 11, t 5, about 1 k-mer in 11. scripts/sampler-choice.py
 // measured every sampler on ../shared/data (31 Mbp) and a 5.6 Mbp subset, 150 bp reads with 1%
 // errors, candidates ranked by exact shared k-mers: at 1 in 11 all three gave the same reads'
 // species top-1 (0.9988-0.9990 of 5,200, minimap2 -x sr 0.9898); at 1 in 16 syncmers kept it
-// (0.9988, 0.02% unassigned, a 27.5 MB index) where minimizers fell to 0.9965 and FracMinHash to
-// 0.9948 (0.4% of reads without a sample); at 1 in 18 syncmers gave 0.9981. Syncmers are decided
-// by the k-mer alone, so an error costs only the k-mers it lies in (a minimizer also moves in
-// the windows around it), and they are spread out, where FracMinHash leaves gaps that swallow a
-// whole read. README, "Choosing the k-mer sampler".
+// where minimizers fell to 0.9965 and FracMinHash to 0.9948 (0.4% of reads without a sample).
+// Syncmers are decided by the k-mer alone, so an error costs only the k-mers it lies in (a
+// minimizer also moves in the windows around it), and they are spread out, where FracMinHash
+// leaves gaps that swallow a whole read. 1 in 11 rather than 16: on 50,000 reads of the same
+// collection (scripts/bench-scale.sh --reads 50000) 1 in 16 left 0.09% of the reads without a
+// hit and put 0.9987 in the right species, 1 in 11 none and 0.9996, minimap2 -x sr's, for an
+// index 1.4 times larger (0.58 of minimap2's). README, "Choosing the k-mer sampler".
 struct SamplerParams {
     SamplerKind kind = SamplerKind::syncmer;
     uint32_t k = 21;         // k-mer length, 1..31 (odd k: no k-mer is its own reverse complement)
     uint32_t w = 10;         // minimizer: k-mers per window, 1..256
-    uint32_t s = 6;          // syncmer: s-mer length, 1..k
-    uint32_t t = 7;          // syncmer: offset of the smallest s-mer, 0..k - s (in the canonical
+    uint32_t s = 11;         // syncmer: s-mer length, 1..k
+    uint32_t t = 5;          // syncmer: offset of the smallest s-mer, 0..k - s (in the canonical
                              // k-mer; near the middle, (k - s) / 2, conserves most: Shaw & Yu 2022)
     uint32_t c = 16;         // fracminhash: keep 1 k-mer in c, 1..2^31
     uint64_t seed = 0x7275766563000001ULL; // of the k-mer (and s-mer) hash
@@ -53,8 +55,8 @@ struct SamplerParams {
 // Throws Error(usage) naming the parameter out of range.
 void check_sampler_params(const SamplerParams& params);
 
-// The default sampler for k-mers of length k (1..31): open syncmers keeping about 1 k-mer in 16
-// (s = k - 15, t in the middle), the defaults above at k 21; for k below 16, s is 1.
+// The default sampler for k-mers of length k (1..31): open syncmers keeping about 1 k-mer in 11
+// (s = k - 10, t in the middle), the defaults above at k 21; for k below 11, s is 1.
 SamplerParams default_sampler(uint32_t k);
 
 // One sampled k-mer.

@@ -32,7 +32,7 @@ private:
     // Where k-mer `kmer` is in kmers_, or UINT32_MAX when the query lacks it.
     uint32_t find(uint64_t kmer) const noexcept;
 
-    std::vector<uint64_t> kmers_;    // sorted
+    std::vector<uint64_t> kmers_;    // distinct, in the order they first occur in the query
     std::vector<uint8_t> found_;     // per k-mer of kmers_: seen in the current target
     std::vector<uint32_t> touched_;  // indexes set in found_, to clear them
     // An open-addressing table of kmers_ (at most half full), so that each k-mer of a target is

@@ -156,7 +156,7 @@ CommandSpec index_spec(IndexCli& cli) {
                   "each shard and join the results with ruvec merge"),
            option("--content", "STR", cli.content,
                   "what the index holds: kmers (each sequence, 2 bits a base,\n"
-                  "and a k-mer index of its open syncmers, about 1 k-mer in 16:\n"
+                  "and a k-mer index of its open syncmers, about 1 k-mer in 11:\n"
                   "ruvec search finds reads and fragments by the k-mers they share,\n"
                   "FASTA/FASTQ inputs only), vectors (a vector per window linked in\n"
                   "an HNSW graph: quantize, .rvec queries) or both; --add keeps\n"

@@ -16,12 +16,12 @@ check "index --content kmers: exit 0" test $status -eq 0
 check "info lists the read search's sections" test "$(grep -cE '^section	(SEQS|KIDX|RECS) ' info.txt)" -eq 3
 check "... and no vectors nor graph" test "$(grep -cE '^section	(VECT|GRPH) ' info.txt)" -eq 0
 check "info says there is no graph" grep -q "^graph	none: the read search alone" info.txt
-check "info describes the read search" grep -qE "^read search	syncmer k 21 s 6 t 7; [0-9]+ sequences of [0-9]+ bases" info.txt
+check "info describes the read search" grep -qE "^read search	syncmer k 21 s 11 t 5; [0-9]+ sequences of [0-9]+ bases" info.txt
 "$ruvec" info --json k.rvx >info.json
 check "info --json: read_search holds the sampler and counts" python3 -c '
 import json
 r = json.load(open("info.json"))["read_search"]
-assert (r["sampler"], r["k"], r["s"], r["t"]) == ("syncmer", 21, 6, 7), r
+assert (r["sampler"], r["k"], r["s"], r["t"]) == ("syncmer", 21, 11, 5), r
 assert r["sequences"] > 0 and r["bases"] > r["postings"] > 0, r
 assert json.load(open("info.json"))["graph"] is None'
 "$ruvec" index -d 256 --content vectors -o novectors-check.rvx "$data/genomes/phage_phiX174.fa" 2>/dev/null
