@@ -5,6 +5,7 @@
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
 
+#include <array>
 #include <deque>
 #include <string>
 
@@ -38,26 +39,33 @@ private:
 };
 
 // Sliding-window minimum over (hash, position), front the smallest: the leftmost of equal
-// hashes when `Leftmost`, the rightmost otherwise.
+// hashes when `Leftmost`, the rightmost otherwise. A monotone queue in a ring on the stack: it
+// runs for every base of every query, where a std::deque's allocations cost as much as the
+// hashing. It holds at most the s-mers of one k-mer (k - s + 1 <= 31) plus the one pushed.
 template <bool Leftmost> class WindowMin {
 public:
-    void clear() { q_.clear(); }
+    void clear() { head_ = tail_ = 0; }
     void push(uint64_t hash, uint64_t position) {
-        while (!q_.empty() && (Leftmost ? q_.back().hash > hash : q_.back().hash >= hash))
-            q_.pop_back();
-        q_.push_back({hash, position});
+        while (tail_ != head_ && (Leftmost ? at(tail_ - 1).hash > hash
+                                           : at(tail_ - 1).hash >= hash))
+            --tail_;
+        at(tail_++) = {hash, position};
     }
     // Drops entries before `first`; the front is then the window's minimum.
     void drop_before(uint64_t first) {
-        while (q_.front().position < first) q_.pop_front();
+        while (at(head_).position < first) ++head_;
     }
-    uint64_t front_position() const { return q_.front().position; }
+    uint64_t front_position() const { return ring_[head_ & mask].position; }
 
 private:
     struct Entry {
         uint64_t hash, position;
     };
-    std::deque<Entry> q_;
+    static constexpr size_t capacity = 64; // a power of two above 31 + 1
+    static constexpr size_t mask = capacity - 1;
+    Entry& at(size_t i) { return ring_[i & mask]; }
+    std::array<Entry, capacity> ring_{};
+    size_t head_ = 0, tail_ = 0; // entries [head_, tail_), counted without wrapping
 };
 
 void sample_minimizers(std::string_view seq, const SamplerParams& p,

@@ -106,6 +106,29 @@ TEST_CASE("index_sequences: a read's hits are the windows holding it, identity f
         CHECK(w.end >= 1350);
         CHECK(hit.identity == 1.0f);
     }
+    // Windows sharing as many k-mers go by how near their centre is to the match: bases
+    // 1200-1350 lie nearer the middle of [1000, 2000), bases 1100-1250 of [500, 1500).
+    CHECK(index.row_window(hits[0].row).start == 1000);
+    const std::string earlier = genomes().bases[2].substr(1100, 150);
+    const std::vector<SearchHit> earlier_hits = read_hits(index, earlier);
+    REQUIRE(earlier_hits.size() == 2);
+    CHECK(index.row_window(earlier_hits[0].row).start == 500);
+    // Many queries on threads: each query's hits, whatever the thread count.
+    const std::vector<std::string> queries = {read, earlier, genomes().bases[0].substr(300, 2000),
+                                              std::string(100, 'N'), genomes().bases[1].substr(50, 90)};
+    for (int threads : {1, 3}) {
+        std::vector<std::vector<SearchHit>> many;
+        index.search_bases_many(queries, options(10, false), threads, many);
+        REQUIRE(many.size() == queries.size());
+        for (size_t q = 0; q < queries.size(); ++q) {
+            const std::vector<SearchHit> one = read_hits(index, queries[q], options(10, false));
+            REQUIRE(many[q].size() == one.size());
+            for (size_t i = 0; i < one.size(); ++i) {
+                CHECK(many[q][i].row == one[i].row);
+                CHECK(std::memcmp(&many[q][i].distance, &one[i].distance, 4) == 0);
+            }
+        }
+    }
     // The similarity is the vector search's, bit for bit.
     Embedder embedder(index.embed_params());
     std::vector<float> vector(index.embed_params().dims);

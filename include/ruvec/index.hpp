@@ -238,8 +238,9 @@ public:
     // then in sequence order),
     // so that a fragment or long read is told from a strain 99.9% alike by the few k-mers where
     // they differ (not window by window); then, region by region, the live windows overlapping
-    // it, by the k-mers each shares with the query within the region (ties: nearer by vector,
-    // then the lower row). A window is a hit of the best region it overlaps; its identity is
+    // it, by the k-mers each shares with the query within the region (ties: the window whose
+    // centre is nearest the region's, the one the match lies in the middle of, then the lower
+    // row). A window is a hit of the best region it overlaps; its identity is
     // the whole query's to that region (shared_kmers.hpp), and min_similarity applies to it:
     // hits of a lower identity are left out. Hits of a shard's index keep this order in one of
     // all the shards (ruvec merge). The similarity and distance are
@@ -249,6 +250,11 @@ public:
     // search(). Thread-safe; needs keep_sequences.
     void search_bases(std::string_view bases, const SearchOptions& options,
                       std::vector<SearchHit>& hits) const;
+    // search_bases of every query on `threads` threads, results[i] for queries[i], each thread
+    // reusing its space from query to query: the same hits at any thread count. Throws the
+    // error of a failing query.
+    void search_bases_many(const std::vector<std::string>& queries, const SearchOptions& options,
+                           int threads, std::vector<std::vector<SearchHit>>& results) const;
 
     GraphStats graph_stats() const;
     IndexMemory memory() const;
@@ -277,6 +283,9 @@ private:
     void search_exact_block(const float* queries, size_t first, size_t count,
                             const SearchOptions& options,
                             std::vector<std::vector<SearchHit>>& hits) const;
+    struct BasesScratch; // search_bases's space, one per thread (index_sequences.cpp)
+    void search_bases_with(std::string_view bases, const SearchOptions& options,
+                           std::vector<SearchHit>& hits, BasesScratch& scratch) const;
     void to_hits(std::vector<std::pair<float, uint32_t>>& found, const SearchOptions& options,
                  std::vector<SearchHit>& hits) const;
 

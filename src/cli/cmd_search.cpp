@@ -210,26 +210,15 @@ int search_main(int argc, char** argv) {
     uint64_t searched = 0, hits_written = 0;
     const int threads = common.threads + 1;
     std::string text;
-    auto search_by_bases = [&](size_t n) {
-        results.resize(n);
-        std::exception_ptr failure;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
-        for (size_t i = 0; i < n; ++i) {
-            try {
-                index.search_bases(query_bases[i], cli.options, results[i]);
-            } catch (...) {
-#pragma omp critical(ruvec_search_by_bases_failure)
-                if (!failure) failure = std::current_exception();
-            }
-        }
-        if (failure) std::rethrow_exception(failure);
+    auto search_by_bases = [&] {
+        index.search_bases_many(query_bases, cli.options, threads, results);
         query_bases.clear();
     };
     auto search_round = [&] {
         const size_t n = queries.size();
         if (n == 0) return;
         if (by_bases)
-            search_by_bases(n);
+            search_by_bases();
         else
             index.search_many(vectors.data(), n, cli.options, threads, results);
         text.clear();
