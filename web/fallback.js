@@ -26,6 +26,7 @@
 
 const RUVEC_VERSION = '0.1.0'; // project(ruvec VERSION ...) in CMakeLists.txt
 const NEEDS_WASM = 'an .rvx index needs WebAssembly, which this browser does not offer';
+const READ_SEARCH_NEEDS_WASM = 'the read search (an index of sequences and k-mers) needs WebAssembly, which this browser does not offer';
 
 export function version() {
     return RUVEC_VERSION;
@@ -1444,6 +1445,27 @@ export class IndexHandle {
     }
     quantize() {
         return NEEDS_WASM;
+    }
+
+    // The read search (sequences and their k-mer index) needs the WebAssembly module too; a
+    // flat index holds vectors only.
+    createReadSearch() {
+        return READ_SEARCH_NEEDS_WASM;
+    }
+    addSequences() {
+        return READ_SEARCH_NEEDS_WASM;
+    }
+    searchSequences() {
+        return READ_SEARCH_NEEDS_WASM;
+    }
+    readSearch() {
+        return false;
+    }
+    hasVectors() {
+        return true;
+    }
+    skipped() {
+        return 0;
     }
 }
 

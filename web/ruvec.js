@@ -231,6 +231,31 @@ export class Ruvec {
         }
     }
 
+    // An index of the read search, built as `ruvec index --content kmers` builds it from the
+    // same files in the same order: each file {bytes, source} (FASTA/FASTQ, Uint8Array or
+    // string) adds its records' windows as rows and their bases, then the k-mer index of their
+    // samples is built. params: the embedding's {k, window, step, ...} (the rows' windows; the
+    // similarity column is from vectors of these params); graph: {metric}. WebAssembly only.
+    buildReadSearchIndex(files, { params = {}, graph = {}, provenance } = {}) {
+        const handle = new this.module.IndexHandle();
+        try {
+            check(handle.createReadSearch(params, graph));
+            let skipped = 0;
+            for (const f of files) {
+                check(this.withBytes(f.bytes, (...data) => handle.addSequences(...data, f.source)));
+                skipped += handle.skipped();
+            }
+            check(handle.build(null));
+            if (provenance) check(handle.addProvenance(provenance));
+            const index = new RuvecIndex(handle, this.module);
+            index.skipped = skipped;
+            return index;
+        } catch (e) {
+            release(handle);
+            throw e;
+        }
+    }
+
     // Reads and validates an .rvx file (Uint8Array), as `ruvec search` does.
     loadIndex(bytes, source) {
         const handle = new this.module.IndexHandle();
@@ -282,6 +307,15 @@ export class RuvecIndex {
     get provenance() {
         return this.handle.provenance();
     }
+    // Whether the index has a k-mer index (searchSequences finds reads and fragments by the
+    // k-mers they share, as `ruvec search` does on such an index), and whether it has vectors
+    // (search, quantize).
+    get readSearch() {
+        return this.handle.readSearch();
+    }
+    get hasVectors() {
+        return this.handle.hasVectors();
+    }
     rowName(row) {
         return this.handle.rowName(row);
     }
@@ -303,6 +337,23 @@ export class RuvecIndex {
             similarities: h.hitSimilarities(),
             distances: h.hitDistances(),
             tsv: h.hitsTsv(),
+        };
+    }
+
+    // The read search of every record of one FASTA/FASTQ file (Uint8Array or string), each
+    // taken whole, as `ruvec search` runs it on an index with a k-mer index: {counts, rows,
+    // similarities, distances, tsv, skipped} (tsv with the read search's 12 columns; skipped:
+    // records without a valid k-mer, left out). options: {top, perTarget, minSim}.
+    searchSequences(bytes, source, options = {}) {
+        const h = this.handle;
+        check(passBytes(this.module, bytes, (...data) => h.searchSequences(...data, source, options)));
+        return {
+            counts: h.hitCounts(),
+            rows: h.hitRows(),
+            similarities: h.hitSimilarities(),
+            distances: h.hitDistances(),
+            tsv: h.hitsTsv(),
+            skipped: h.skipped(),
         };
     }
 

@@ -40,6 +40,8 @@ function parseTsv(tsv) {
             similarity: Number(f[7]),
             distance: Number(f[8]),
             identity: Number(f[9]),
+            // The read search's columns; absent from the vector search's hits.
+            ...(f.length > 10 ? { sharedKmers: Number(f[10]), copies: Number(f[11]) } : {}),
         });
     }
     return hits;
@@ -179,10 +181,20 @@ async function run(message) {
     seconds.embed += (performance.now() - t) / 1000;
     t = performance.now();
     const options = { top: message.search.top, perTarget: message.search.perTarget, exact: message.search.exact };
-    // Queries go in rounds so the progress bar moves; each round's TSV loses its header line.
-    const round = 2048;
     let tsv = '';
-    for (let first = 0; first < queries.names.length; first += round) {
+    // An index with a k-mer index (a CLI index of the read search) is searched as ruvec search
+    // searches it: each query record whole, by the k-mers it shares; file by file, each file's
+    // TSV after the first losing its header line. The queries' vectors are for the PCA only.
+    if (index.readSearch) {
+        for (const [i, f] of queryFiles.entries()) {
+            post({ type: 'progress', id, stage: 'searching', done: i, total: queryFiles.length, label: `read search: ${f.name}` });
+            const found = index.searchSequences(f.bytes, f.name, { top: options.top, perTarget: options.perTarget });
+            tsv += i === 0 ? found.tsv : found.tsv.slice(found.tsv.indexOf('\n') + 1);
+        }
+    }
+    // Otherwise queries go in rounds so the progress bar moves; each round's TSV loses its header line.
+    const round = 2048;
+    for (let first = 0; !index.readSearch && first < queries.names.length; first += round) {
         const end = Math.min(queries.names.length, first + round);
         post({ type: 'progress', id, stage: 'searching', done: first, total: queries.names.length, label: `${first} of ${queries.names.length} queries` });
         const dims = index.params.dims;

@@ -1,5 +1,6 @@
 // The JavaScript face of the core for the WebAssembly build (embind): FASTA/FASTQ bytes to
-// vectors, HNSW indexes built, loaded, searched and saved as .rvx, and .rvec files written. The
+// vectors, HNSW indexes and read-search indexes (sequences and their k-mer index) built, loaded,
+// searched and saved as .rvx, and .rvec files written. The
 // page reaches it through web/ruvec.js, never directly.
 //
 // No C++ exception crosses into JavaScript: emscripten 3.1.6 hands a thrown exception to JS as a
@@ -15,6 +16,7 @@
 #include "ruvec/hits.hpp"
 #include "ruvec/index.hpp"
 #include "ruvec/io.hpp"
+#include "ruvec/kmer_sampler.hpp"
 #include "ruvec/quantize.hpp"
 #include "ruvec/search_policy.hpp"
 #include "ruvec/seq.hpp"
@@ -269,13 +271,82 @@ private:
     uint64_t skipped_ = 0;
 };
 
-// An .rvx index: built from rows, or loaded from a file's bytes; searched; saved.
+namespace {
+
+// The search options of a JS object: top, ef, exact, perTarget, minSim, rerank, hamming;
+// absent ones take the CLI's defaults, and the search is planned as `ruvec search` plans it
+// (the same function).
+SearchOptions search_options_from(const Index& index, const val& options, bool by_bases) {
+    SearchOptions o;
+    o.top = field_u32(options, "top", static_cast<uint32_t>(o.top));
+    o.ef = field_u32(options, "ef", static_cast<uint32_t>(o.ef));
+    o.rerank = field_u32(options, "rerank", static_cast<uint32_t>(o.rerank));
+    o.exact = field<bool>(options, "exact", o.exact);
+    o.per_target = field<bool>(options, "perTarget", o.per_target);
+    o.binary_hamming = field<bool>(options, "hamming", o.binary_hamming);
+    // minSim: a number, 'none', or absent / 'auto' (the CLI's default).
+    const val min_sim = options["minSim"];
+    MinSimilarity min_similarity; // automatic
+    if (min_sim.isString() && min_sim.as<std::string>() == "none")
+        min_similarity.kind = MinSimilarity::Kind::none;
+    else if (!min_sim.isUndefined() && !min_sim.isNull() &&
+             !(min_sim.isString() && min_sim.as<std::string>() == "auto"))
+        min_similarity = {MinSimilarity::Kind::value, min_sim.as<float>()};
+    if (o.top == 0) throw Error(ErrorKind::usage, "top must be at least 1");
+    if (o.ef == 0 || o.ef > max_ef)
+        throw Error(ErrorKind::usage, "ef must be 1.." + std::to_string(max_ef));
+    return plan_search(index, o, min_similarity, !options["ef"].isUndefined(), nullptr, by_bases);
+}
+
+} // namespace
+
+// An .rvx index: built from rows (an index of vectors) or from sequences (the read search), or
+// loaded from a file's bytes; searched; saved.
 class IndexHandle {
 public:
     std::string create(val embed_params, val graph_params) {
         return guarded([&] {
             index_ = std::make_unique<Index>(embed_params_from(embed_params),
                                              graph_params_from(graph_params));
+        });
+    }
+
+    // An empty index of the read search alone (ruvec index --content kmers): the sequences
+    // and the k-mer index of their samples with the CLI's default sampler, rows without vectors.
+    std::string createReadSearch(val embed_params, val graph_params) {
+        return guarded([&] {
+            index_ = std::make_unique<Index>(embed_params_from(embed_params),
+                                             graph_params_from(graph_params));
+            index_->keep_sequences(default_sampler(index_->embed_params().k),
+                                   /*keep_vectors=*/false);
+        });
+    }
+
+    // Adds every record of one FASTA/FASTQ file held in memory to an index of the read search,
+    // as `ruvec index --content kmers` adds its inputs: each record's windows with a valid
+    // k-mer as rows (not embedded), then its bases. skipped() counts windows left out.
+    std::string addSequences(uintptr_t address, size_t size, std::string source_name) {
+        return guarded([&] {
+            Index& index = need_index();
+            if (!index.sequence_search() || index.has_vectors())
+                throw Error(ErrorKind::usage, "addSequences needs an index of the read search "
+                                              "alone (createReadSearch)");
+            const EmbedParams& params = index.embed_params();
+            RecordEmbedder rows(params, 1, /*vectors=*/false);
+            MemorySource source(bytes_at(address, size));
+            SeqReader reader(source, source_name);
+            SeqRecord record;
+            const std::vector<uint32_t> first = {0};
+            skipped_ = 0;
+            while (reader.next(record)) {
+                rows.embed(
+                    &record, first,
+                    [&](size_t, const Window& w, const float*) {
+                        index.add({record.name, w.start, w.end}, nullptr);
+                    },
+                    [&](size_t, const Window&) { ++skipped_; });
+                index.add_sequence(record.seq);
+            }
         });
     }
 
@@ -298,15 +369,22 @@ public:
         });
     }
 
-    // Links the rows added so far; `progress(rowsLinked)` is called as it goes.
+    // Links the rows added so far (`progress(rowsLinked)` is called as it goes), and builds
+    // the k-mer index of the sequences added, if the index keeps them.
     std::string build(val progress) {
         return guarded([&] {
             std::function<void(uint64_t)> report;
             if (progress.typeOf().as<std::string>() == "function")
                 report = [&](uint64_t linked) { progress(static_cast<double>(linked)); };
             need_index().insert_pending(1, report);
+            need_index().index_sequences(1);
         });
     }
+
+    // Whether the index has a k-mer index (the read search: searchSequences), and vectors
+    // (search, quantize).
+    bool readSearch() const { return index_ && index_->sequence_search(); }
+    bool hasVectors() const { return index_ && index_->has_vectors(); }
 
     std::string quantize(std::string kind, uint32_t pq_subspaces) {
         return guarded([&] {
@@ -339,32 +417,49 @@ public:
                        val options) {
         return guarded([&] {
             const Index& index = need_index();
+            if (!index.has_vectors())
+                throw Error(ErrorKind::usage, "this index holds the read search alone, no "
+                                              "vectors: search it by sequence (searchSequences)");
             queries_ = rows_from(names, starts, ends);
             const float* vectors =
                 vectors_of(bytes_at(address, size), queries_.size(), index.embed_params().dims);
-            SearchOptions o;
-            o.top = field_u32(options, "top", static_cast<uint32_t>(o.top));
-            o.ef = field_u32(options, "ef", static_cast<uint32_t>(o.ef));
-            o.rerank = field_u32(options, "rerank", static_cast<uint32_t>(o.rerank));
-            o.exact = field<bool>(options, "exact", o.exact);
-            o.per_target = field<bool>(options, "perTarget", o.per_target);
-            o.binary_hamming = field<bool>(options, "hamming", o.binary_hamming);
-            // minSim: a number, 'none', or absent / 'auto' (the CLI's default).
-            const val min_sim = options["minSim"];
-            MinSimilarity min_similarity; // automatic
-            if (min_sim.isString() && min_sim.as<std::string>() == "none")
-                min_similarity.kind = MinSimilarity::Kind::none;
-            else if (!min_sim.isUndefined() && !min_sim.isNull() &&
-                     !(min_sim.isString() && min_sim.as<std::string>() == "auto"))
-                min_similarity = {MinSimilarity::Kind::value, min_sim.as<float>()};
-            if (o.top == 0) throw Error(ErrorKind::usage, "top must be at least 1");
-            if (o.ef == 0 || o.ef > max_ef)
-                throw Error(ErrorKind::usage, "ef must be 1.." + std::to_string(max_ef));
-            // As `ruvec search` decides: the same function.
-            o = plan_search(index, o, min_similarity, !options["ef"].isUndefined());
+            const SearchOptions o = search_options_from(index, options, /*by_bases=*/false);
+            read_search_hits_ = false;
             index.search_many(vectors, queries_.size(), o, 1, hits_);
         });
     }
+
+    // The read search, as `ruvec search` runs it on an index with a k-mer index: every record
+    // of one FASTA/FASTQ file held in memory is a query, taken whole; records without a valid
+    // k-mer are left out (skipped() counts them). Options as search's.
+    std::string searchSequences(uintptr_t address, size_t size, std::string source_name,
+                                val options) {
+        return guarded([&] {
+            const Index& index = need_index();
+            if (!index.sequence_search())
+                throw Error(ErrorKind::usage, "this index has no k-mer index: search it by "
+                                              "vector (search)");
+            const SearchOptions o = search_options_from(index, options, /*by_bases=*/true);
+            MemorySource source(bytes_at(address, size));
+            SeqReader reader(source, source_name);
+            SeqRecord record;
+            std::vector<std::string> bases;
+            queries_.clear();
+            skipped_ = 0;
+            const uint32_t k = index.embed_params().k;
+            while (reader.next(record)) {
+                if (!has_valid_kmer(record.seq, {0, record.seq.size()}, k)) {
+                    ++skipped_;
+                    continue;
+                }
+                queries_.push_back({record.name, 0, record.seq.size()});
+                bases.push_back(record.seq);
+            }
+            read_search_hits_ = true;
+            index.search_bases_many(bases, o, 1, hits_);
+        });
+    }
+    double skipped() const { return static_cast<double>(skipped_); }
 
     // The last search's hits, query by query: counts[q] hits each, rank order.
     val hitCounts() const {
@@ -384,7 +479,7 @@ public:
     }
     // The last search's hits as `ruvec search` prints them (TSV, header line first).
     std::string hitsTsv() const {
-        std::string text = hits_tsv_header;
+        std::string text = read_search_hits_ ? hits_tsv_read_search_header : hits_tsv_header;
         for (size_t q = 0; q < hits_.size(); ++q)
             append_hits(text, queries_[q], hits_[q], *index_, HitsFormat::tsv);
         return text;
@@ -438,6 +533,8 @@ private:
     std::string saved_;
     std::vector<VecRow> queries_;
     std::vector<std::vector<SearchHit>> hits_;
+    bool read_search_hits_ = false; // the last search was searchSequences
+    uint64_t skipped_ = 0;          // records or windows without a valid k-mer, last call
 };
 
 // Vectors as an .rvec file (what `ruvec embed -o x.rvec` writes), to download and use with the
@@ -533,6 +630,12 @@ EMSCRIPTEN_BINDINGS(ruvec) {
     class_<IndexHandle>("IndexHandle")
         .constructor<>()
         .function("create", &IndexHandle::create)
+        .function("createReadSearch", &IndexHandle::createReadSearch)
+        .function("addSequences", &IndexHandle::addSequences)
+        .function("readSearch", &IndexHandle::readSearch)
+        .function("hasVectors", &IndexHandle::hasVectors)
+        .function("searchSequences", &IndexHandle::searchSequences)
+        .function("skipped", &IndexHandle::skipped)
         .function("load", &IndexHandle::load)
         .function("add", &IndexHandle::add)
         .function("build", &IndexHandle::build)

@@ -161,6 +161,25 @@ describe('page', () => {
         await page.close();
     });
 
+    test('an .rvx of the read search built by the CLI, dropped as the references, gives the CLI\'s hits', async () => {
+        const rvx = join(work, 'cli-kmers.rvx');
+        ruvecCli('index', '--content', 'kmers', '-d', String(dims), '-w', '1000', '--step', '500', '-o', rvx, ...genomes);
+        const queries = join(work, 'pieces.fa');
+        const phix = readFileSync(join(genomesDir, 'phage_phiX174.fa'), 'latin1').split('\n').filter((l) => !l.startsWith('>')).join('');
+        writeFileSync(queries, `>read\n${phix.slice(1000, 1150)}\n>fragment\n${phix.slice(2000, 4500)}\n`);
+        const expected = ruvecCli('search', '--per-target', '-n', '3', rvx, reads, queries);
+        assert.match(expected.split('\n')[0], /\tshared_kmers\tcopies$/);
+        const { page, problems } = await openPage(browser);
+        await drop(page, '#ref-drop', [rvx]);
+        await drop(page, '#query-drop', [reads, queries]);
+        await setParams(page, { top: 3, 'per-target': true });
+        await page.click('#run');
+        assert.equal(await finish(page), 'done', await page.textContent('#error').catch(() => ''));
+        assert.equal(readFileSync(await downloaded(page, '#download-tsv'), 'utf8'), expected);
+        assert.deepEqual(problems, []);
+        await page.close();
+    });
+
     test('the demo button runs the shipped sequences and draws both pictures', async () => {
         const { page, problems } = await openPage(browser);
         await page.click('#demo');

@@ -349,6 +349,11 @@ describe('search hits are the CLI\'s text', { skip }, () => {
         assert.equal(index.quantization(), 'none');
         assert.match(index.save(), /needs WebAssembly/);
         assert.equal(index.saved().length, 0);
+        // The read search is WebAssembly's; a flat index holds vectors and says so.
+        assert.match(index.createReadSearch({}, {}), /the read search .* needs WebAssembly/);
+        assert.match(index.searchSequences('>q\nACGT\n', 'q.fa', {}), /the read search .* needs WebAssembly/);
+        assert.equal(index.readSearch(), false);
+        assert.equal(index.hasVectors(), true);
     });
 });
 

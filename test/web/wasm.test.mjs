@@ -120,6 +120,47 @@ for (const backend of ['wasm-simd', 'wasm']) {
             built.delete();
         });
 
+        test('an index of the read search built here is the CLI\'s file, byte for byte, and searches as ruvec search does', () => {
+            const rvx = join(work, `${backend}-kmers.rvx`);
+            ruvecCli('index', '--content', 'kmers', '-d', '256', '-w', '1000', '--step', '500', '-o', rvx, ...genomes);
+            const cliIndex = ruvec.loadIndex(fileBytes(rvx), 'kmers.rvx');
+            assert.equal(cliIndex.readSearch, true);
+            assert.equal(cliIndex.hasVectors, false);
+            const built = ruvec.buildReadSearchIndex(genomes.map((p) => ({ bytes: fileBytes(p), source: base(p) })), {
+                params: { dims: 256, window: 1000, step: 500 },
+                provenance: cliIndex.provenance.replace(/\n$/, ''),
+            });
+            assertSameBytes(built.save(), fileBytes(rvx), 'read-search .rvx');
+
+            // Queries: the honey-bee reads (mostly no hit here) and pieces of two genomes, a
+            // 5 kbp fragment among them, each taken whole; a record without a valid k-mer is left out.
+            const lambda = gunzipSync(readFileSync(join(genomesDir, 'phage_lambda.fa.gz'))).toString('latin1')
+                .split('\n').filter((l) => !l.startsWith('>')).join('');
+            const phix = readFileSync(join(genomesDir, 'phage_phiX174.fa'), 'latin1')
+                .split('\n').filter((l) => !l.startsWith('>')).join('');
+            const pieces = join(work, `${backend}-pieces.fa`);
+            writeFileSync(pieces, `>read\n${phix.slice(1000, 1150)}\n>fragment\n${lambda.slice(20000, 25000)}\n>short\nACGTN\n`);
+            for (const queries of [reads, pieces])
+                for (const [flags, options] of [
+                    [['-n', '5'], { top: 5 }],
+                    [['-n', '3', '--per-target'], { top: 3, perTarget: true }],
+                    [['-n', '4', '--min-sim', '0.99'], { top: 4, minSim: 0.99 }],
+                ]) {
+                    const expected = ruvecCli('search', ...flags, rvx, queries);
+                    for (const [what, index] of [['CLI index', cliIndex], ['built index', built]]) {
+                        const found = index.searchSequences(fileBytes(queries), base(queries), options);
+                        assert.equal(found.tsv, expected, `${what}, ${base(queries)} ${flags.join(' ')}`);
+                    }
+                }
+            const found = built.searchSequences(fileBytes(pieces), base(pieces), { top: 1 });
+            assert.equal(found.skipped, 1);
+            assert.deepEqual(Array.from(found.counts), [1, 1]);
+            // An index without vectors is not searched by vector, and says how to search it.
+            assert.throws(() => built.search(ruvec.embed(fileBytes(pieces), 'pieces.fa', built.params), {}), /search it by sequence/);
+            cliIndex.delete();
+            built.delete();
+        });
+
         test('.rvx round trip: built here, read by the CLI; quantized too', () => {
             const params = { window: 1000, step: 500, k: 17, dims: 512 };
             const index = ruvec.buildIndex(embedAll(ruvec, genomes, params), { graph: { M: 8, metric: 'l2' } });
