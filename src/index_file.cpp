@@ -52,15 +52,13 @@ void Index::save(ByteSink& out) {
     }
     const bool quantized = codes_ != nullptr;
     const std::string quantizer_bytes = quantized ? codes_->quantizer().serialize() : std::string();
-    // The read search's sections, encoded once here (they are small beside the vectors).
-    StringSink sequences_bytes, kmers_bytes;
+    // The read search's sections are encoded as they are written (EmitSink below): held in
+    // memory they would double a large index's peak (1.6 GB at 1 Gbp).
     std::string records_bytes;
     if (sequences_) {
         if (sequenced_rows_ != rows_.size())
             throw Error(ErrorKind::usage, "rows without their sequence (add_sequence)");
         index_sequences(1);
-        sequences_->sequences().encode(sequences_bytes);
-        sequences_->kmers().encode(kmers_bytes);
         records_bytes.resize(8 * (record_first_row_.size() + 1));
         unsigned char* p = reinterpret_cast<unsigned char*>(records_bytes.data());
         for (size_t r = 0; r < record_first_row_.size(); ++r) put_u64(p + 8 * r, record_first_row_[r]);
@@ -76,6 +74,15 @@ void Index::save(ByteSink& out) {
     // Hands the bytes of the section `tag` to `emit`, in pieces: once to measure and checksum
     // them, once to write them.
     using Emit = std::function<void(const char*, size_t)>;
+    // What a codec writes, handed to `emit`.
+    class EmitSink : public ByteSink {
+    public:
+        explicit EmitSink(const Emit& emit) : emit_(emit) {}
+        void write(const char* data, size_t size) override { emit_(data, size); }
+
+    private:
+        const Emit& emit_;
+    };
     auto stream_section = [&](uint32_t tag, const Emit& emit) {
         switch (tag) {
         case rvx_tag_provenance:
@@ -101,10 +108,14 @@ void Index::save(ByteSink& out) {
             return graph_impl_->write_graph(emit);
         case rvx_tag_quantizer:
             return emit(quantizer_bytes.data(), quantizer_bytes.size());
-        case rvx_tag_sequences:
-            return emit(sequences_bytes.bytes.data(), sequences_bytes.bytes.size());
-        case rvx_tag_kmers:
-            return emit(kmers_bytes.bytes.data(), kmers_bytes.bytes.size());
+        case rvx_tag_sequences: {
+            EmitSink sink(emit);
+            return sequences_->sequences().encode(sink);
+        }
+        case rvx_tag_kmers: {
+            EmitSink sink(emit);
+            return sequences_->kmers().encode(sink);
+        }
         case rvx_tag_records:
             return emit(records_bytes.data(), records_bytes.size());
         default: // rvx_tag_codes

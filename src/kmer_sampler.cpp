@@ -38,24 +38,30 @@ private:
     uint32_t run_ = 0;
 };
 
-// Sliding-window minimum over (hash, position), front the smallest: the leftmost of equal
-// hashes when `Leftmost`, the rightmost otherwise. A monotone queue in a ring on the stack: it
-// runs for every base of every query, where a std::deque's allocations cost as much as the
-// hashing. It holds at most the s-mers of one k-mer (k - s + 1 <= 31) plus the one pushed.
-template <bool Leftmost> class WindowMin {
+// Sliding-window minimum over (hash, position): a monotone queue that keeps equal hashes, so
+// the window's smallest ones are its first entries, leftmost first. A ring on the stack: it runs
+// for every base of every sequence and query, where a std::deque's allocations cost as much as
+// the hashing. It holds at most the s-mers of one k-mer (k - s + 1 <= 31) plus the one pushed.
+class WindowMin {
 public:
     void clear() { head_ = tail_ = 0; }
     void push(uint64_t hash, uint64_t position) {
-        while (tail_ != head_ && (Leftmost ? at(tail_ - 1).hash > hash
-                                           : at(tail_ - 1).hash >= hash))
-            --tail_;
+        while (tail_ != head_ && at(tail_ - 1).hash > hash) --tail_;
         at(tail_++) = {hash, position};
     }
     // Drops entries before `first`; the front is then the window's minimum.
     void drop_before(uint64_t first) {
         while (at(head_).position < first) ++head_;
     }
-    uint64_t front_position() const { return ring_[head_ & mask].position; }
+    // The leftmost and the rightmost of the window's smallest hashes (the same entry unless an
+    // s-mer occurs twice in the window).
+    uint64_t leftmost_min_position() const { return ring_[head_ & mask].position; }
+    uint64_t rightmost_min_position() const {
+        size_t last = head_;
+        while (last + 1 != tail_ && ring_[(last + 1) & mask].hash == ring_[head_ & mask].hash)
+            ++last;
+        return ring_[last & mask].position;
+    }
 
 private:
     struct Entry {
@@ -108,31 +114,27 @@ void sample_syncmers(std::string_view seq, const SamplerParams& p, std::vector<K
     RollingKmer kmer(p.k), smer(p.s);
     // The smallest s-mer of the k-mer, leftmost and rightmost of equal ones: in the canonical
     // orientation of a reverse k-mer the rightmost is the leftmost, at offset k - s - offset.
-    WindowMin<true> leftmost;
-    WindowMin<false> rightmost;
+    WindowMin smallest;
     const uint32_t last_offset = p.k - p.s;
     for (uint64_t i = 0; i < seq.size(); ++i) {
         const uint8_t code = base_code(seq[i]);
         if (code > 3) {
             kmer.reset();
             smer.reset();
-            leftmost.clear();
-            rightmost.clear();
+            smallest.clear();
             continue;
         }
         kmer.push(code);
         smer.push(code);
         if (!smer.full()) continue;
-        const uint64_t smer_hash = simd::kmer_hash(smer.canonical(), p.seed);
-        leftmost.push(smer_hash, i + 1 - p.s);
-        rightmost.push(smer_hash, i + 1 - p.s);
+        smallest.push(simd::kmer_hash(smer.canonical(), p.seed), i + 1 - p.s);
         if (!kmer.full()) continue;
         const uint64_t position = i + 1 - p.k;
-        leftmost.drop_before(position);
-        rightmost.drop_before(position);
+        smallest.drop_before(position);
         const bool reverse = kmer.reverse_is_canonical();
-        const uint64_t offset = reverse ? last_offset - (rightmost.front_position() - position)
-                                        : leftmost.front_position() - position;
+        const uint64_t offset =
+            reverse ? last_offset - (smallest.rightmost_min_position() - position)
+                    : smallest.leftmost_min_position() - position;
         if (offset == p.t)
             out.push_back({simd::kmer_hash(kmer.canonical(), p.seed), position, reverse});
     }

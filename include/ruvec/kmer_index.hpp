@@ -66,7 +66,7 @@ public:
         void add(std::string_view bases, uint64_t start);
         // Takes the samples another builder of the same sampler collected.
         void absorb(Builder&& other);
-        uint64_t samples() const noexcept { return postings_.size(); }
+        uint64_t samples() const noexcept { return samples_; }
         // The index of everything added; `bases` is the length of the concatenation. The
         // result does not depend on `threads` nor on the order of the add calls.
         KmerIndex finish(uint64_t bases, int threads);
@@ -74,7 +74,9 @@ public:
     private:
         SamplerParams params_;
         std::vector<KmerSample> scratch_;
-        std::vector<std::pair<uint64_t, uint64_t>> postings_; // (hash, posting)
+        // (hash, posting) of what was added, in blocks filled in turn (never grown)
+        std::vector<std::vector<std::pair<uint64_t, uint64_t>>> blocks_;
+        uint64_t samples_ = 0; // in all the blocks
     };
 
     const SamplerParams& sampler() const noexcept { return sampler_; }
