@@ -5,7 +5,7 @@
 #include "ruvec/error.hpp"
 #include "ruvec/simd.hpp"
 
-#include <array>
+#include <algorithm>
 #include <deque>
 #include <string>
 
@@ -38,41 +38,89 @@ private:
     uint32_t run_ = 0;
 };
 
-// Sliding-window minimum over (hash, position): a monotone queue that keeps equal hashes, so
-// the window's smallest ones are its first entries, leftmost first. A ring on the stack: it runs
-// for every base of every sequence and query, where a std::deque's allocations cost as much as
-// the hashing. It holds at most the s-mers of one k-mer (k - s + 1 <= 31) plus the one pushed.
-class WindowMin {
-public:
-    void clear() { head_ = tail_ = 0; }
-    void push(uint64_t hash, uint64_t position) {
-        while (tail_ != head_ && at(tail_ - 1).hash > hash) --tail_;
-        at(tail_++) = {hash, position};
+// out[i] = the smallest of h[i .. i + m) for i in [0, n - m], m >= 1, in three branch-free
+// passes (van Herk, Gil and Werman): h cut into blocks of m, the minimum from each block's start
+// up to i (prefix) and from i to the block's end (suffix); a window spans at most two blocks.
+void window_minima(const uint64_t* h, size_t n, size_t m, uint64_t* prefix, uint64_t* suffix,
+                   uint64_t* out) {
+    for (size_t b = 0; b < n; b += m) {
+        const size_t e = std::min(n, b + m);
+        prefix[b] = h[b];
+        for (size_t i = b + 1; i < e; ++i) prefix[i] = std::min(prefix[i - 1], h[i]);
+        suffix[e - 1] = h[e - 1];
+        for (size_t i = e - 1; i > b; --i) suffix[i - 1] = std::min(suffix[i], h[i - 1]);
     }
-    // Drops entries before `first`; the front is then the window's minimum.
-    void drop_before(uint64_t first) {
-        while (at(head_).position < first) ++head_;
-    }
-    // The leftmost and the rightmost of the window's smallest hashes (the same entry unless an
-    // s-mer occurs twice in the window).
-    uint64_t leftmost_min_position() const { return ring_[head_ & mask].position; }
-    uint64_t rightmost_min_position() const {
-        size_t last = head_;
-        while (last + 1 != tail_ && ring_[(last + 1) & mask].hash == ring_[head_ & mask].hash)
-            ++last;
-        return ring_[last & mask].position;
-    }
+    for (size_t i = 0; i + m <= n; ++i) out[i] = std::min(suffix[i], prefix[i + m - 1]);
+}
 
-private:
-    struct Entry {
-        uint64_t hash, position;
-    };
-    static constexpr size_t capacity = 64; // a power of two above 31 + 1
-    static constexpr size_t mask = capacity - 1;
-    Entry& at(size_t i) { return ring_[i & mask]; }
-    std::array<Entry, capacity> ring_{};
-    size_t head_ = 0, tail_ = 0; // entries [head_, tail_), counted without wrapping
+// The open syncmers of one run of ACGT (no other letter), k-mers [0, n) of it taken `chunk` at
+// a time, positions offset by `at`.
+struct SyncmerScratch {
+    std::vector<uint64_t> hashes, prefix, suffix, left, right, kmers;
+    std::vector<uint8_t> reverse;
 };
+
+void sample_syncmer_run(std::string_view run, uint64_t at, const SamplerParams& p,
+                        SyncmerScratch& x, std::vector<KmerSample>& out) {
+    // A k-mer holds s-mers at offsets 0..span. It is sampled when its smallest s-mer lies at
+    // offset t: the leftmost of equal smallest ones when the k-mer is its own canonical form,
+    // else (canonical is the reverse complement, where offsets run backwards) the rightmost of
+    // them at offset r = span - t. So with h the s-mer hashes from the k-mer's start, and
+    // A_m[i] the smallest of h[i .. i + m):
+    //   forward: h[t] < A_t[0] (all before it larger) and h[t] <= A_r[t + 1] (none after smaller)
+    //   reverse: h[r] <= A_r[0] and h[r] < A_t[r + 1]
+    // (windows of length 0 hold nothing and pass).
+    constexpr size_t chunk = 4096; // k-mers at a time: scratch stays in the cache
+    const uint32_t k = p.k, s = p.s, span = k - s, t = p.t, r = span - p.t;
+    const size_t kmers = run.size() - k + 1;
+    const uint64_t smer_mask = (uint64_t{1} << (2 * s)) - 1, kmer_mask = (uint64_t{1} << (2 * k)) - 1;
+    const unsigned smer_rc = 2 * (s - 1), kmer_rc = 2 * (k - 1);
+    for (size_t first = 0; first < kmers; first += chunk) {
+        const size_t count = std::min(chunk, kmers - first), n = count + span;
+        for (auto* v : {&x.hashes, &x.prefix, &x.suffix, &x.left, &x.right})
+            if (v->size() < n) v->resize(n);
+        if (x.kmers.size() < count) {
+            x.kmers.resize(count);
+            x.reverse.resize(count);
+        }
+        uint64_t forward = 0, backward = 0;
+        for (size_t i = 0; i < n + s - 1; ++i) { // s-mers starting at first .. first + n
+            const uint64_t code = base_code(run[first + i]);
+            forward = ((forward << 2) | code) & smer_mask;
+            backward = (backward >> 2) | ((3 - code) << smer_rc);
+            if (i + 1 >= s) x.hashes[i + 1 - s] = simd::kmer_hash(std::min(forward, backward), p.seed);
+        }
+        forward = backward = 0;
+        for (size_t i = 0; i < count + k - 1; ++i) { // k-mers starting at first .. first + count
+            const uint64_t code = base_code(run[first + i]);
+            forward = ((forward << 2) | code) & kmer_mask;
+            backward = (backward >> 2) | ((3 - code) << kmer_rc);
+            if (i + 1 >= k) {
+                x.reverse[i + 1 - k] = backward < forward;
+                x.kmers[i + 1 - k] = std::min(forward, backward);
+            }
+        }
+        if (t > 0) window_minima(x.hashes.data(), n, t, x.prefix.data(), x.suffix.data(), x.left.data());
+        if (r > 0) window_minima(x.hashes.data(), n, r, x.prefix.data(), x.suffix.data(), x.right.data());
+        const uint64_t* h = x.hashes.data();
+        const uint64_t* min_t = x.left.data();  // A_t
+        const uint64_t* min_r = x.right.data(); // A_r
+        // Both tests, then the one of the k-mer's orientation, without branching on it (a coin
+        // toss per k-mer, which a branch predictor loses half the time). An empty side's minima
+        // are not computed: their tests are read and then overridden.
+        const bool no_left = t == 0, no_right = r == 0;
+        for (size_t j = 0; j < count; ++j) {
+            const bool forward_ok = (no_left | (h[j + t] < min_t[j])) &
+                                    (no_right | (h[j + t] <= min_r[j + t + 1]));
+            const bool reverse_ok = (no_right | (h[j + r] <= min_r[j])) &
+                                    (no_left | (h[j + r] < min_t[j + r + 1]));
+            const bool is_reverse = x.reverse[j] != 0;
+            const bool sampled = (is_reverse & reverse_ok) | (!is_reverse & forward_ok);
+            if (sampled)
+                out.push_back({simd::kmer_hash(x.kmers[j], p.seed), at + first + j, x.reverse[j] != 0});
+        }
+    }
+}
 
 void sample_minimizers(std::string_view seq, const SamplerParams& p,
                        std::vector<KmerSample>& out) {
@@ -111,32 +159,13 @@ void sample_minimizers(std::string_view seq, const SamplerParams& p,
 }
 
 void sample_syncmers(std::string_view seq, const SamplerParams& p, std::vector<KmerSample>& out) {
-    RollingKmer kmer(p.k), smer(p.s);
-    // The smallest s-mer of the k-mer, leftmost and rightmost of equal ones: in the canonical
-    // orientation of a reverse k-mer the rightmost is the leftmost, at offset k - s - offset.
-    WindowMin smallest;
-    const uint32_t last_offset = p.k - p.s;
-    for (uint64_t i = 0; i < seq.size(); ++i) {
-        const uint8_t code = base_code(seq[i]);
-        if (code > 3) {
-            kmer.reset();
-            smer.reset();
-            smallest.clear();
-            continue;
-        }
-        kmer.push(code);
-        smer.push(code);
-        if (!smer.full()) continue;
-        smallest.push(simd::kmer_hash(smer.canonical(), p.seed), i + 1 - p.s);
-        if (!kmer.full()) continue;
-        const uint64_t position = i + 1 - p.k;
-        smallest.drop_before(position);
-        const bool reverse = kmer.reverse_is_canonical();
-        const uint64_t offset =
-            reverse ? last_offset - (smallest.rightmost_min_position() - position)
-                    : smallest.leftmost_min_position() - position;
-        if (offset == p.t)
-            out.push_back({simd::kmer_hash(kmer.canonical(), p.seed), position, reverse});
+    // Run by run of ACGT: a syncmer never spans another letter.
+    thread_local SyncmerScratch scratch;
+    for (size_t i = 0; i < seq.size();) {
+        while (i < seq.size() && base_code(seq[i]) > 3) ++i;
+        const size_t begin = i;
+        while (i < seq.size() && base_code(seq[i]) <= 3) ++i;
+        if (i - begin >= p.k) sample_syncmer_run(seq.substr(begin, i - begin), begin, p, scratch, out);
     }
 }
 

@@ -129,9 +129,13 @@ std::vector<SamplerParams> every_kind() {
     syncmer_edge.k = 12; // even k: palindromic k-mers exist
     syncmer_edge.s = 4;
     syncmer_edge.t = 1; // off the middle: the canonical orientation decides
+    // The smallest s-mer first or last: one of the two sides of it holds nothing.
+    SamplerParams syncmer_first = syncmer_edge, syncmer_last = syncmer_edge;
+    syncmer_first.t = 0;
+    syncmer_last.t = syncmer_edge.k - syncmer_edge.s;
     frac.kind = SamplerKind::fracminhash;
     frac.c = 5;
-    return {minimizer, syncmer, syncmer_edge, frac};
+    return {minimizer, syncmer, syncmer_edge, syncmer_first, syncmer_last, frac};
 }
 
 } // namespace
