@@ -331,6 +331,12 @@ export class RuvecIndex {
         const rows = concatEmbedded(queries);
         const h = this.handle;
         check(passBytes(this.module, bytesOf(rows.vectors), (...data) => h.search(...data, rows.names, rows.starts, rows.ends, options)));
+        return this.lastHits();
+    }
+
+    // The last search's hits, as search() and searchSequences() return them.
+    lastHits() {
+        const h = this.handle;
         return {
             counts: h.hitCounts(),
             rows: h.hitRows(),
@@ -347,14 +353,7 @@ export class RuvecIndex {
     searchSequences(bytes, source, options = {}) {
         const h = this.handle;
         check(passBytes(this.module, bytes, (...data) => h.searchSequences(...data, source, options)));
-        return {
-            counts: h.hitCounts(),
-            rows: h.hitRows(),
-            similarities: h.hitSimilarities(),
-            distances: h.hitDistances(),
-            tsv: h.hitsTsv(),
-            skipped: h.skipped(),
-        };
+        return { ...this.lastHits(), skipped: h.skipped() };
     }
 
     // sq8, pq or binary codes, as `ruvec quantize` (WebAssembly only).
