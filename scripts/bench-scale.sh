@@ -3,7 +3,9 @@
 # genomes of the shared data (~31 Mbp) and larger collections made of them plus simulated family
 # members, each indexed and searched by both tools, with time, peak memory, index file size and
 # accuracy against the known origin of every simulated query; then a plot of each cost against
-# the collection's size, and each cost's growth exponent (<= 1: no faster than the collection).
+# the collection's size, and each cost's growth exponent (<= 1: no faster than the collection),
+# the index's also in user and system CPU seconds (what the kernel spends on fresh memory and
+# the page cache shows in the second).
 #   collections  the 26 genomes; for a larger target, round(target / base) - 1 copies of every
 #                genome made by substitutions only (no indels: coordinates stay the parent's), at
 #                divergences cycling through 0.001 0.003 0.01 0.02 0.05; copy C of genome G is

@@ -274,7 +274,8 @@ def tie_sets(coll, reads):
 
 
 class Timer:
-    """Runs commands under /usr/bin/time: wall seconds and peak RSS; logs each to commands.log."""
+    """Runs commands under /usr/bin/time: wall seconds, user and system CPU seconds, peak RSS;
+    logs each to commands.log."""
 
     def __init__(self, out):
         self.log = open(os.path.join(out, "commands.log"), "w")
@@ -284,7 +285,7 @@ class Timer:
         self.log.flush()
         timing, errors = os.path.join(folder, "time.tmp"), os.path.join(folder, "stderr.tmp")
         with open(errors, "w") as err:
-            status = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", timing] + command, cwd=folder,
+            status = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", timing] + command, cwd=folder,
                                     stdout=subprocess.DEVNULL, stderr=err).returncode
         text = open(errors).read()
         with open(os.path.join(folder, "stderr.log"), "a") as log:
@@ -293,9 +294,10 @@ class Timer:
         if status != 0:
             tail = "\n".join(text.rstrip("\n").split("\n")[-15:])
             die(f"{label} failed (exit {status}): {' '.join(command)}\n{tail}")
-        seconds, kb = open(timing).read().split()[-2:]
+        seconds, user, system, kb = open(timing).read().split()[-4:]
         os.remove(timing)
-        return {"seconds": float(seconds), "peak_mb": int(kb) / 1024}
+        return {"seconds": float(seconds), "user_seconds": float(user), "system_seconds": float(system),
+                "peak_mb": int(kb) / 1024}
 
 
 def first_hits(path, paf):
@@ -411,6 +413,8 @@ def growth(x0, x1, c0, c1):
 
 # The costs of the plot and of the growth exponents: (name, tool, task, key).
 COSTS = [("index seconds", tool, "index", "seconds") for tool in (RUVEC, SR, ASM, EXACT)] + \
+    [("index user CPU seconds", tool, "index", "user_seconds") for tool in (RUVEC, SR, ASM, EXACT)] + \
+    [("index system CPU seconds", tool, "index", "system_seconds") for tool in (RUVEC, SR, ASM, EXACT)] + \
     [("read search seconds", tool, "reads", "seconds") for tool in (RUVEC, SR, EXACT)] + \
     [("fragment search seconds", tool, "fragments", "seconds") for tool in (RUVEC, ASM)] + \
     [("index file bytes", tool, "index", "file_bytes") for tool in (RUVEC, SR, ASM, EXACT)] + \
