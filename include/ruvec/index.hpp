@@ -235,19 +235,18 @@ public:
     // Neighbours of a query by its bases, through the k-mer index, the query taken whole
     // whatever its length: the candidate regions of the collection ranked by the exact k-mers
     // the whole query shares with each (SearchHit::shared_kmers; equal ones by their copies,
-    // then in sequence order),
-    // so that a fragment or long read is told from a strain 99.9% alike by the few k-mers where
-    // they differ (not window by window); then, region by region, the live windows overlapping
-    // it, by the k-mers each shares with the query within the region (ties: the window whose
-    // centre is nearest the region's, the one the match lies in the middle of, then the lower
-    // row). A window is a hit of the best region it overlaps; its identity is
-    // the whole query's to that region (shared_kmers.hpp), and min_similarity applies to it:
-    // hits of a lower identity are left out. Hits of a shard's index keep this order in one of
-    // all the shards (ruvec merge). The similarity and distance are
-    // those of the query's vector to the window's, both embedded here from their bases (and
-    // normalised as add() and search() normalise them), so they are the numbers ruvec embed's
-    // vectors give whether or not the index keeps vectors. --per-target applies as it does to
-    // search(). Thread-safe; needs keep_sequences.
+    // then in sequence order), so that a fragment or long read is told from a strain 99.9%
+    // alike by the few k-mers where they differ (not window by window); then, region by region,
+    // the live windows overlapping it, by the k-mers each shares with the query within the
+    // region (ties: the window whose centre is nearest the region's, the one the match lies in
+    // the middle of, then the lower row). A window is a hit of the best region it overlaps; its
+    // identity is the whole query's to that region (shared_kmers.hpp), and min_similarity
+    // applies to it: hits of a lower identity are left out. Hits of a shard's index keep this
+    // order in one of all the shards (ruvec merge). The similarity and distance are those of
+    // the query's vector to the window's, both embedded here from their bases (and normalised
+    // as add() and search() normalise them), so they are the numbers ruvec embed's vectors give
+    // whether or not the index keeps vectors. --per-target applies as it does to search().
+    // Thread-safe; needs keep_sequences.
     void search_bases(std::string_view bases, const SearchOptions& options,
                       std::vector<SearchHit>& hits) const;
     // search_bases of every query on `threads` threads, results[i] for queries[i], each thread
